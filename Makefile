@@ -1,0 +1,51 @@
+# MDO Pilotage — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+AXE := node_modules/axe-core/axe.min.js
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test bench system-deps clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# WeasyPrint needs Pango; the browser tests need Debian's Chromium. Installed when missing
+# (as root), otherwise the exact apt command is printed.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Paquets système manquants. Lancez : sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) system-deps $(AXE)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark: builds the large data set in bench.sqlite3 (once), then prints the figures.
+BENCH_DB ?= sqlite:///$(CURDIR)/bench.sqlite3
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py seed_demo --size large --quiet-logins
+	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetsConfig(AppConfig):
+    name = "budgets"
+    verbose_name = _("Budgets")
+
+    def ready(self) -> None:
+        from mdo import registry
+
+        registry.register_nav("budgets", _("Budgets"), "budgets:index", order=20)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from mdo.models import Neighbourhood, Organisation, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "kind", "district", "email", "is_active")
+    list_filter = ("kind", "district", "is_active")
+    search_fields = ("name", "short_name", "email")
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "district", "council_email")
+    list_filter = ("district",)
+    search_fields = ("name",)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ("username", "last_name", "first_name", "organisation", "email", "is_active")
+    list_filter = ("organisation__kind", "groups", "is_active", "is_staff")
+    list_select_related = ("organisation",)
+    search_fields = ("username", "first_name", "last_name", "email")
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("organisation", "job_title", "phone")}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Organisation"), {"fields": ("organisation", "first_name", "last_name", "email")}),)

@@ -1,0 +1,133 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mdo.enums import OrganisationKind, Role, district_label
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    short_name = models.CharField(_("nom court"), max_length=60, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    district = models.PositiveSmallIntegerField(
+        _("arrondissement"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("Pour une mairie d'arrondissement : son numéro."),
+    )
+    email = models.EmailField(_("adresse e-mail générique"), blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "district", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="town_hall", district__isnull=False) | ~models.Q(kind="town_hall")),
+                name="town_hall_has_district",
+            ),
+            models.UniqueConstraint(
+                fields=["district"], condition=models.Q(kind="town_hall"), name="one_town_hall_per_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation_detail", args=[self.pk])
+
+    @property
+    def is_town_hall(self) -> bool:
+        return self.kind == OrganisationKind.TOWN_HALL
+
+    @property
+    def is_directorate(self) -> bool:
+        return self.kind == OrganisationKind.DIRECTORATE
+
+    @property
+    def is_mdo(self) -> bool:
+        return self.kind == OrganisationKind.MDO
+
+
+class Neighbourhood(models.Model):
+    """A quartier and its conseil de quartier, in one district."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    district = models.PositiveSmallIntegerField(
+        _("arrondissement"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    council_email = models.EmailField(_("e-mail du conseil de quartier"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+        ordering = ["district", "name"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="unique_neighbourhood_per_district")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("neighbourhood_detail", args=[self.pk])
+
+    @property
+    def district_label(self) -> str:
+        return district_label(self.district)
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rice·s")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("user_detail", args=[self.pk])
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Role codes of the user, read once per request from its groups."""
+        labels = {str(label): code for code, label in Role.choices}
+        names = self.groups.values_list("name", flat=True)
+        codes = {labels[name] for name in names if name in labels}
+        if self.is_superuser:
+            codes.add(Role.ADMIN)
+        return frozenset(codes)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(label) for code, label in Role.choices if code in self.roles]
+
+    @property
+    def district(self) -> int | None:
+        org = self.organisation
+        return org.district if org and org.is_town_hall else None

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from mdo import views
+
+admin.site.site_header = "MDO Pilotage — administration"
+admin.site.site_title = "MDO Pilotage"
+admin.site.index_title = "Données de référence"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("quartiers/<int:pk>/", views.neighbourhood_detail, name="neighbourhood_detail"),
+    path("personnes/<int:pk>/", views.user_detail, name="user_detail"),
+    path("admin/", admin.site.urls),
+]
+
+# Each app mounts its own URLs; listed here so that the core's code never imports an app.
+for module in settings.APP_URLS:
+    urlpatterns.append(path("", include(module)))

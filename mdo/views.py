@@ -1,0 +1,83 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mdo import access
+from mdo.filters import OrganisationFilter
+from mdo.history import history_rows
+from mdo.listing import ScopedTableView
+from mdo.models import Neighbourhood, Organisation, User
+from mdo.registry import registry
+from mdo.tables import OrganisationTable
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for the load balancer: 200 when the database answers, 503 naming the part that failed."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def dashboard(request):
+    panels = [html for panel in registry.panels if (html := panel.render(request))]
+    return render(request, "mdo/dashboard.html", {"panels": panels})
+
+
+class OrganisationListView(ScopedTableView):
+    model = Organisation
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilter
+    export_name = "organisations"
+    title = _("Organisations")
+    breadcrumbs = [(_("Organisations"), None)]
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(member_count=Count("members")).order_by("kind", "district", "name")
+
+
+def organisation_detail(request, pk: int):
+    organisation = access.get_visible_or_404(request.user, Organisation, pk=pk)
+    members = organisation.members.filter(is_active=True).order_by("last_name", "first_name")[:200]
+    return render(
+        request,
+        "mdo/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "history": history_rows(organisation),
+            "can_change": access.can_change(request.user, organisation),
+        },
+    )
+
+
+def neighbourhood_detail(request, pk: int):
+    neighbourhood = access.get_visible_or_404(request.user, Neighbourhood, pk=pk)
+    town_hall = Organisation.objects.filter(kind="town_hall", district=neighbourhood.district).first()
+    return render(
+        request,
+        "mdo/neighbourhood_detail.html",
+        {"neighbourhood": neighbourhood, "town_hall": town_hall, "history": history_rows(neighbourhood)},
+    )
+
+
+def user_detail(request, pk: int):
+    person = access.get_visible_or_404(request.user, User.objects.select_related("organisation"), pk=pk)
+    # The history of an account (role changes, organisation moves) is for admins and the person.
+    show_history = access.can_change(request.user, person)
+    return render(
+        request,
+        "mdo/user_detail.html",
+        {"person": person, "history": history_rows(person) if show_history else None},
+    )

@@ -1,0 +1,67 @@
+import pytest
+
+from mdo.enums import Role
+from tests.factories import directorate, make_user, mdo_organisation, town_hall
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def mdo_officer(db):
+    return make_user(Role.MDO_OFFICER, mdo_organisation(), username="camille", first_name="Camille", last_name="Girard")
+
+
+@pytest.fixture
+def other_mdo_officer(db):
+    return make_user(Role.MDO_OFFICER, mdo_organisation(), username="leo", first_name="Léo", last_name="Martin")
+
+
+@pytest.fixture
+def mdo_manager(db):
+    return make_user(Role.MDO_MANAGER, mdo_organisation(), username="nadia", first_name="Nadia", last_name="Benali")
+
+
+@pytest.fixture
+def director(db):
+    return make_user(Role.DIRECTOR, mdo_organisation(), username="helene", first_name="Hélène", last_name="Rousseau")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.ADMIN, mdo_organisation(), username="marc", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def town_hall_agent(db):
+    """Agent of the 3rd district's town hall."""
+    return make_user(Role.TOWN_HALL_AGENT, town_hall(3), username="julien", first_name="Julien", last_name="Moreau")
+
+
+@pytest.fixture
+def other_town_hall_agent(db):
+    """Agent of the 5th district's town hall: out of scope of the 3rd's records."""
+    return make_user(Role.TOWN_HALL_AGENT, town_hall(5), username="sophie", first_name="Sophie", last_name="Lambert")
+
+
+@pytest.fixture
+def directorate_agent(db):
+    return make_user(Role.DIRECTORATE_AGENT, directorate("Direction des Espaces verts"), username="thomas")
+
+
+@pytest.fixture
+def outsider(db):
+    """An agent of a directorate that leads and reviews nothing: sees no scoped record."""
+    return make_user(Role.DIRECTORATE_AGENT, directorate("Direction des Sports"), username="olivier")
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user(None, None, username="sans.role")

@@ -1,0 +1,106 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from mdo.enums import OrganisationKind
+from tests.factories import NeighbourhoodFactory, OrganisationFactory
+from tests.helpers import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_navigation_bar_shows_administration_to_admins_only(client, admin_user, mdo_officer):
+    client.force_login(mdo_officer)
+    page = client.get("/").text
+    for label in ["Tableau de bord", "Projets", "Budgets", "Prestataires", "Réunions"]:
+        assert label in page
+    assert "Administration" not in page
+    client.force_login(admin_user)
+    assert "Administration" in client.get("/").text
+
+
+def test_base_layout_has_skip_link_and_local_assets(client, mdo_officer):
+    client.force_login(mdo_officer)
+    page = client.get("/").text
+    assert 'href="#contenu"' in page
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in page
+    assert "cdn" not in page.lower()
+
+
+def test_organisation_list_filters_and_exports_csv(client, mdo_officer):
+    OrganisationFactory(name="Mairie du 7e arrondissement", kind=OrganisationKind.TOWN_HALL, district=7)
+    OrganisationFactory(name="Direction des Sports", kind=OrganisationKind.DIRECTORATE)
+    client.force_login(mdo_officer)
+    response = client.get("/organisations/", {"kind": "town_hall"})
+    assert "Mairie du 7e arrondissement" in response.text
+    assert "Direction des Sports" not in response.text
+    export = client.get("/organisations/", {"kind": "town_hall", "_export": "csv"})
+    assert export["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Nom"
+    names = [row[0] for row in rows[1:]]
+    assert "Mairie du 7e arrondissement" in names and "Direction des Sports" not in names
+
+
+def test_organisation_list_exports_xlsx(client, mdo_officer):
+    client.force_login(mdo_officer)
+    export = client.get("/organisations/", {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.cell(1, 1).value == "Nom"
+    assert sheet.max_row >= 2
+
+
+def test_empty_list_says_so_in_french(client, mdo_officer):
+    client.force_login(mdo_officer)
+    response = client.get("/organisations/", {"q": "aucune organisation de ce nom"})
+    assert "Aucun élément ne correspond à ces critères." in response.text
+
+
+def test_organisation_list_has_constant_queries(client, mdo_officer, django_assert_max_num_queries):
+    client.force_login(mdo_officer)
+
+    def grow():
+        for n in range(30):
+            OrganisationFactory(name=f"Direction supplémentaire {n}")
+
+    count = assert_constant_queries(client, "/organisations/", grow)
+    with django_assert_max_num_queries(count):
+        client.get("/organisations/")
+
+
+def test_history_shows_who_changed_what(client, admin_user, mdo_officer):
+    neighbourhood = NeighbourhoodFactory(name="Montchat", district=3)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/mdo/neighbourhood/{neighbourhood.pk}/change/",
+        {"name": "Montchat – Grange Blanche", "district": 3, "council_email": ""},
+    )
+    assert response.status_code == 302
+    client.force_login(mdo_officer)
+    page = client.get(neighbourhood.get_absolute_url()).text
+    assert "Historique des modifications" in page
+    assert "Montchat – Grange Blanche" in page
+    assert str(admin_user) in page
+
+
+def test_user_history_is_for_admins_and_the_person(client, town_hall_agent, other_town_hall_agent, admin_user):
+    client.force_login(other_town_hall_agent)
+    assert "Historique des modifications" not in client.get(town_hall_agent.get_absolute_url()).text
+    client.force_login(town_hall_agent)
+    assert "Historique des modifications" in client.get(town_hall_agent.get_absolute_url()).text
+    client.force_login(admin_user)
+    assert "Historique des modifications" in client.get(town_hall_agent.get_absolute_url()).text
+
+
+def test_unknown_record_answers_404(client, mdo_officer):
+    client.force_login(mdo_officer)
+    assert client.get("/organisations/999999/").status_code == 404
+
+
+def test_admin_is_in_french(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/admin/").text
+    assert "Données de référence" in page
+    assert "Organisations" in page
