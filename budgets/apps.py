@@ -7,6 +7,10 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self) -> None:
-        from mdo import registry
+        from budgets.access import budget_line_can_change, budget_line_scope
+        from budgets.models import BudgetLine
+        from mdo import access, registry
+
+        access.register(BudgetLine, scope=budget_line_scope, can_change=budget_line_can_change)
 
         registry.register_nav("budgets", _("Budgets"), "budgets:index", order=20)

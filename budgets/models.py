@@ -1,0 +1,118 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from budgets.enums import BudgetLineStatus, Section
+from mdo.enums import district_label
+from projects.models import Project
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class BudgetLine(models.Model):
+    """A line of the budget (imputation M57) requested for a project and approved by managers."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("exercice"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    chapter = models.CharField(_("chapitre"), max_length=10, help_text=_("Chapitre M57, ex. 21 ou 011."))
+    nature = models.CharField(_("nature"), max_length=10, help_text=_("Compte par nature M57, ex. 2128."))
+    function = models.CharField(_("fonction"), max_length=10, help_text=_("Code fonctionnel M57, ex. 823."))
+    label = models.CharField(_("libellé"), max_length=255)
+    amount_ht = models.DecimalField(_("montant HT"), **MONEY, validators=POSITIVE)
+    amount_ttc = models.DecimalField(_("montant TTC"), **MONEY, validators=POSITIVE)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_lines",
+                                verbose_name=_("projet"))
+    holder_district = models.PositiveSmallIntegerField(
+        _("état spécial d'arrondissement"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Vide : budget de la ville ; sinon l'arrondissement dont l'état spécial porte la ligne."),
+    )
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_budget_lines",
+                                  verbose_name=_("demandeur·se"))
+    status = models.CharField(_("statut"), max_length=20, choices=BudgetLineStatus.choices, default=BudgetLineStatus.DRAFT)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["-fiscal_year", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_ht__gt=0), name="budget_line_amount_ht_positive"),
+            models.CheckConstraint(condition=models.Q(amount_ttc__gte=models.F("amount_ht")), name="budget_line_ttc_gte_ht"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} · {self.chapter}-{self.nature}-{self.function} · {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:line_detail", args=[self.pk])
+
+    @property
+    def holder_label(self) -> str:
+        if self.holder_district is None:
+            return str(_("Ville de Lyon"))
+        return f"État spécial {district_label(self.holder_district)}"
+
+    @property
+    def district(self) -> int | None:
+        """The district a line belongs to, for scoping: its état spécial, else its project's."""
+        if self.holder_district is not None:
+            return self.holder_district
+        return self.project.district if self.project_id else None
+
+
+class Commitment(models.Model):
+    """Engagement: money of an approved line set aside (e.g. for a purchase order)."""
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="commitments",
+                                    verbose_name=_("ligne budgétaire"))
+    amount = models.DecimalField(_("montant TTC"), **MONEY, validators=POSITIVE)
+    committed_on = models.DateField(_("date d'engagement"))
+    number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True,
+                              help_text=_("Numéro attribué par le logiciel financier."))
+    label = models.CharField(_("objet"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-committed_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="commitment_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.number or f"Engagement n° {self.pk}"
+
+
+class Payment(models.Model):
+    """Mandat: a payment against a commitment."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="payments",
+                                   verbose_name=_("engagement"))
+    amount = models.DecimalField(_("montant TTC"), **MONEY, validators=POSITIVE)
+    paid_on = models.DateField(_("date du mandat"))
+    reference = models.CharField(_("référence du mandat"), max_length=50)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+        ordering = ["-paid_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -20,4 +20,4 @@ def navigation(request):
     def task_count():
         return sum(source.count(user) for source in registry.tasks)
 
-    return {"nav_entries": entries, "nav_task_count": task_count, "nav_has_tasks": bool(registry.tasks)}
+    return {"nav_entries": entries, "nav_task_count": task_count}

@@ -28,6 +28,29 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class TaskItem:
+    """One line of "Mes tâches", whatever flow it comes from."""
+
+    title: str
+    url: str
+    created: object  # aware datetime: the inbox lists oldest first
+    kind: str = ""  # e.g. "Validation de ligne budgétaire", "Avis de faisabilité"
+    due: object = None  # date or None
+    amount: object = None  # Decimal or None
+    project: str = ""
+    project_url: str = ""
+    assigned_to_me: bool = False
+    take_url: str = ""  # POST here to take the task ('' when already taken or not takeable)
+    release_url: str = ""
+
+    @property
+    def is_late(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.due and self.due < timezone.localdate())
+
+
+@dataclass(frozen=True)
 class TaskSource:
     """Open tasks a user may take: ``count(user)`` for the badge, ``items(user)`` for the inbox."""
 

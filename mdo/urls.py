@@ -11,6 +11,7 @@ admin.site.index_title = "Données de référence"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("tasks/", views.tasks, name="tasks"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

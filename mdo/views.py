@@ -35,6 +35,13 @@ def dashboard(request):
     return render(request, "mdo/dashboard.html", {"panels": panels})
 
 
+def tasks(request):
+    """« Mes tâches »: the tasks of every registered flow that the user may take, oldest first."""
+    items = [item for source in registry.tasks for item in source.items(request.user)]
+    items.sort(key=lambda item: item.created)
+    return render(request, "mdo/tasks.html", {"items": items, "breadcrumbs": [("Mes tâches", None)]})
+
+
 class OrganisationListView(ScopedTableView):
     model = Organisation
     table_class = OrganisationTable

@@ -104,3 +104,11 @@ def test_admin_is_in_french(client, admin_user):
     page = client.get("/admin/").text
     assert "Données de référence" in page
     assert "Organisations" in page
+
+
+def test_tasks_inbox_is_reachable_from_every_page(client, town_hall_agent):
+    client.force_login(town_hall_agent)
+    assert 'href="/tasks/"' in client.get("/").text
+    response = client.get("/tasks/")
+    assert response.status_code == 200
+    assert "Mes tâches" in response.text
