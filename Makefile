@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test bench system-deps clean
 
