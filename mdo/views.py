@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +51,11 @@ class OrganisationListView(ScopedTableView):
     breadcrumbs = [(_("Organisations"), None)]
 
     def get_queryset(self):
-        return super().get_queryset().annotate(member_count=Count("members")).order_by("kind", "district", "name")
+        # The MDO first, then the town halls by district, then the directorates.
+        kind_rank = Case(When(kind="mdo", then=0), When(kind="town_hall", then=1), default=2)
+        return super().get_queryset().annotate(member_count=Count("members"), kind_rank=kind_rank).order_by(
+            "kind_rank", "district", "name"
+        )
 
 
 def organisation_detail(request, pk: int):
