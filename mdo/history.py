@@ -14,6 +14,13 @@ class HistoryRow:
 KIND_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 
 
+def _display(field, value):
+    """Choice fields show their French label, not their code."""
+    if field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def history_rows(obj, *, limit: int = 50) -> list[HistoryRow]:
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     rows = []
@@ -24,6 +31,6 @@ def history_rows(obj, *, limit: int = 50) -> list[HistoryRow]:
             delta = record.diff_against(previous, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), change.old, change.new))
+                changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
         rows.append(HistoryRow(record.history_date, record.history_user, KIND_LABELS.get(record.history_type, ""), changes))
     return rows

@@ -112,3 +112,13 @@ def test_tasks_inbox_is_reachable_from_every_page(client, town_hall_agent):
     response = client.get("/tasks/")
     assert response.status_code == 200
     assert "Mes tâches" in response.text
+
+
+def test_history_shows_choice_labels_not_codes(client, admin_user):
+    org = OrganisationFactory(name="Direction à reclasser", kind=OrganisationKind.DIRECTORATE)
+    org.kind = OrganisationKind.MDO
+    org.save()
+    client.force_login(admin_user)
+    page = client.get(org.get_absolute_url()).text
+    assert "Direction opérationnelle" in page and "Mission Démocratie Ouverte" in page
+    assert "directorate" not in page
