@@ -25,6 +25,7 @@ class BudgetLineForm(forms.ModelForm):
         model = BudgetLine
         fields = ["fiscal_year", "section", "chapter", "nature", "function", "label", "amount_ht", "vat_rate",
                   "project", "holder_district"]
+        localized_fields = ["amount_ht"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +60,7 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["amount", "committed_on", "number", "label"]
+        localized_fields = ["amount"]
         widgets = {"committed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
@@ -66,6 +68,7 @@ class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["commitment", "amount", "paid_on", "reference"]
+        localized_fields = ["amount"]
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, line, **kwargs):

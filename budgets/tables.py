@@ -30,6 +30,9 @@ class BudgetLineTable(BaseTable):
     status = tables.Column(verbose_name=_("Statut"))
     requester = tables.Column(verbose_name=_("Demandeur·se"))
 
+    def render_fiscal_year(self, value):
+        return str(value)  # not « 2 026 »
+
     class Meta(BaseTable.Meta):
         model = BudgetLine
         fields = ("label", "fiscal_year", "section", "imputation", "project", "holder", "amount_ht", "amount_ttc",

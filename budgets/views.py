@@ -263,8 +263,9 @@ def _summary_context(request) -> dict:
     title = f"Exécution budgétaire {year} par {selectors.GROUPINGS[grouping][0].lower()}"
     return {
         "summary": summary,
-        "year": year,
-        "years": years,
+        # Strings: an int would be rendered with a thousands separator (« 2 026 »).
+        "year": str(year),
+        "years": [str(y) for y in years],
         "grouping": grouping,
         "groupings": [(key, label) for key, (label, _expr) in selectors.GROUPINGS.items()],
         "grouping_label": selectors.GROUPINGS[grouping][0],
