@@ -58,7 +58,6 @@ def _user(username: str):
 
 def _seed_demo_lines(stdout) -> int:
     from budgets import services
-    from budgets.flows import BudgetApprovalFlow  # noqa: F401 (flow class registered)
     from projects.models import Project
 
     officer, manager, director, town_hall = (_user(n) for n in ("mdo.officer", "mdo.manager", "direction", "mairie3.agent"))

@@ -39,6 +39,12 @@ def budget_line_list_for_user(*, user):
     )
 
 
+def line_commitments_and_payments(line) -> tuple[list, list]:
+    commitments = list(line.commitments.select_related("created_by").order_by("committed_on", "pk"))
+    payments = list(Payment.objects.filter(commitment__budget_line=line).select_related("commitment").order_by("paid_on", "pk"))
+    return commitments, payments
+
+
 def safe_url(obj) -> str:
     """The page of a related record, or '' while its app does not serve one yet."""
     try:

@@ -1,12 +1,14 @@
 """Writes on budget lines, commitments and payments."""
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from budgets.access import task_refusal
 from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome
@@ -127,6 +129,23 @@ def budget_line_submit(*, line: BudgetLine, by) -> BudgetApproval:
     return process
 
 
+@contextmanager
+def _task_activation(task):
+    """The task's activation under the flow's process lock; a lock held elsewhere becomes a French refusal.
+
+    The process row is first locked *waiting* (inside our transaction): a second decision on the
+    same task then waits for the first to commit and finds the task done. Viewflow's
+    ``select_for_update_lock`` (NOWAIT) then finds the row already ours; left alone inside an
+    outer transaction, its NOWAIT failure would abort that transaction on PostgreSQL.
+    """
+    BudgetApproval.objects.select_for_update().filter(pk=task.process_id).exists()
+    try:
+        with task.activation() as activation:
+            yield activation
+    except FlowLockFailed:
+        raise ValidationError("Quelqu'un traite cette tâche en ce moment : réessayez dans un instant.") from None
+
+
 def _locked_line(activation) -> BudgetLine:
     return BudgetLine.objects.select_for_update().select_related("requester").get(pk=activation.process.budget_line_id)
 
@@ -136,7 +155,7 @@ def approval_task_take(*, task, by) -> None:
     """Take a task of the inbox (it leaves the others' inboxes). Side effects: none."""
     from viewflow.workflow.status import STATUS
 
-    with task.activation() as activation:
+    with _task_activation(task) as activation:
         line = _locked_line(activation)
         refusal = task_refusal(by, activation.task, line)
         if refusal:
@@ -152,7 +171,7 @@ def approval_task_release(*, task, by) -> None:
     """Give a taken task back to the inbox of its role. Side effects: none."""
     from viewflow.workflow.status import STATUS
 
-    with task.activation() as activation:
+    with _task_activation(task) as activation:
         current = activation.task
         if current.flow_task.step == ApprovalStep.REWORK:
             raise ValidationError("Cette tâche revient à la personne qui a demandé la ligne : elle ne peut pas être libérée.")
@@ -175,7 +194,7 @@ def approval_task_decide(*, task, by, outcome: str, comment: str = "") -> Budget
     from viewflow.workflow.status import STATUS
 
     comment = (comment or "").strip()
-    with task.activation() as activation:
+    with _task_activation(task) as activation:
         current = activation.task
         line = _locked_line(activation)
         refusal = task_refusal(by, current, line)

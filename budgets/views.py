@@ -14,7 +14,7 @@ from budgets.enums import ApprovalStep
 from budgets.filters import BudgetLineFilter
 from budgets.flows import STEP_OUTCOMES, needs_director, task_due_on
 from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentForm
-from budgets.models import BudgetLine, BudgetSettings, Payment
+from budgets.models import BudgetLine, BudgetSettings
 from budgets.tables import BudgetLineTable
 from mdo import access
 from mdo.enums import Role
@@ -85,11 +85,7 @@ def _line_context(request, line: BudgetLine) -> dict:
 def line_detail(request, pk: int):
     line = _get_line_for_user(request, pk)
     can_change = access.can_change(request.user, line)
-    commitments = list(line.commitments.select_related("created_by").order_by("committed_on", "pk"))
-    payments = list(
-        Payment.objects.filter(commitment__budget_line=line)
-        .select_related("commitment").order_by("paid_on", "pk")
-    )
+    commitments, payments = selectors.line_commitments_and_payments(line)
     context = _line_context(request, line) | {
         "can_change": can_change,
         "commitments": commitments,

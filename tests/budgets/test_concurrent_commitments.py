@@ -73,3 +73,40 @@ def test_concurrent_payments_never_exceed_the_commitment(mdo_officer, mdo_manage
         thread.join()
     assert results.count("ok") == 2
     assert sum(p.amount for p in commitment.payments.all()) == Decimal("400.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_decisions_on_one_task_record_a_single_decision(mdo_officer, mdo_manager):
+    if connection.vendor != "postgresql":
+        pytest.skip("Les verrous de ligne (SELECT … FOR UPDATE) ne se vérifient que sur PostgreSQL.")
+    from budgets.enums import ApprovalStep, BudgetLineStatus
+    from budgets.models import BudgetDecision
+    from mdo.enums import Role
+    from tests.budgets.factories import open_task, submitted_line
+    from tests.factories import make_user, mdo_organisation
+
+    managers = [mdo_manager] + [make_user(Role.MDO_MANAGER, mdo_organisation(), username=f"resp{i}") for i in range(3)]
+    line = submitted_line(mdo_officer)
+    task = open_task(line)
+    barrier = threading.Barrier(len(managers))
+    results: list[str] = []
+
+    def approve(manager):
+        try:
+            barrier.wait()
+            services.approval_task_decide(task=task, by=manager, outcome="approved")
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(manager,)) for manager in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 1 and results.count("refused") == len(managers) - 1
+    assert BudgetDecision.objects.filter(budget_line=line, step=ApprovalStep.MANAGER_REVIEW).count() == 1
+    line.refresh_from_db()
+    assert line.status == BudgetLineStatus.APPROVED

@@ -28,6 +28,7 @@ def test_submit_starts_the_flow_with_a_manager_task_due_in_ten_days(mdo_officer,
     assert task.flow_task.step == ApprovalStep.MANAGER_REVIEW
     assert task.status == STATUS.NEW and task.owner_id is None
     assert task.owner_permission == "budgets.review_budgetline"
+    assert mdo_manager.has_perm(task.owner_permission) and not mdo_officer.has_perm(task.owner_permission)
     assert task.owner_permission_obj == mdo_officer.organisation
     assert task.data["due_on"]
     assert _steps(line) == [(ApprovalStep.SUBMISSION, DecisionOutcome.SUBMITTED)]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from budgets import services
-from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome
+from budgets.enums import BudgetLineStatus, DecisionOutcome
 from budgets.models import BudgetLine, BudgetSettings, Commitment, Payment
 from mdo.enums import Role
 from tests.budgets.factories import approved_line, decide, edition_with_district, make_line, make_project, open_task, submitted_line
