@@ -18,7 +18,6 @@ from budgets.models import BudgetLine, BudgetSettings
 from budgets.tables import BudgetLineTable
 from mdo import access
 from mdo.enums import Role
-from mdo.history import history_rows
 from mdo.listing import ScopedTableView
 
 BUDGETS = (_("Budgets"), None)
@@ -74,7 +73,7 @@ def _line_context(request, line: BudgetLine) -> dict:
         "line": line,
         "available": line.amount_ttc - line.committed_total if line.status == "approved" else None,
         "decisions": line.decisions.select_related("decided_by", "organisation").order_by("decided_at", "pk"),
-        "history": history_rows(line),
+        "history": selectors.line_history(line),
         "open_task": open_task,
         "open_task_due": task_due_on(open_task) if open_task else None,
         "project_url": selectors.safe_url(line.project) if line.project_id else "",

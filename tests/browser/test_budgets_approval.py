@@ -19,6 +19,8 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
     line = make_line(mdo_officer, label="Bancs de la place Sathonay", amount_ht="8400")
 
     login(page, "camille", TEST_PASSWORD)
+    page.goto("/budgets/lines/new/")
+    assert_accessible(page)
     page.goto("/budgets/")
     assert_accessible(page)
     page.get_by_role("link", name="Bancs de la place Sathonay").click()

@@ -43,6 +43,19 @@ def test_list_filters_by_status_and_district_and_exports_the_filtered_rows(clien
     assert rows[0][0] == "Libellé" and [row[0] for row in rows[1:]] == ["Jardin de Montchat"]
 
 
+def test_list_exports_xlsx_with_amounts_as_numbers(client, mdo_officer):
+    import openpyxl
+
+    make_line(mdo_officer, label="Bancs", amount_ht="1234.56")
+    client.force_login(mdo_officer)
+    export = client.get(reverse("budgets:index"), {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    assert row[header.index("Libellé")] == "Bancs"
+    assert Decimal(str(row[header.index("Montant HT")])) == Decimal("1234.56")
+
+
 def test_list_filters_by_year_project_requester_and_directorate(client, mdo_officer, other_mdo_officer, directorate_agent):
     project = make_project(title="Îlot de fraîcheur Guillotière", lead_directorate=directorate_agent.organisation)
     make_line(mdo_officer, label="Ligne A", fiscal_year=2025, project=project)
@@ -96,6 +109,7 @@ def test_line_page_shows_line_project_decisions_and_history(client, mdo_officer,
     assert "Jardin partagé de Montchat" in page
     assert "Préciser le chiffrage." in page and "Renvoyée pour modification" in page
     assert "Historique des modifications" in page
+    assert "Soumise" in page and "submitted</" not in page  # statuses in words in the history
     assert "12 500,00 €" in page and "15 000,00 €" in page
 
 
