@@ -20,7 +20,8 @@ class BudgetLineTable(BaseTable):
     label = tables.Column(linkify=True, verbose_name=_("Libellé"))
     fiscal_year = tables.Column(verbose_name=_("Exercice"))
     section = tables.Column(verbose_name=_("Section"))
-    imputation = tables.Column(verbose_name=_("Imputation"), accessor="imputation", order_by=("chapter", "nature", "function"))
+    imputation = tables.Column(verbose_name=_("Imputation"), accessor="imputation", order_by=("chapter", "nature", "function"),
+                               attrs={"td": {"class": "text-nowrap"}})
     project = tables.Column(verbose_name=_("Projet"), accessor="project__title", default="—")
     holder = tables.Column(verbose_name=_("Porteur"), accessor="holder_label", order_by=("holder_district",))
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
