@@ -266,3 +266,20 @@ def test_line_create_computes_ttc_half_up(mdo_officer):
     assert line.amount_ht == Decimal("1000.01")
     assert line.amount_ttc == Decimal("1055.01")  # 1055.01055 → 1055.01
     assert make_line(mdo_officer, amount_ht="0.125", vat_rate="20").amount_ttc == Decimal("0.16")  # 0.13 × 1.2 = 0.156
+
+
+def test_opinion_and_final_steps_are_refused_to_everyone_else(
+    mdo_officer, other_mdo_officer, mdo_manager, director, town_hall_agent, other_town_hall_agent, outsider
+):
+    line = submitted_line(mdo_officer, holder_district=3)
+    decide(line, mdo_manager, DecisionOutcome.APPROVED)
+    for user in (mdo_officer, other_mdo_officer, mdo_manager, director, other_town_hall_agent, outsider):
+        with pytest.raises(ValidationError):
+            decide(line, user, DecisionOutcome.FAVOURABLE)
+    decide(line, town_hall_agent, DecisionOutcome.FAVOURABLE)
+    for user in (mdo_officer, other_mdo_officer, town_hall_agent, other_town_hall_agent, outsider):
+        with pytest.raises(ValidationError):
+            decide(line, user, DecisionOutcome.APPROVED)
+    line.refresh_from_db()
+    assert line.status == BudgetLineStatus.SUBMITTED
+    assert open_task(line).flow_task.step == ApprovalStep.FINAL_DECISION
