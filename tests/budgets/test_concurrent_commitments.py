@@ -12,6 +12,7 @@ from budgets import services
 from budgets.models import BudgetLine
 from tests.budgets.factories import approved_line
 
+pytestmark = pytest.mark.postgres_only
 THREADS = 8
 
 
