@@ -5,10 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Process
 
-from budgets.enums import BudgetLineStatus, Section
+from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome, Section
 from mdo.enums import district_label
+from mdo.models import Organisation
 from projects.models import Project
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -49,9 +52,22 @@ class BudgetLine(models.Model):
             models.CheckConstraint(condition=models.Q(amount_ttc__gte=models.F("amount_ht")), name="budget_line_ttc_gte_ht"),
         ]
         indexes = [models.Index(fields=["fiscal_year", "status"])]
+        permissions = [
+            ("review_budgetline", "Valider une ligne budgétaire (Responsable MDO)"),
+            ("approve_budgetline_above_threshold", "Valider une ligne au-delà du seuil (Direction)"),
+            ("give_opinion_budgetline", "Donner l'avis de la mairie d'arrondissement sur une ligne"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} · {self.chapter}-{self.nature}-{self.function} · {self.label}"
+
+    @property
+    def imputation(self) -> str:
+        return f"{self.chapter}-{self.nature}-{self.function}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (BudgetLineStatus.DRAFT, BudgetLineStatus.CHANGES_REQUESTED)
 
     def get_absolute_url(self) -> str:
         return reverse("budgets:line_detail", args=[self.pk])
@@ -116,3 +132,74 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class BudgetSettings(models.Model):
+    """The approval's settings, one row edited by an administrator (Django admin, with history)."""
+
+    threshold_ht = models.DecimalField(
+        _("seuil de validation par la Direction (€ HT)"), **MONEY, default=Decimal("40000.00"), validators=POSITIVE,
+        help_text=_("Au-delà de ce montant HT, une ligne est aussi validée par la Direction."),
+    )
+    review_days = models.PositiveSmallIntegerField(
+        _("délai de validation (jours)"), default=10, validators=[MinValueValidator(1)],
+        help_text=_("Échéance donnée à chaque étape de validation."),
+    )
+    opinion_days = models.PositiveSmallIntegerField(
+        _("délai d'avis de la mairie (jours)"), default=15, validators=[MinValueValidator(1)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("paramètres des budgets")
+        verbose_name_plural = _("paramètres des budgets")
+
+    def __str__(self) -> str:
+        return str(_("Paramètres des budgets"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton: there is one set of settings
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "BudgetSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class BudgetApproval(Process):
+    """The viewflow process of one submission of a line (a line sent back and resubmitted keeps it)."""
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="approvals",
+                                    verbose_name=_("ligne budgétaire"))
+    #: The outcome of the last decision, read by the flow's gateways.
+    outcome = models.CharField(max_length=30, choices=DecisionOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("circuit de validation")
+        verbose_name_plural = _("circuits de validation")
+
+
+class BudgetDecision(models.Model):
+    """Who decided what, when and why, at each step of a line's approval."""
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="decisions",
+                                    verbose_name=_("ligne budgétaire"))
+    approval = models.ForeignKey(BudgetApproval, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="decisions", verbose_name=_("circuit"))
+    step = models.CharField(_("étape"), max_length=30, choices=ApprovalStep.choices)
+    outcome = models.CharField(_("décision"), max_length=30, choices=DecisionOutcome.choices)
+    comment = models.TextField(_("motif / commentaire"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("par"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("organisation"))
+    amount_ht = models.DecimalField(_("montant HT à la décision"), **MONEY)
+    decided_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("décision sur une ligne")
+        verbose_name_plural = _("décisions sur les lignes")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} : {self.get_outcome_display()}"

@@ -1,5 +1,298 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from budgets import selectors, services
+from budgets.access import task_refusal
+from budgets.charts import summary_bar_chart
+from budgets.enums import ApprovalStep, BudgetLineStatus
+from budgets.filters import BudgetLineFilter
+from budgets.flows import STEP_OUTCOMES, needs_director, task_due_on
+from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentForm
+from budgets.models import BudgetLine, BudgetSettings
+from budgets.tables import BudgetLineTable
+from mdo import access
+from mdo.enums import Role
+from mdo.listing import ScopedTableView
+
+BUDGETS = (_("Budgets"), None)
 
 
-def index(request):
-    return render(request, "budgets/index.html")
+def _crumbs(*extra):
+    return [(_("Budgets"), reverse("budgets:index")), *extra]
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _may_request(user) -> bool:
+    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
+
+
+class BudgetLineListView(ScopedTableView):
+    model = BudgetLine
+    table_class = BudgetLineTable
+    filterset_class = BudgetLineFilter
+    template_name = "budgets/line_list.html"
+    export_name = "lignes-budgetaires"
+    title = _("Lignes budgétaires")
+    breadcrumbs = [BUDGETS]
+
+    def get_queryset(self):
+        return selectors.budget_line_list_for_user(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_request"] = _may_request(self.request.user)
+        return context
+
+
+def _get_line_for_user(request, pk: int) -> BudgetLine:
+    return access.get_visible_or_404(
+        request.user, selectors.budget_line_list_for_user(user=request.user).select_related("project__edition"), pk=pk
+    )
+
+
+def _get_changeable_line(request, pk: int) -> BudgetLine:
+    line = _get_line_for_user(request, pk)
+    if not access.can_change(request.user, line):
+        raise Http404("Aucune ligne modifiable ne correspond à cette adresse.")
+    return line
+
+
+def _line_context(request, line: BudgetLine) -> dict:
+    open_task = selectors.open_task_of_line(line)
+    return {
+        "line": line,
+        "available": line.amount_ttc - line.committed_total if line.status == BudgetLineStatus.APPROVED else None,
+        "decisions": line.decisions.select_related("decided_by", "organisation").order_by("decided_at", "pk"),
+        "history": selectors.line_history(line),
+        "open_task": open_task,
+        "open_task_due": task_due_on(open_task) if open_task else None,
+        "project_url": selectors.safe_url(line.project) if line.project_id else "",
+        "needs_director": needs_director(line),
+    }
+
+
+def line_detail(request, pk: int):
+    line = _get_line_for_user(request, pk)
+    can_change = access.can_change(request.user, line)
+    commitments, payments = selectors.line_commitments_and_payments(line)
+    context = _line_context(request, line) | {
+        "can_change": can_change,
+        "commitments": commitments,
+        "payments": payments,
+        "commitment_form": CommitmentForm(initial={"committed_on": timezone.localdate()}) if can_change else None,
+        "payment_form": PaymentForm(line=line, initial={"paid_on": timezone.localdate()}) if can_change and commitments else None,
+        "breadcrumbs": _crumbs((line.label, None)),
+    }
+    return render(request, "budgets/line_detail.html", context)
+
+
+def line_create(request):
+    if not _may_request(request.user):
+        raise Http404("Page réservée à la Mission Démocratie Ouverte.")
+    form = BudgetLineForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.budget_line_create(by=request.user, **form.cleaned_for_service())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Ligne enregistrée en brouillon. Soumettez-la quand elle est prête.")
+            return redirect(line)
+    return render(request, "budgets/line_form.html", {
+        "form": form, "title": "Nouvelle ligne budgétaire",
+        "breadcrumbs": _crumbs(("Nouvelle ligne", None)),
+    })
+
+
+def line_edit(request, pk: int):
+    line = _get_changeable_line(request, pk)
+    if not line.is_editable:
+        messages.error(request, "Seule une ligne en brouillon ou renvoyée pour modification peut être modifiée.")
+        return redirect(line)
+    form = BudgetLineForm(request.POST or None, instance=line, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_update(line=line, by=request.user, **form.cleaned_for_service())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Ligne modifiée.")
+            return redirect(line)
+    return render(request, "budgets/line_form.html", {
+        "form": form, "title": f"Modifier « {line.label} »", "line": line,
+        "breadcrumbs": _crumbs((line.label, line.get_absolute_url()), ("Modifier", None)),
+    })
+
+
+@require_POST
+def line_submit(request, pk: int):
+    line = _get_changeable_line(request, pk)
+    try:
+        services.budget_line_submit(line=line, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "Ligne soumise : la Responsable MDO a reçu la tâche de validation.")
+    return redirect(line)
+
+
+@require_POST
+def commitment_add(request, pk: int):
+    line = _get_changeable_line(request, pk)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_create(budget_line=line, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "Engagement enregistré.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+    return redirect(line)
+
+
+@require_POST
+def payment_add(request, pk: int):
+    line = _get_changeable_line(request, pk)
+    form = PaymentForm(request.POST, line=line)
+    if form.is_valid():
+        try:
+            services.payment_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "Mandat enregistré.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+    return redirect(line)
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+def task_detail(request, pk: int):
+    task, line = selectors.get_task_for_user_or_404(request.user, pk)
+    line = _get_line_for_user(request, line.pk)
+    step = task.flow_task.step
+    refusal = task_refusal(request.user, task, line)
+    context = _line_context(request, line) | {
+        "task": task,
+        "step": ApprovalStep(step),
+        "task_due": task_due_on(task),
+        "today": timezone.localdate(),
+        "refusal": refusal,
+        "form": DecisionForm(outcomes=STEP_OUTCOMES[step]) if not refusal else None,
+        "breadcrumbs": [("Mes tâches", reverse("tasks")), (line.label, None)],
+    }
+    return render(request, "budgets/task_detail.html", context)
+
+
+@require_POST
+def task_take(request, pk: int):
+    task, line = selectors.get_task_for_user_or_404(request.user, pk)
+    try:
+        services.approval_task_take(task=task, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "Tâche prise : elle n'apparaît plus dans la boîte des autres.")
+    return redirect("budgets:task_detail", pk=task.pk)
+
+
+@require_POST
+def task_release(request, pk: int):
+    task, line = selectors.get_task_for_user_or_404(request.user, pk)
+    try:
+        services.approval_task_release(task=task, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, "Tâche libérée.")
+    return redirect("tasks")
+
+
+@require_POST
+def task_decide(request, pk: int):
+    task, line = selectors.get_task_for_user_or_404(request.user, pk)
+    form = DecisionForm(request.POST, outcomes=STEP_OUTCOMES[task.flow_task.step])
+    if not form.is_valid():
+        messages.error(request, "Choisissez une décision.")
+        return redirect("budgets:task_detail", pk=task.pk)
+    try:
+        decision = services.approval_task_decide(
+            task=task, by=request.user, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("budgets:task_detail", pk=task.pk)
+    messages.success(request, f"Décision enregistrée : {decision.get_outcome_display()}.")
+    return redirect("tasks")
+
+
+# --- summary and report -----------------------------------------------------------------------
+
+def _summary_context(request) -> dict:
+    grouping = request.GET.get("by", "district")
+    if grouping not in selectors.GROUPINGS:
+        grouping = "district"
+    years = selectors.fiscal_years(user=request.user)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+    summary = selectors.budget_summary(user=request.user, year=year, grouping=grouping)
+    title = f"Exécution budgétaire {year} par {selectors.GROUPINGS[grouping][0].lower()}"
+    return {
+        "summary": summary,
+        # Strings: an int would be rendered with a thousands separator (« 2 026 »).
+        "year": str(year),
+        "years": [str(y) for y in years],
+        "grouping": grouping,
+        "groupings": [(key, label) for key, (label, _expr) in selectors.GROUPINGS.items()],
+        "grouping_label": selectors.GROUPINGS[grouping][0],
+        "chart": summary_bar_chart(summary.rows, title=title),
+        "chart_title": title,
+        "envelopes": selectors.envelope_rows(user=request.user, year=year),
+        "threshold": BudgetSettings.load().threshold_ht,
+    }
+
+
+def summary(request):
+    context = _summary_context(request)
+    context["breadcrumbs"] = _crumbs(("Synthèse", None))
+    return render(request, "budgets/summary.html", context)
+
+
+def report_pdf(request):
+    context = _summary_context(request)
+    context["scope_label"] = _scope_label(request.user)
+    pdf = _render_pdf(context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rapport-budgetaire-{context["year"]}-{context["grouping"]}.pdf"'
+    return response
+
+
+def _render_pdf(context) -> bytes:
+    from budgets.pdf import render_budget_report
+
+    return render_budget_report(context=context)
+
+
+def _scope_label(user) -> str:
+    if access.sees_everything(user):
+        return "Toute la ville"
+    return str(user.organisation) if user.organisation else "—"

@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from budgets.enums import DecisionOutcome
+from budgets.models import BudgetLine, Commitment, Payment
+from mdo import access
+from mdo.enums import DISTRICTS
+from projects.models import Project
+
+VAT_CHOICES = [("20", "20 %"), ("10", "10 %"), ("5.5", "5,5 %"), ("0", "0 % (non assujetti)")]
+
+
+class BudgetLineForm(forms.ModelForm):
+    vat_rate = forms.ChoiceField(label=_("taux de TVA"), choices=VAT_CHOICES, initial="20",
+                                 help_text=_("Le montant TTC est calculé à partir du HT, arrondi au centime."))
+    holder_district = forms.TypedChoiceField(
+        label=_("porteur de la ligne"), coerce=int, empty_value=None, required=False,
+        choices=[("", _("Ville de Lyon (budget principal)"))] + [(n, f"État spécial — {label}") for n, label in DISTRICTS],
+    )
+
+    class Meta:
+        model = BudgetLine
+        fields = ["fiscal_year", "section", "chapter", "nature", "function", "label", "amount_ht", "vat_rate",
+                  "project", "holder_district"]
+        localized_fields = ["amount_ht"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = access.visible(user, Project).order_by("title").only("pk", "title")
+        self.fields["amount_ht"].help_text = _("En euros, par ex. 12500,00.")
+        if not self.instance.pk:
+            self.fields["fiscal_year"].initial = timezone.localdate().year
+        elif self.instance.amount_ht:
+            rate = (self.instance.amount_ttc / self.instance.amount_ht - 1) * 100
+            closest = min(VAT_CHOICES, key=lambda choice: abs(Decimal(choice[0]) - rate))
+            self.fields["vat_rate"].initial = closest[0]
+
+    def cleaned_for_service(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["vat_rate"] = Decimal(data["vat_rate"])
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Votre décision"), widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Motif ou commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Obligatoire pour un rejet, un renvoi pour modification ou un avis défavorable."))
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(value, DecisionOutcome(value).label) for value in outcomes]
+        if len(outcomes) == 1:
+            self.fields["outcome"].initial = outcomes[0]
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["amount", "committed_on", "number", "label"]
+        localized_fields = ["amount"]
+        widgets = {"committed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["commitment", "amount", "paid_on", "reference"]
+        localized_fields = ["amount"]
+        widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = line.commitments.order_by("committed_on", "pk")

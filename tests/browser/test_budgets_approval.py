@@ -1,0 +1,57 @@
+"""Journey: an officer submits a line, the manager approves it from « Mes tâches », the officer sees it approved."""
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.budgets.factories import make_line
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _logout(page):
+    page.get_by_test_id("current-user").click()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/accounts/login/")
+
+
+def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_manager):
+    line = make_line(mdo_officer, label="Bancs de la place Sathonay", amount_ht="8400")
+
+    login(page, "camille", TEST_PASSWORD)
+    page.goto("/budgets/lines/new/")
+    assert_accessible(page)
+    page.goto("/budgets/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Bancs de la place Sathonay").click()
+    page.get_by_role("button", name="Soumettre pour validation").click()
+    assert page.get_by_test_id("line-status").inner_text() == "Soumise"
+    assert_accessible(page)
+    _logout(page)
+
+    login(page, "nadia", TEST_PASSWORD)
+    assert page.get_by_test_id("task-count").inner_text().startswith("1")
+    page.get_by_role("link", name="Mes tâches").click()
+    assert_accessible(page)
+    screenshot(page, "budgets-inbox")
+    page.get_by_role("link", name="Bancs de la place Sathonay (2026)").click()
+    assert page.get_by_role("heading", name="Validation par la Responsable MDO").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Prendre la tâche").click()
+    page.get_by_label("Approuvée").check()
+    page.get_by_label("Motif ou commentaire").fill("Conforme au chiffrage de la direction.")
+    screenshot(page, "budgets-task")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    assert "Décision enregistrée" in page.get_by_role("alert").first.inner_text()
+    assert page.get_by_test_id("task-count").inner_text().startswith("0")
+    _logout(page)
+
+    login(page, "camille", TEST_PASSWORD)
+    page.goto(line.get_absolute_url())
+    assert page.get_by_test_id("line-status").inner_text() == "Approuvée"
+    assert page.get_by_text("Conforme au chiffrage de la direction.").is_visible()
+    screenshot(page, "budgets-line-approved")
+    assert_accessible(page)
+    page.goto("/budgets/summary/")
+    screenshot(page, "budgets-summary")
+    assert_accessible(page)
