@@ -92,6 +92,12 @@ class ProjectLifecycle:
     def _set_status(self, value):
         self.project.status = value
 
+    @status.on_success()
+    def _remember_source(self, descriptor, source, target, **kwargs):
+        # The target is set before a transition's body runs: only here is the source still known.
+        if target == S.SUSPENDED:
+            self.project.status_before_suspension = source
+
     # Participatory-budget projects, initiatives and calls for projects --------------------
 
     @status.transition(source=S.SUBMITTED, target=S.ADMISSIBLE, label="Déclarer recevable",
@@ -195,7 +201,7 @@ class ProjectLifecycle:
     @status.transition(source=ACTIVE_STATUSES, target=S.SUSPENDED, label="Suspendre", permission=mdo_only,
                        custom={"fields": ["reason"], "required": ["reason"], "style": "warning"})
     def suspend(self, **data):
-        self.project.status_before_suspension = self.project.status
+        pass  # the status left behind is kept by _remember_source, once the transition succeeded
 
     @status.transition(source=S.SUSPENDED, target=State.GET_STATE(_resume_target, states=ACTIVE_STATUSES),
                        label="Reprendre", permission=mdo_only, custom={"style": "primary"})
