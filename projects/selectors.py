@@ -40,7 +40,7 @@ def my_projects(*, user, limit: int = 10) -> tuple[list[Project], int]:
         late=Case(When(late_q(), then=True), default=False, output_field=BooleanField())
     ).order_by("-late", "planned_end", "title")
     rows = list(qs[:limit])
-    return rows, qs.count() if len(rows) == limit else len(rows)
+    return rows, qs.count()
 
 
 def open_data_projects(*, edition: str = "") -> QuerySet:
