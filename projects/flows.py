@@ -221,6 +221,7 @@ def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_mon
     Side effects: the review's answer, a timeline entry, the task done (then the decision task once the
     town hall has answered too)."""
     from projects.models import Verdict
+    from projects.services import euros
 
     def apply(review):
         review.verdict = verdict
@@ -232,7 +233,7 @@ def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_mon
         review.save()
         text = f"Avis technique de {review.directorate} : {Verdict(verdict).label}"
         if cost_estimate is not None:
-            text += f", coût estimé {cost_estimate} €"
+            text += f", coût estimé {euros(cost_estimate)}"
         if delay_months:
             text += f", délai {delay_months} mois"
         if conditions:

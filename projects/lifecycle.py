@@ -199,7 +199,7 @@ class ProjectLifecycle:
     # Any active state ---------------------------------------------------------------------
 
     @status.transition(source=ACTIVE_STATUSES, target=S.SUSPENDED, label="Suspendre", permission=mdo_only,
-                       custom={"fields": ["reason"], "required": ["reason"], "style": "warning"})
+                       custom={"fields": ["reason"], "required": ["reason"], "style": "secondary"})
     def suspend(self, **data):
         pass  # the status left behind is kept by _remember_source, once the transition succeeded
 

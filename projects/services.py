@@ -39,6 +39,11 @@ REQUIRED_MESSAGES = {
 }
 
 
+def euros(amount: Decimal) -> str:
+    """"38 500,00 €": French grouping (narrow no-break space) and decimal comma."""
+    return f"{amount:,.2f} €".replace(",", "\u202f").replace(".", ",")
+
+
 def _status_label(status) -> str:
     return str(ProjectStatus(status).label)
 
@@ -97,7 +102,7 @@ def project_transition(*, project: Project, name: str, by, data: TransitionData 
     if data.verdict:
         parts.append(f"Avis technique : {data.verdict}")
     if data.estimated_cost is not None:
-        parts.append(f"Coût estimé : {data.estimated_cost} €")
+        parts.append(f"Coût estimé : {euros(data.estimated_cost)}")
     if data.delivered_on:
         parts.append(f"Livrée le {data.delivered_on:%d/%m/%Y}")
     if data.reason:

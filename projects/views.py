@@ -107,7 +107,8 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
     user = request.user
     transitions = [
         {"name": t.slug, "label": t.label, "style": t.custom.get("style", "primary"),
-         "form": TransitionForm(transition=t, prefix=t.slug), "needs_input": bool(t.custom.get("fields"))}
+         "form": TransitionForm(transition=t, prefix=t.slug, initial={"open_review": bool(project.lead_directorate_id)}),
+         "needs_input": bool(t.custom.get("fields"))}
         for t in available_transitions(project, user)
     ]
     reviews = list(project.feasibility_reviews.select_related(
