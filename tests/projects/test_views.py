@@ -108,9 +108,15 @@ def test_list_keeps_a_constant_number_of_queries(client, mdo_officer, django_ass
         ProjectFactory.create_batch(60, edition=edition, officer=mdo_officer, lead_directorate=mdo_officer.organisation)
 
     count = assert_constant_queries(client, INDEX, grow)
-    with django_assert_max_num_queries(count):
+    # 12 with this app's task source alone; each other app's task source adds its badge count query.
+    from mdo.registry import registry
+
+    pinned = 12 + len(registry.tasks) - 1
+    assert count <= pinned
+    with django_assert_max_num_queries(pinned):
         client.get(INDEX)
-    assert count <= 15
+    with django_assert_max_num_queries(pinned):
+        client.get(INDEX + "?late=on&district=3&q=jardin&_export=csv")
 
 
 def test_project_page_keeps_a_constant_number_of_queries(client, project, mdo_officer, django_assert_max_num_queries):
