@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Edition, Opinion, Verdict
+from projects.models import Edition, Opinion, Project, Verdict
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 #: Extensions accepted for attachments, with the content types browsers send for them.
@@ -169,4 +169,50 @@ class DecisionForm(forms.Form):
             self.add_error("estimated_cost", _("Le coût estimé est obligatoire pour déclarer le projet faisable."))
         if data.get("decision") == "unfeasible" and not data.get("reason"):
             self.add_error("reason", _("Un motif est obligatoire pour déclarer le projet non faisable."))
+        return data
+
+
+class ProjectForm(forms.ModelForm):
+    """Creation and edition of a project; its status changes only through its transitions."""
+
+    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    final_cost = MoneyField(label=_("Coût final (€ TTC)"), required=False)
+
+    class Meta:
+        model = Project
+        fields = ["kind", "title", "description", "edition", "edition_district", "district", "neighbourhood", "theme",
+                  "lead_directorate", "officer", "town_hall_contact", "progress", "estimated_cost", "final_cost",
+                  "votes", "planned_start", "planned_end", "actual_start", "actual_end", "public_summary",
+                  "external_id"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "public_summary": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+               for name in ("planned_start", "planned_end", "actual_start", "actual_end")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        from mdo.enums import DISTRICTS, Role
+        from mdo.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["district"] = forms.TypedChoiceField(
+            label=_("Arrondissement"), choices=[("", _("Toute la ville"))] + DISTRICTS, coerce=int,
+            empty_value=None, required=False)
+        self.fields["officer"].queryset = User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).distinct()
+        self.fields["town_hall_contact"].queryset = User.objects.filter(
+            groups__name=str(Role.TOWN_HALL_AGENT.label)).select_related("organisation").distinct()
+        self.fields["edition_district"].queryset = self.fields["edition_district"].queryset.select_related("edition")
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, _("La fin ne peut pas précéder le début."))
+        district, hood = data.get("district"), data.get("neighbourhood")
+        if hood and district is not None and hood.district != district:
+            self.add_error("neighbourhood", _("Ce quartier n'est pas dans l'arrondissement choisi."))
+        edition, edition_district = data.get("edition"), data.get("edition_district")
+        if edition_district and edition_district.edition_id != getattr(edition, "pk", None):
+            self.add_error("edition_district", _("Ce district n'appartient pas à l'édition choisie."))
         return data

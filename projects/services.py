@@ -177,3 +177,16 @@ def project_rescope(*, project: Project, by, note: str) -> Project:
     TimelineEntry.objects.create(project=project, kind=TimelineKind.RESCOPE, author=by,
                                  text=f"Projet redimensionné : {note.strip()}")
     return project
+
+
+@transaction.atomic
+def project_save(*, form, by) -> Project:
+    """Create or update a project from a validated ``ProjectForm``.
+
+    Side effects: the project row (and its history); on creation, a timeline entry "Projet créé"."""
+    created = form.instance.pk is None
+    project = form.save()
+    if created:
+        TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
+                                     text=f"Projet créé ({project.get_status_display()}).")
+    return project

@@ -6,6 +6,9 @@ app_name = "projects"
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="index"),
+    path("projects/new/", views.project_create, name="create"),
+    path("projects/editions/", views.edition_list, name="editions"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/bulk/", views.project_bulk, name="bulk"),
     path("projects/import/", views.vote_import, name="vote_import"),
     path("projects/decidim-accountability.csv", views.decidim_accountability_csv, name="decidim_accountability"),

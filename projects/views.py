@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +17,14 @@ from mdo.listing import ScopedTableView
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
-from projects.forms import (AttachmentForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
+from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
                             RescopeForm, TownHallAnswerForm, TransitionForm, VoteImportForm)
 from projects.enums import FINAL_STATUSES
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta
-from projects.models import Attachment, Project
+from projects.models import Attachment, Edition, Project
 from projects.registry import render_project_sections
 from projects.selectors import project_list_for_user
-from projects.services import (RESCOPABLE, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
+from projects.services import (RESCOPABLE, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
                                project_rescope, project_transition, timeline_comment_add)
 from projects.tables import ProjectTable
 
@@ -71,6 +72,7 @@ class ProjectListView(ScopedTableView):
                        for name in BULK_TRANSITIONS]
             context["bulk_form"] = BulkTransitionForm(choices=choices)
             context["can_import"] = True
+            context["can_create"] = True
         return context
 
 
@@ -123,6 +125,7 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         "history": history_rows(project, limit=30),
         "can_comment": project_can_comment(user, project),
         "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,
+        "can_edit": access.can_change(user, project),
         "comment_form": CommentForm(),
         "attachment_form": attachment_form or AttachmentForm(),
         "rescope_form": RescopeForm(),
@@ -132,6 +135,49 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         "sections": render_project_sections(request, project),
         "breadcrumbs": [(_("Projets"), reverse("projects:index")), (project.title, None)],
     }
+
+
+def project_create(request):
+    if not _is_mdo(request.user):
+        raise Http404
+    form = ProjectForm(request.POST or None, initial={"officer": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        project = project_save(form=form, by=request.user)
+        messages.success(request, "Projet créé.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "form": form, "title": "Nouveau projet",
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Nouveau projet"), None)]})
+
+
+def project_edit(request, pk: int):
+    project = access.get_changeable_or_404(request.user, Project, pk=pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        project_save(form=form, by=request.user)
+        messages.success(request, "Projet mis à jour.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "form": form, "title": f"Modifier « {project.title} »", "project": project,
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (project.title, project.get_absolute_url()),
+                        (_("Modifier"), None)]})
+
+
+def edition_list(request):
+    """The editions and their envelopes: per district, the winners' estimated cost against the envelope."""
+    editions = list(access.visible(request.user, Edition).prefetch_related("districts"))
+    totals = {
+        (row["edition_district"], row["edition"]): row
+        for row in project_list_for_user(user=request.user).filter(edition__isnull=False)
+        .values("edition", "edition_district")
+        .annotate(projects=Count("pk"), winners=Count("pk", filter=Q(selected=True)),
+                  winners_cost=Sum("estimated_cost", filter=Q(selected=True)))
+    }
+    for edition in editions:
+        edition.rows = [(district, totals.get((district.pk, edition.pk), {})) for district in edition.districts.all()]
+        edition.citywide = totals.get((None, edition.pk), {})
+    return render(request, "projects/edition_list.html", {
+        "editions": editions, "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
 
 
 @require_POST

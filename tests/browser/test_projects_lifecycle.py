@@ -52,3 +52,8 @@ def test_officer_takes_a_project_from_submitted_to_winner_through_the_buttons(pa
     page.goto("/projects/import/")
     assert_accessible(page)
     screenshot(page, "projects-import")
+
+    for path in ("/projects/new/", "/projects/editions/", f"/projects/{project.pk}/edit/", "/"):
+        page.goto(path)
+        assert_accessible(page)
+    screenshot(page, "dashboard-my-projects")

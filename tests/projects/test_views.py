@@ -255,3 +255,59 @@ def test_vote_import_page_is_for_the_mdo_only(client, directorate_agent, town_ha
     for user in (directorate_agent, town_hall_agent):
         client.force_login(user)
         assert client.get(reverse("projects:vote_import")).status_code == 404
+
+
+# --- create, edit, editions -----------------------------------------------------------------------
+
+def test_officer_creates_a_project_in_the_app(client, mdo_officer, green_directorate):
+    client.force_login(mdo_officer)
+    response = client.post(reverse("projects:create"), {
+        "kind": "participatory_budget", "title": "Micro-forêt Gerland", "district": "7", "lead_directorate":
+        green_directorate.pk, "officer": mdo_officer.pk, "progress": "0", "estimated_cost": "12 000,00"})
+    from projects.models import Project
+
+    project = Project.objects.get(title="Micro-forêt Gerland")
+    assert response.status_code == 302 and project.district == 7 and str(project.estimated_cost) == "12000.00"
+    assert project.status == S.SUBMITTED and project.timeline.count() == 1
+
+
+def test_project_form_checks_dates_and_neighbourhood_in_french(client, project, mdo_officer):
+    from tests.factories import NeighbourhoodFactory
+
+    client.force_login(mdo_officer)
+    vaise = NeighbourhoodFactory(name="Vaise", district=9)
+    response = client.post(reverse("projects:edit", args=[project.pk]), {
+        "kind": "participatory_budget", "title": project.title, "district": "3", "neighbourhood": vaise.pk,
+        "progress": "10", "planned_start": "2027-05-01", "planned_end": "2027-01-01"})
+    errors = response.context["form"].errors
+    assert "La fin ne peut pas précéder le début." in errors["planned_end"]
+    assert "Ce quartier n'est pas dans l'arrondissement choisi." in errors["neighbourhood"]
+
+
+def test_edit_is_for_those_who_may_change_the_project(client, project, town_hall_agent, directorate_agent):
+    client.force_login(town_hall_agent)
+    assert client.get(reverse("projects:edit", args=[project.pk])).status_code == 404
+    client.force_login(directorate_agent)  # the lead directorate
+    assert client.get(reverse("projects:edit", args=[project.pk])).status_code == 200
+    assert client.get(reverse("projects:create")).status_code == 404
+
+
+def test_editions_page_shows_winners_cost_against_envelopes(client, mdo_officer, django_assert_max_num_queries):
+    from tests.projects.factories import lyon_edition
+    from projects.models import EditionDistrict
+
+    edition = lyon_edition()
+    third = EditionDistrict.objects.get(edition=edition, number=3)
+    EditionDistrict.objects.filter(pk=third.pk).update(envelope="50000")
+    ProjectFactory(edition=edition, edition_district=third, selected=True, estimated_cost="60000", status=S.WINNER)
+    client.force_login(mdo_officer)
+    page = client.get(reverse("projects:editions")).content.decode()
+    assert "Budget participatif 2026-2027" in page and "dépassement" in page
+
+    def grow():
+        other = lyon_edition("Budget participatif 2028-2029")
+        ProjectFactory.create_batch(5, edition=other, selected=True, estimated_cost="1000")
+
+    count = assert_constant_queries(client, reverse("projects:editions"), grow)
+    with django_assert_max_num_queries(count):
+        client.get(reverse("projects:editions"))
