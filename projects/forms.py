@@ -212,6 +212,10 @@ class ProjectForm(forms.ModelForm):
         district, hood = data.get("district"), data.get("neighbourhood")
         if hood and district is not None and hood.district != district:
             self.add_error("neighbourhood", _("Ce quartier n'est pas dans l'arrondissement choisi."))
+        kind = data.get("kind")
+        if self.instance.pk and kind and (kind == "consultation") != (self.instance.kind == "consultation"):
+            self.add_error("kind", _("Une consultation et un projet ne suivent pas le même cycle : créez plutôt un "
+                                     "nouveau projet."))
         edition, edition_district = data.get("edition"), data.get("edition_district")
         if edition_district and edition_district.edition_id != getattr(edition, "pk", None):
             self.add_error("edition_district", _("Ce district n'appartient pas à l'édition choisie."))

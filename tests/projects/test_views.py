@@ -311,3 +311,10 @@ def test_editions_page_shows_winners_cost_against_envelopes(client, mdo_officer,
     count = assert_constant_queries(client, reverse("projects:editions"), grow)
     with django_assert_max_num_queries(count):
         client.get(reverse("projects:editions"))
+
+
+def test_a_project_cannot_become_a_consultation(client, project, mdo_officer):
+    client.force_login(mdo_officer)
+    response = client.post(reverse("projects:edit", args=[project.pk]), {
+        "kind": "consultation", "title": project.title, "district": "3", "progress": "0"})
+    assert "ne suivent pas le même cycle" in str(response.context["form"].errors["kind"])
