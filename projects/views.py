@@ -122,6 +122,9 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         "timeline": list(project.timeline.select_related("author")[:200]),
         "attachments": list(project.attachments.select_related("uploaded_by")),
         "reviews": reviews,
+        "my_tasks": [(flows.TASK_KINDS[task.flow_task.name], flows.task_url(task))
+                     for task in flows.open_tasks_for(user).filter(process__feasibilityreview__project=project)]
+        if reviews else [],
         "history": history_rows(project, limit=30),
         "can_comment": project_can_comment(user, project),
         "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,

@@ -46,6 +46,7 @@ def test_review_full_path_both_answers_then_mdo_decides_feasible(client, project
     _open_review(project, mdo_officer)
     client.force_login(directorate_agent)
     task = _task(directorate_agent)
+    assert reverse("projects:task", args=[task.pk]) in client.get(project.get_absolute_url()).content.decode()
     response = client.post(reverse("projects:task", args=[task.pk]), {
         "verdict": "conditional", "cost_estimate": "48 500,00", "delay_months": "8",
         "conditions": "Après les travaux du réseau de chaleur"})
