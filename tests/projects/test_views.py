@@ -318,3 +318,12 @@ def test_a_project_cannot_become_a_consultation(client, project, mdo_officer):
     response = client.post(reverse("projects:edit", args=[project.pk]), {
         "kind": "consultation", "title": project.title, "district": "3", "progress": "0"})
     assert "ne suivent pas le même cycle" in str(response.context["form"].errors["kind"])
+
+
+def test_history_shows_status_labels_not_codes(client, project, mdo_officer):
+    from projects.services import project_transition
+
+    project_transition(project=project, name="declare_admissible", by=mdo_officer)
+    client.force_login(mdo_officer)
+    history = client.get(project.get_absolute_url()).context["history"]
+    assert ("statut", "Soumise", "Recevable") in [(n, str(o), str(v)) for row in history for n, o, v in row.changes]
