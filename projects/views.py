@@ -20,7 +20,7 @@ from projects.filters import ProjectFilter
 from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
                             RescopeForm, TownHallAnswerForm, TransitionForm, VoteImportForm)
 from projects.enums import FINAL_STATUSES
-from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta
+from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
 from projects.models import Attachment, Edition, Project
 from projects.registry import render_project_sections
 from projects.selectors import project_list_for_user
@@ -68,7 +68,7 @@ class ProjectListView(ScopedTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if _is_mdo(self.request.user):
-            choices = [(name, getattr(ProjectLifecycle, name).get_transitions().__iter__().__next__().label)
+            choices = [(name, next(iter(getattr(ProjectLifecycle, name).get_transitions())).label)
                        for name in BULK_TRANSITIONS]
             context["bulk_form"] = BulkTransitionForm(choices=choices)
             context["can_import"] = True
@@ -204,9 +204,9 @@ def edition_list(request):
 @require_POST
 def project_transition_view(request, pk: int, name: str):
     project = _get_project_for_user(request, pk)
-    transition = transition_meta(name, project.status) if hasattr(ProjectLifecycle, name) else None
-    if transition is None:
+    if name not in transition_names():
         raise Http404
+    transition = transition_meta(name, project.status)
     form = TransitionForm(request.POST, transition=transition, prefix=name)
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)

@@ -187,3 +187,28 @@ def test_directorate_reviewing_a_project_sees_it(project, mdo_officer, outsider)
     other = project.__class__.objects.create(title="Autre", district=3, status=S.SUBMITTED)
     assert list(access.visible(outsider, Project)) == [project]
     assert other not in access.visible(outsider, Project)
+
+
+def test_unknown_transition_name_is_404(client, project, mdo_officer):
+    client.force_login(mdo_officer)
+    for name in ("status", "_remember_source", "nope"):
+        assert client.post(reverse("projects:transition", args=[project.pk, name])).status_code == 404
+
+
+def test_inbox_keeps_a_constant_number_of_queries(client, project, mdo_officer, directorate_agent,
+                                                  django_assert_max_num_queries):
+    from tests.helpers import assert_constant_queries
+    from tests.projects.factories import ProjectFactory
+
+    _open_review(project, mdo_officer)
+    client.force_login(directorate_agent)
+
+    def grow():
+        for index in range(4):
+            other = ProjectFactory(title=f"Autre {index}", lead_directorate=project.lead_directorate, district=5)
+            _open_review(other, mdo_officer)
+
+    count = assert_constant_queries(client, reverse("tasks"), grow)
+    assert len(flows.inbox_items(directorate_agent)) == 5
+    with django_assert_max_num_queries(count):
+        client.get(reverse("tasks"))
