@@ -77,13 +77,14 @@ class TransitionForm(forms.Form):
     progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, required=False,
                                   help_text=_("Vide : l'avancement par défaut du nouveau statut."))
     comment = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    is_public = forms.BooleanField(label=_("Étape publiable sur le site de participation"), required=False)
 
     def __init__(self, *args, transition=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
         wanted = set(transition.custom.get("fields", [])) if transition else set(self.fields)
         required = set(transition.custom.get("required", [])) if transition else set()
         for name in list(self.fields):
-            if name in ("progress", "comment"):
+            if name in ("progress", "comment", "is_public"):
                 continue
             if name not in wanted:
                 del self.fields[name]

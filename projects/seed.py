@@ -154,7 +154,9 @@ def _seed_edition(edition, number, districts, count, offset, people, rng) -> tup
         cost = Decimal(rng.choice([5, 8, 12, 15, 20, 30, 45, 60, 80, 120, 150, 250])) * 1000
         voted = S.ON_BALLOT in path or S.NOT_SELECTED in path
         planned_end = start + datetime.timedelta(days=rng.randint(500, 1200))
-        actual_start = start + datetime.timedelta(days=rng.randint(400, 600)) if S.WORKS in path or S.OPEN in path else None
+        actual_start = (min(today - datetime.timedelta(days=rng.randint(5, 60)),
+                            start + datetime.timedelta(days=rng.randint(400, 600)))
+                        if S.WORKS in path or S.OPEN in path else None)
         actual_end = (min(today, planned_end + datetime.timedelta(days=rng.randint(-60, 120)))
                       if S.DELIVERED in path or S.REPORT_PUBLISHED in path else None)
         hoods = people["neighbourhoods"].get(district) or [None]
