@@ -189,3 +189,16 @@ def test_upload_page_imports_and_shows_the_summary(client, mdo_officer):
         "file": SimpleUploadedFile("cassé.pb", BROKEN["cost_not_a_number"][0].encode()), "edition": "Varsovie 2023"})
     assert "ligne 7" in response.content.decode() and "Rien n'a été importé" in response.content.decode()
     assert Project.objects.count() == 29
+
+
+def test_one_file_per_district_into_one_edition():
+    lyon_edition()
+    EditionDistrict.objects.filter(name__in=["Lyon 3e", "Lyon 5e"]).update(envelope=Decimal("10000"))
+    third = "id;titre;coût;voix;arrondissement\nT1;Banc;6000;50;3\nT2;Arbre;6000;40;3\n"
+    fifth = "id;titre;coût;voix;arrondissement\nF1;Fontaine;9000;70;5\nF2;Nichoirs;900;10;5\n"
+    import_votes(third.encode(), filename="3e.csv", edition_name="Budget participatif 2026-2027")
+    summary = import_votes(fifth.encode(), filename="5e.csv", edition_name="Budget participatif 2026-2027")
+    assert summary.created == 2 and not summary.edition_created
+    edition = Edition.objects.get(name="Budget participatif 2026-2027")
+    assert edition.projects.count() == 4
+    assert set(edition.projects.filter(selected=True).values_list("external_id", flat=True)) == {"T1", "F1", "F2"}
