@@ -57,3 +57,24 @@ def test_officer_takes_a_project_from_submitted_to_winner_through_the_buttons(pa
         page.goto(path)
         assert_accessible(page)
     screenshot(page, "dashboard-my-projects")
+
+
+def test_directorate_answers_its_feasibility_task_from_the_inbox(page, mdo_officer, directorate_agent):
+    from projects.services import TransitionData, project_transition
+
+    project = ProjectFactory(title="Verger urbain Montchat", district=3, status=ProjectStatus.ADMISSIBLE,
+                             lead_directorate=directorate_agent.organisation)
+    project_transition(project=project, name="start_review", by=mdo_officer, data=TransitionData(open_review=True))
+    login(page, "thomas", TEST_PASSWORD)
+    assert page.get_by_test_id("task-count").inner_text().startswith("1")
+    page.goto("/tasks/")
+    page.get_by_role("link", name="Avis technique de faisabilité — Verger urbain Montchat").click()
+    assert_accessible(page)
+    page.get_by_label("Avis technique").select_option("feasible")
+    page.get_by_label("Coût estimé (€ TTC)").fill("22 000")
+    page.get_by_label("Délai de réalisation (mois)").fill("6")
+    page.get_by_role("button", name="Envoyer").click()
+    assert page.get_by_test_id("verdict").inner_text() == "Faisable"
+    assert page.get_by_test_id("task-count").inner_text().startswith("0")
+    screenshot(page, "project-review")
+    assert_accessible(page)
