@@ -116,7 +116,9 @@ class Project(models.Model):
                                     name="unique_external_id_per_edition"),
             models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=100), name="progress_0_100"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"]),
+                   # The list's default order.
+                   models.Index(fields=["-updated_at", "-id"], name="project_recent_first")]
 
     def __str__(self) -> str:
         return self.title

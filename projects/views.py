@@ -60,7 +60,8 @@ class ProjectListView(ScopedTableView):
     breadcrumbs = [(_("Projets"), None)]
 
     def get_queryset(self):
-        return project_list_for_user(user=self.request.user)
+        # The long texts are not columns of the table: left in the database.
+        return project_list_for_user(user=self.request.user).defer("description", "public_summary", "rescoped_note")
 
     def get_table_kwargs(self):
         return {"selectable": _is_mdo(self.request.user) and not self.request.GET.get("_export")}
