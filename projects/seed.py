@@ -104,7 +104,18 @@ def seed_projects(*, size: str, stdout) -> None:
                  f"{TimelineEntry.objects.count()} entrées de fil ({created_entries} créées).")
 
 
+#: Colleagues of mdo.officer, so that « Mes projets » is hers and not everyone's.
+MORE_OFFICERS = [("mdo.officer2", "Léo", "Martin", "Chargé de mission concertation"),
+                 ("mdo.officer3", "Inès", "Haddad", "Chargée de mission conseils de quartier")]
+
+
 def _people() -> dict:
+    from mdo.seed import _demo_user
+
+    mdo = Organisation.objects.filter(kind="mdo").first()
+    if mdo is not None:
+        for username, first, last, job in MORE_OFFICERS:
+            _demo_user(username, first, last, Role.MDO_OFFICER, mdo, job)
     officers = list(User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).order_by("pk"))
     main = User.objects.filter(username="mdo.officer").first()
     town_hall = {u.organisation.district: u for u in User.objects.filter(
@@ -134,14 +145,22 @@ def _seed_edition(edition, number, districts, count, offset, people, rng) -> tup
     today = timezone.localdate()
     start = datetime.date(edition.start_year, 1, 15)
     projects, paths = [], []
+    # The first projects of the current edition go through every status, whatever the dice say.
+    forced = list(ProjectStatus) if number == 2 and offset == 0 else []
     for index in range(offset, offset + count):
         district = rng.choice([None, 1, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9])
         consultation = rng.random() < 0.08
+        if index < len(forced):
+            consultation = forced[index] in (S.PREPARATION, S.OPEN, S.ANALYSIS, S.REPORT_PUBLISHED)
         kind = ProjectKind.CONSULTATION if consultation else rng.choices(
             [ProjectKind.PARTICIPATORY_BUDGET, ProjectKind.NEIGHBOURHOOD_INITIATIVE, ProjectKind.CALL_FOR_PROJECTS],
             weights=[85, 10, 5])[0]
         place = rng.choice(PLACES)
-        if consultation:
+        if index < len(forced):
+            status = forced[index]
+            title = (rng.choice(CONSULTATIONS).format(place=place) if consultation
+                     else f"{rng.choice(OBJECTS)} {place}")
+        elif consultation:
             status = rng.choice(CONSULTATION_PATH) if number != 1 else S.CLOSED
             title = rng.choice(CONSULTATIONS).format(place=place)
         else:
@@ -149,7 +168,7 @@ def _seed_edition(edition, number, districts, count, offset, people, rng) -> tup
             title = f"{rng.choice(OBJECTS)} {place}"
         before = rng.choice([S.DESIGN, S.WORKS, S.ADMISSIBLE]) if not consultation else S.OPEN
         path = _path(status, kind, before)
-        officer = people["main"] if rng.random() < 0.35 or not people["officers"] else rng.choice(people["officers"])
+        officer = people["main"] if rng.random() < 0.4 or not people["officers"] else rng.choice(people["officers"])
         directorate = people["dev"] if rng.random() < 0.25 else (rng.choice(people["directorates"]) if people["directorates"] else None)
         cost = Decimal(rng.choice([5, 8, 12, 15, 20, 30, 45, 60, 80, 120, 150, 250])) * 1000
         voted = S.ON_BALLOT in path or S.NOT_SELECTED in path
