@@ -1,12 +1,28 @@
 """Who sees a project: MDO and directors all; a town hall its district and city-wide ones;
-a directorate the projects it leads."""
+a directorate the projects it leads or has been asked to review."""
+
+from django.db.models import Q
 
 from mdo import access
 from mdo.enums import Role
 
 
 def project_scope(user, queryset):
-    return access.district_scope(user, queryset, district_field="district", organisation_fields=("lead_directorate",))
+    if access.sees_everything(user):
+        return queryset
+    org = user.organisation
+    if org is None:
+        return queryset.none()
+    condition = Q(pk__in=[])
+    if user.has_role(Role.TOWN_HALL_AGENT) and org.is_town_hall:
+        condition |= Q(district=org.district) | Q(district__isnull=True)
+    if user.has_role(Role.DIRECTORATE_AGENT) and org.is_directorate:
+        from projects.models import FeasibilityReview
+
+        # A subquery, not a join: one row per project whatever the number of reviews.
+        reviewed = FeasibilityReview.objects.filter(directorate=org).values("project_id")
+        condition |= Q(lead_directorate=org) | Q(pk__in=reviewed)
+    return queryset.filter(condition)
 
 
 def project_can_change(user, project) -> bool:
@@ -14,6 +30,14 @@ def project_can_change(user, project) -> bool:
         return True
     org = user.organisation
     return bool(user.has_role(Role.DIRECTORATE_AGENT) and org and project.lead_directorate_id == org.pk)
+
+
+def project_can_comment(user, project) -> bool:
+    """Anyone involved may comment: the MDO, the lead directorate, the district's town hall."""
+    if project_can_change(user, project):
+        return True
+    return bool(user.has_role(Role.TOWN_HALL_AGENT) and user.district is not None
+                and project.district in (user.district, None))
 
 
 def edition_scope(user, queryset):

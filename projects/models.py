@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from viewflow.workflow.models import Process, Task
+
 from mdo.enums import district_label
 from mdo.models import Neighbourhood, Organisation
 from projects.enums import ProjectKind, ProjectStatus
@@ -114,10 +116,18 @@ class Project(models.Model):
                                     name="unique_external_id_per_edition"),
             models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=100), name="progress_0_100"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"]),
+                   # The list's default order.
+                   models.Index(fields=["-updated_at", "-id"], name="project_recent_first")]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A consultation starts its own, shorter lifecycle in preparation.
+        if self._state.adding and self.kind == ProjectKind.CONSULTATION and self.status == ProjectStatus.SUBMITTED:
+            self.status = ProjectStatus.PREPARATION
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
@@ -129,3 +139,126 @@ class Project(models.Model):
     @property
     def is_late(self) -> bool:
         return bool(self.planned_end and not self.actual_end and self.planned_end < timezone.localdate())
+
+
+class TimelineKind(models.TextChoices):
+    TRANSITION = "transition", _("Changement de statut")
+    COMMENT = "comment", _("Commentaire")
+    FEASIBILITY = "feasibility", _("Instruction de faisabilité")
+    IMPORT = "import", _("Import de vote")
+    RESCOPE = "rescope", _("Redimensionnement")
+
+
+class TimelineEntry(models.Model):
+    """A dated line of a project's story: a status change, a comment, an answer in a review."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("projet"))
+    kind = models.CharField(_("type"), max_length=20, choices=TimelineKind.choices, default=TimelineKind.COMMENT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("auteur·rice"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    text = models.TextField(_("texte"))
+    is_public = models.BooleanField(_("public"), default=False,
+                                    help_text=_("Peut être repris sur le site public de participation."))
+    from_status = models.CharField(max_length=30, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=ProjectStatus.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("entrée du fil du projet")
+        verbose_name_plural = _("fil du projet")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y} · {self.text[:60]}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"projects/{instance.project_id}/{filename}"
+
+
+class Attachment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("projet"))
+    file = models.FileField(_("fichier"), upload_to=attachment_path)
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                    verbose_name=_("déposé par"))
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class Verdict(models.TextChoices):
+    FEASIBLE = "feasible", _("Faisable")
+    FEASIBLE_WITH_CONDITIONS = "conditional", _("Faisable sous conditions")
+    UNFEASIBLE = "unfeasible", _("Non faisable")
+
+
+class Opinion(models.TextChoices):
+    FAVOURABLE = "favourable", _("Favorable")
+    RESERVED = "reserved", _("Favorable avec réserves")
+    UNFAVOURABLE = "unfavourable", _("Défavorable")
+
+
+class FeasibilityReview(Process):
+    """One feasibility review of a project: the directorate's and the town hall's answers, the MDO's decision.
+
+    The process row of ``projects.flows.FeasibilityFlow``; the scope of each task is read from here
+    (the directorate that answers, the district whose town hall gives its opinion)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="feasibility_reviews",
+                                verbose_name=_("projet"))
+    directorate = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="feasibility_reviews",
+                                    verbose_name=_("direction consultée"))
+    district = models.PositiveSmallIntegerField(_("arrondissement consulté"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    directorate_due = models.DateField(_("échéance de la direction"))
+    town_hall_due = models.DateField(_("échéance de la mairie"), null=True, blank=True)
+    # The directorate's answer
+    verdict = models.CharField(_("avis technique"), max_length=20, choices=Verdict.choices, blank=True)
+    cost_estimate = models.DecimalField(_("coût estimé (€ TTC)"), **MONEY, null=True, blank=True,
+                                        validators=[MinValueValidator(Decimal("0"))])
+    delay_months = models.PositiveSmallIntegerField(_("délai de réalisation (mois)"), null=True, blank=True)
+    conditions = models.TextField(_("conditions et remarques"), blank=True)
+    directorate_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                                blank=True, related_name="+")
+    directorate_answered_at = models.DateTimeField(null=True, blank=True)
+    # The town hall's opinion
+    opinion = models.CharField(_("avis de la mairie"), max_length=20, choices=Opinion.choices, blank=True)
+    opinion_comment = models.TextField(_("commentaire de la mairie"), blank=True)
+    town_hall_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                              blank=True, related_name="+")
+    town_hall_answered_at = models.DateTimeField(null=True, blank=True)
+    # The MDO's decision
+    decision = models.CharField(_("décision"), max_length=20, blank=True,
+                                choices=[("feasible", _("Faisable")), ("unfeasible", _("Non faisable"))])
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instruction de faisabilité")
+        verbose_name_plural = _("instructions de faisabilité")
+
+
+class TaskReminder(models.Model):
+    """An overdue-task reminder sent: at most one per task and day."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "sent_on"], name="one_reminder_per_task_per_day")]

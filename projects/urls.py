@@ -5,5 +5,23 @@ from projects import views
 app_name = "projects"
 
 urlpatterns = [
-    path("projects/", views.index, name="index"),
+    path("projects/", views.ProjectListView.as_view(), name="index"),
+    path("projects/new/", views.project_create, name="create"),
+    path("projects/editions/", views.edition_list, name="editions"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
+    path("projects/bulk/", views.project_bulk, name="bulk"),
+    path("projects/import/", views.vote_import, name="vote_import"),
+    path("projects/decidim-accountability.csv", views.decidim_accountability_csv, name="decidim_accountability"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/sheet.pdf", views.project_sheet_pdf, name="sheet"),
+    path("projects/<int:pk>/transition/<slug:name>/", views.project_transition_view, name="transition"),
+    path("projects/<int:pk>/comment/", views.project_comment, name="comment"),
+    path("projects/<int:pk>/rescope/", views.project_rescope_view, name="rescope"),
+    path("projects/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("projects/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("projects/tasks/<int:task_pk>/", views.task_detail, name="task"),
+    path("projects/tasks/<int:task_pk>/take/", views.task_take, name="task_take"),
+    path("projects/tasks/<int:task_pk>/release/", views.task_release, name="task_release"),
+    path("open-data/projects.json", views.open_data_json, name="open_data_json"),
+    path("open-data/projects.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -1,5 +1,411 @@
-from django.shortcuts import render
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mdo import access
+from mdo.enums import Role
+from mdo.history import history_rows
+from mdo.listing import ScopedTableView
+from projects import flows, opendata
+from projects.access import project_can_comment
+from projects.filters import ProjectFilter
+from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
+                            RescopeForm, TownHallAnswerForm, TransitionForm, VoteImportForm)
+from projects.enums import FINAL_STATUSES
+from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
+from projects.models import Attachment, Edition, Project
+from projects.registry import render_project_sections
+from projects.selectors import project_list_for_user
+from projects.services import (RESCOPABLE, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
+                               project_rescope, project_transition, timeline_comment_add)
+from projects.tables import ProjectTable
+
+#: Before works start, a planned start in the past is a late start.
+LATE_START_STATUSES = {"winner", "design", "procurement"}
+
+#: Transitions offered in bulk: those that need nothing but an optional reason.
+BULK_TRANSITIONS = ["declare_admissible", "put_on_ballot", "declare_winner", "declare_not_selected", "start_design",
+                    "start_procurement", "start_works", "close", "suspend", "resume", "abandon",
+                    "declare_inadmissible"]
 
 
-def index(request):
-    return render(request, "projects/index.html")
+def _is_mdo(user) -> bool:
+    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
+
+
+def _get_project_for_user(request, pk: int) -> Project:
+    return access.get_visible_or_404(
+        request.user,
+        Project.objects.select_related("edition", "edition_district", "neighbourhood", "lead_directorate", "officer",
+                                       "town_hall_contact"),
+        pk=pk,
+    )
+
+
+class ProjectListView(ScopedTableView):
+    model = Project
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    export_name = "projets"
+    title = _("Projets")
+    breadcrumbs = [(_("Projets"), None)]
+
+    def get_queryset(self):
+        # The long texts are not columns of the table: left in the database.
+        return project_list_for_user(user=self.request.user).defer("description", "public_summary", "rescoped_note")
+
+    def get_table_kwargs(self):
+        return {"selectable": _is_mdo(self.request.user) and not self.request.GET.get("_export")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if _is_mdo(self.request.user):
+            choices = [(name, next(iter(getattr(ProjectLifecycle, name).get_transitions())).label)
+                       for name in BULK_TRANSITIONS]
+            context["bulk_form"] = BulkTransitionForm(choices=choices)
+            context["can_import"] = True
+            context["can_create"] = True
+        return context
+
+
+@require_POST
+def project_bulk(request):
+    """Bulk status change: each selected project goes through its own transition and checks."""
+    if not _is_mdo(request.user):
+        raise Http404
+    choices = [(name, name) for name in BULK_TRANSITIONS]
+    form = BulkTransitionForm(request.POST, choices=choices)
+    back = request.POST.get("next") or reverse("projects:index")
+    if not back.startswith("/"):
+        back = reverse("projects:index")
+    ids = [int(pk) for pk in request.POST.getlist("projects") if pk.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, "Choisissez une action et au moins un projet.")
+        return redirect(back)
+    projects = list(project_list_for_user(user=request.user).filter(pk__in=ids))
+    data = TransitionData(reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"])
+    result = project_bulk_transition(projects=projects, name=form.cleaned_data["transition"], by=request.user, data=data)
+    if result.done:
+        messages.success(request, f"{len(result.done)} projet(s) mis à jour.")
+    for project, reason in result.refused[:20]:
+        messages.warning(request, f"« {project.title} » : {reason}")
+    return redirect(back)
+
+
+def project_detail(request, pk: int):
+    project = _get_project_for_user(request, pk)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+def _readable_history(project) -> list:
+    """The history rows with labels instead of codes ("Lauréate", not "winner"; "oui", not "True")."""
+    fields = {str(field.verbose_name): field for field in Project._meta.fields}
+    rows = history_rows(project, limit=30)
+
+    def readable(field, value):
+        if field is not None and field.choices and value:
+            return dict(field.choices).get(value, value)
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        return value
+
+    for row in rows:
+        row.changes = [(name, readable(fields.get(name), old), readable(fields.get(name), new))
+                       for name, old, new in row.changes]
+    return rows
+
+
+def _detail_context(request, project, *, attachment_form=None) -> dict:
+    user = request.user
+    transitions = [
+        {"name": t.slug, "label": t.label, "style": t.custom.get("style", "primary"),
+         "form": TransitionForm(transition=t, prefix=t.slug, initial={"open_review": bool(project.lead_directorate_id)}),
+         "needs_input": bool(t.custom.get("fields"))}
+        for t in available_transitions(project, user)
+    ]
+    reviews = list(project.feasibility_reviews.select_related(
+        "directorate", "directorate_answered_by", "town_hall_answered_by", "decided_by").order_by("-created")[:5])
+    today = timezone.localdate()
+    return {
+        "project": project,
+        "transitions": transitions,
+        "timeline": list(project.timeline.select_related("author")[:200]),
+        "attachments": list(project.attachments.select_related("uploaded_by")),
+        "reviews": reviews,
+        "my_tasks": [(flows.TASK_KINDS[task.flow_task.name], flows.task_url(task))
+                     for task in flows.open_tasks_for(user).filter(process__feasibilityreview__project=project)]
+        if reviews else [],
+        "history": _readable_history(project),
+        "can_comment": project_can_comment(user, project),
+        "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,
+        "can_edit": access.can_change(user, project),
+        "comment_form": CommentForm(),
+        "attachment_form": attachment_form or AttachmentForm(),
+        "rescope_form": RescopeForm(),
+        "late_start": bool(project.planned_start and not project.actual_start and project.planned_start < today
+                           and project.status in LATE_START_STATUSES),
+        "late_end": project.is_late and project.status not in FINAL_STATUSES,
+        "sections": render_project_sections(request, project),
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (project.title, None)],
+    }
+
+
+def project_create(request):
+    if not _is_mdo(request.user):
+        raise Http404
+    form = ProjectForm(request.POST or None, initial={"officer": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        project = project_save(form=form, by=request.user)
+        messages.success(request, "Projet créé.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "form": form, "title": "Nouveau projet",
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Nouveau projet"), None)]})
+
+
+def project_edit(request, pk: int):
+    project = access.get_changeable_or_404(request.user, Project, pk=pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        project_save(form=form, by=request.user)
+        messages.success(request, "Projet mis à jour.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {
+        "form": form, "title": f"Modifier « {project.title} »", "project": project,
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (project.title, project.get_absolute_url()),
+                        (_("Modifier"), None)]})
+
+
+def edition_list(request):
+    """The editions and their envelopes: per district, the winners' estimated cost against the envelope."""
+    editions = list(access.visible(request.user, Edition).prefetch_related("districts"))
+    totals = {
+        (row["edition_district"], row["edition"]): row
+        for row in project_list_for_user(user=request.user).filter(edition__isnull=False)
+        .values("edition", "edition_district")
+        .annotate(projects=Count("pk"), winners=Count("pk", filter=Q(selected=True)),
+                  winners_cost=Sum("estimated_cost", filter=Q(selected=True)))
+    }
+    for edition in editions:
+        edition.rows = [(district, totals.get((district.pk, edition.pk), {})) for district in edition.districts.all()]
+        edition.citywide = totals.get((None, edition.pk), {})
+    return render(request, "projects/edition_list.html", {
+        "editions": editions, "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
+
+
+@require_POST
+def project_transition_view(request, pk: int, name: str):
+    project = _get_project_for_user(request, pk)
+    if name not in transition_names():
+        raise Http404
+    transition = transition_meta(name, project.status)
+    form = TransitionForm(request.POST, transition=transition, prefix=name)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)
+                           for f, e in form.errors.items())
+        messages.error(request, f"« {transition.label} » n'a pas été faite. {errors}")
+        return redirect(project)
+    data = TransitionData(**{k: v for k, v in form.cleaned_data.items() if v not in ("",)})
+    try:
+        project_transition(project=project, name=name, by=request.user, data=data)
+    except TransitionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"« {transition.label} » : c'est fait.")
+    return redirect(project)
+
+
+@require_POST
+def project_comment(request, pk: int):
+    project = _get_project_for_user(request, pk)
+    if not project_can_comment(request.user, project):
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        timeline_comment_add(project=project, by=request.user, text=form.cleaned_data["text"],
+                             is_public=form.cleaned_data["is_public"])
+        messages.success(request, "Commentaire ajouté.")
+    else:
+        messages.error(request, "Le commentaire est vide.")
+    return redirect(project)
+
+
+@require_POST
+def attachment_upload(request, pk: int):
+    project = _get_project_for_user(request, pk)
+    if not project_can_comment(request.user, project):
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment_add(project=project, by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"])
+        messages.success(request, "Pièce jointe ajoutée.")
+        return redirect(project)
+    context = _detail_context(request, project, attachment_form=form)
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_pk: int):
+    project = _get_project_for_user(request, pk)
+    attachment = project.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+
+
+@require_POST
+def project_rescope_view(request, pk: int):
+    project = _get_project_for_user(request, pk)
+    if not _is_mdo(request.user):
+        raise Http404
+    form = RescopeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionRefused("Décrivez le redimensionnement.")
+        project_rescope(project=project, by=request.user, note=form.cleaned_data["note"])
+    except TransitionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Redimensionnement enregistré.")
+    return redirect(project)
+
+
+@require_GET
+def project_sheet_pdf(request, pk: int):
+    from projects.pdf import project_sheet
+
+    project = _get_project_for_user(request, pk)
+    response = HttpResponse(project_sheet(project, request=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fiche-projet-{project.pk}.pdf"'
+    return response
+
+
+# --- feasibility tasks -----------------------------------------------------------------------
+
+TASK_FORMS = {"directorate_review": DirectorateAnswerForm, "town_hall_opinion": TownHallAnswerForm,
+              "decision": DecisionForm}
+
+
+def task_detail(request, task_pk: int):
+    task = flows.task_for_user_or_404(request.user, task_pk)
+    review = flows.review_of(task)
+    name = task.flow_task.name
+    form_class = TASK_FORMS[name]
+    is_open = task.status in flows.OPEN
+    initial = {"estimated_cost": review.cost_estimate} if name == "decision" else {}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, "Cette tâche est déjà terminée.")
+            return redirect("projects:task", task_pk=task.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if name == "directorate_review":
+                    flows.directorate_answer(task=task, by=request.user, **data)
+                elif name == "town_hall_opinion":
+                    flows.town_hall_answer(task=task, by=request.user, **data)
+                else:
+                    flows.mdo_decision(task=task, by=request.user, **data)
+            except (flows.TaskRefused, TransitionRefused) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Tâche terminée, merci.")
+                return redirect(review.project)
+    return render(request, "projects/task.html", {
+        "task": task, "review": review, "project": review.project, "form": form, "is_open": is_open,
+        "kind": flows.TASK_KINDS[name], "name": name, "due": flows.task_due(task),
+        "today": timezone.localdate(),
+        "breadcrumbs": [(_("Mes tâches"), reverse("tasks")), (flows.TASK_KINDS[name], None)],
+    })
+
+
+@require_POST
+def task_take(request, task_pk: int):
+    task = flows.task_for_user_or_404(request.user, task_pk)
+    try:
+        flows.task_take(task=task, by=request.user)
+        messages.success(request, "La tâche vous est confiée.")
+    except flows.TaskRefused as error:
+        messages.error(request, str(error))
+    return redirect("tasks")
+
+
+@require_POST
+def task_release(request, task_pk: int):
+    task = flows.task_for_user_or_404(request.user, task_pk)
+    try:
+        flows.task_release(task=task, by=request.user)
+        messages.success(request, "Tâche remise à l'équipe.")
+    except flows.TaskRefused as error:
+        messages.error(request, str(error))
+    return redirect("tasks")
+
+
+# --- vote import ---------------------------------------------------------------------------------
+
+def vote_import(request):
+    """The MDO uploads a vote file (.pb or .csv); all of it is imported or nothing is."""
+    from projects.imports import ImportFailed, import_votes
+
+    if not _is_mdo(request.user):
+        raise Http404
+    form = VoteImportForm(request.POST or None, request.FILES or None)
+    summary = errors = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = import_votes(upload.read(), filename=upload.name, edition_name=form.cleaned_data["edition"],
+                                   by=request.user, dry_run=form.cleaned_data["dry_run"])
+        except ImportFailed as failure:
+            errors = failure.errors
+    return render(request, "projects/vote_import.html", {
+        "form": form, "summary": summary, "errors": errors,
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Import des résultats de vote"), None)],
+    })
+
+
+# --- open data and exports ------------------------------------------------------------------------
+
+@login_not_required
+@require_GET
+def open_data_json(request):
+    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
+    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+@require_GET
+def open_data_csv(request):
+    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets-budget-participatif.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    writer = csv.DictWriter(response, fieldnames=opendata.OPEN_DATA_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("true" if v is True else "false" if v is False else "" if v is None else v)
+                         for k, v in row.items()})
+    return response
+
+
+@require_GET
+def decidim_accountability_csv(request):
+    """The progress of the projects in Decidim's Accountability import columns."""
+    projects = project_list_for_user(user=request.user)
+    edition = request.GET.get("edition", "")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decidim-accountability.csv"'
+    opendata.write_accountability_csv(response, projects, edition=edition)
+    return response

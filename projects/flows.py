@@ -1,0 +1,333 @@
+"""The feasibility review: the lead directorate and the district town hall answer in parallel, then the MDO decides.
+
+A ``viewflow.workflow`` Flow whose human tasks are done through our own views (``projects.views``);
+the flow's own viewset is not mounted. Every write runs under the flow's ``select_for_update`` lock.
+Tasks show in the shared inbox "Mes tâches" through ``mdo.registry.register_tasks`` (see ``inbox_*``).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.status import STATUS
+
+from mdo.enums import Role
+from mdo.models import User
+from mdo.registry import TaskItem
+from projects.models import FeasibilityReview, Task, TaskReminder, TimelineEntry, TimelineKind
+
+#: Days given to the directorate and the town hall when the MDO gives no due date.
+DEFAULT_DELAY_DAYS = 21
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def _not_mounted(request, **kwargs):  # pragma: no cover - the flow's own views are never routed
+    raise NotImplementedError
+
+
+class FeasibilityFlow(flow.Flow):
+    """Instruction de faisabilité"""
+
+    process_class = FeasibilityReview
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_process).Next(this.split)
+    split = (
+        flow.Split()
+        .Next(this.directorate_review)
+        .Next(this.town_hall_opinion, case=lambda activation: activation.process.district is not None)
+    )
+    directorate_review = flow.View(_not_mounted).Next(this.join)
+    town_hall_opinion = flow.View(_not_mounted).Next(this.join)
+    join = flow.Join().Next(this.decision)
+    decision = flow.View(_not_mounted).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, *, project, by, due):
+        process = activation.process
+        process.project = project
+        process.directorate_id = project.lead_directorate_id
+        process.district = project.district
+        process.opened_by = by
+        process.directorate_due = due
+        process.town_hall_due = due if project.district is not None else None
+        return process
+
+
+TASK_KINDS = {
+    "directorate_review": "Avis technique de faisabilité",
+    "town_hall_opinion": "Avis de la mairie d'arrondissement",
+    "decision": "Décision de faisabilité",
+}
+
+
+class TaskRefused(Exception):
+    """``str()`` is the French reason shown to the user."""
+
+
+def feasibility_review_open(*, project, by, due: datetime.date | None = None) -> FeasibilityReview:
+    """Start the review of ``project`` (called by ``services.project_transition`` on "Mettre à l'étude").
+
+    Side effects: the process row and the two parallel tasks (or only the directorate's one for a
+    city-wide project)."""
+    due = due or timezone.localdate() + datetime.timedelta(days=DEFAULT_DELAY_DAYS)
+    return FeasibilityFlow.start.run(project=project, by=by, due=due)
+
+
+# --- scope of the tasks ----------------------------------------------------------------------
+
+def task_scope_q(user) -> Q | None:
+    """The open feasibility tasks ``user`` may see and take, as a filter on ``Task``; None for none."""
+    condition = Q(pk__in=[])
+    org = user.organisation
+    any_scope = False
+    if user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER):
+        condition |= Q(flow_task=FeasibilityFlow.decision)
+        any_scope = True
+    if org is not None and user.has_role(Role.DIRECTORATE_AGENT) and org.is_directorate:
+        condition |= Q(flow_task=FeasibilityFlow.directorate_review, process__feasibilityreview__directorate=org)
+        any_scope = True
+    if org is not None and user.has_role(Role.TOWN_HALL_AGENT) and org.is_town_hall:
+        condition |= Q(flow_task=FeasibilityFlow.town_hall_opinion, process__feasibilityreview__district=org.district)
+        any_scope = True
+    return condition if any_scope else None
+
+
+def open_tasks_for(user):
+    condition = task_scope_q(user)
+    if condition is None:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(condition, process__flow_class=FeasibilityFlow, status__in=OPEN)
+        .select_related("owner", "process__feasibilityreview__project")
+    )
+
+
+def task_for_user_or_404(user, task_pk: int) -> Task:
+    """An open or finished feasibility task in ``user``'s scope; 404 otherwise, so its existence does not leak."""
+    from django.http import Http404
+
+    condition = task_scope_q(user)
+    if condition is None:
+        raise Http404("Aucune tâche ne correspond à cette adresse.")
+    task = (
+        Task.objects.filter(condition, process__flow_class=FeasibilityFlow, pk=task_pk)
+        .select_related("owner", "process__feasibilityreview__project__lead_directorate")
+        .first()
+    )
+    if task is None:
+        raise Http404("Aucune tâche ne correspond à cette adresse.")
+    return task
+
+
+def review_of(task: Task) -> FeasibilityReview:
+    return task.process.feasibilityreview
+
+
+def task_due(task: Task) -> datetime.date | None:
+    review = review_of(task)
+    name = task.flow_task.name
+    if name == "directorate_review":
+        return review.directorate_due
+    if name == "town_hall_opinion":
+        return review.town_hall_due
+    return None
+
+
+def task_url(task: Task) -> str:
+    return reverse("projects:task", args=[task.pk])
+
+
+# --- the inbox (registered in apps.py) ---------------------------------------------------------
+
+def inbox_count(user) -> int:
+    return open_tasks_for(user).count()
+
+
+def inbox_items(user) -> list[TaskItem]:
+    items = []
+    for task in open_tasks_for(user):
+        review = review_of(task)
+        project = review.project
+        mine = task.owner_id == user.pk
+        items.append(TaskItem(
+            title=f"{TASK_KINDS[task.flow_task.name]} — {project.title}",
+            url=task_url(task),
+            created=task.created,
+            kind=TASK_KINDS[task.flow_task.name],
+            due=task_due(task),
+            amount=review.cost_estimate if task.flow_task.name == "decision" else None,
+            project=project.title,
+            project_url=project.get_absolute_url(),
+            assigned_to_me=mine,
+            take_url="" if task.owner_id else reverse("projects:task_take", args=[task.pk]),
+            release_url=reverse("projects:task_release", args=[task.pk]) if mine else "",
+        ))
+    return items
+
+
+# --- doing the tasks ------------------------------------------------------------------------------
+
+def _locked_open_task(task: Task, user) -> Task:
+    task.refresh_from_db()
+    if task.status not in OPEN:
+        raise TaskRefused("Cette tâche est déjà terminée.")
+    if task.owner_id and task.owner_id != user.pk:
+        raise TaskRefused(f"Cette tâche a été prise par {task.owner}.")
+    return task
+
+
+def task_take(*, task: Task, by) -> Task:
+    """Assign the task to ``by``. Side effects: the task's owner and status."""
+    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
+        task = _locked_open_task(task, by)
+        if task.owner_id == by.pk:
+            return task
+        task.flow_task.activation_class(task).assign(by)
+    return task
+
+
+def task_release(*, task: Task, by) -> Task:
+    """Give the task back to its team. Side effects: the task's owner and status."""
+    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status != STATUS.ASSIGNED or task.owner_id != by.pk:
+            raise TaskRefused("Seule la personne qui a pris la tâche peut la libérer.")
+        task.flow_task.activation_class(task).unassign()
+    return task
+
+
+def _complete(task: Task, by, apply) -> None:
+    """Take (if free), start and finish ``task`` under the flow lock, after ``apply(review)``."""
+    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
+        task = _locked_open_task(task, by)
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(by)
+        activation.start(None)
+        apply(activation.process)
+        activation.execute()
+
+
+def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_months, conditions: str) -> None:
+    """The lead directorate's technical answer.
+
+    Side effects: the review's answer, a timeline entry, the task done (then the decision task once the
+    town hall has answered too)."""
+    from projects.models import Verdict
+    from projects.services import euros
+
+    def apply(review):
+        review.verdict = verdict
+        review.cost_estimate = cost_estimate
+        review.delay_months = delay_months
+        review.conditions = conditions
+        review.directorate_answered_by = by
+        review.directorate_answered_at = timezone.now()
+        review.save()
+        text = f"Avis technique de {review.directorate} : {Verdict(verdict).label}"
+        if cost_estimate is not None:
+            text += f", coût estimé {euros(cost_estimate)}"
+        if delay_months:
+            text += f", délai {delay_months} mois"
+        if conditions:
+            text += f"\n{conditions}"
+        TimelineEntry.objects.create(project_id=review.project_id, kind=TimelineKind.FEASIBILITY, author=by, text=text)
+
+    _complete(task, by, apply)
+
+
+def town_hall_answer(*, task: Task, by, opinion: str, comment: str) -> None:
+    """The district town hall's opinion. Side effects: the review's answer, a timeline entry, the task done."""
+    from projects.models import Opinion
+
+    def apply(review):
+        review.opinion = opinion
+        review.opinion_comment = comment
+        review.town_hall_answered_by = by
+        review.town_hall_answered_at = timezone.now()
+        review.save()
+        text = f"Avis de la mairie : {Opinion(opinion).label}"
+        if comment:
+            text += f"\n{comment}"
+        TimelineEntry.objects.create(project_id=review.project_id, kind=TimelineKind.FEASIBILITY, author=by, text=text)
+
+    _complete(task, by, apply)
+
+
+def mdo_decision(*, task: Task, by, decision: str, reason: str, estimated_cost) -> None:
+    """The MDO's decision with both answers on screen.
+
+    Side effects: the review's decision; the project's transition to "Faisable" or "Non faisable"
+    (with its timeline entry and default progress); the task done and the review finished."""
+    from projects.services import TransitionData, project_transition
+
+    def apply(review):
+        review.decision = decision
+        review.decision_reason = reason
+        review.decided_by = by
+        review.decided_at = timezone.now()
+        review.save()
+        data = TransitionData(reason=reason, verdict=reason or "Avis favorable de la direction",
+                              estimated_cost=estimated_cost, comment="Décision de l'instruction de faisabilité")
+        name = "declare_feasible" if decision == "feasible" else "declare_unfeasible"
+        project_transition(project=review.project, name=name, by=by, data=data, via_review=True)
+
+    _complete(task, by, apply)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+def _recipients(task: Task) -> list[str]:
+    if task.owner_id:
+        return [task.owner.email] if task.owner.email else []
+    review = review_of(task)
+    if task.flow_task.name == "directorate_review":
+        users = User.objects.filter(organisation_id=review.directorate_id, groups__name=str(Role.DIRECTORATE_AGENT.label))
+    else:
+        users = User.objects.filter(organisation__kind="town_hall", organisation__district=review.district,
+                                    groups__name=str(Role.TOWN_HALL_AGENT.label))
+    return sorted({u.email for u in users.filter(is_active=True) if u.email})
+
+
+def send_task_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail the assignees (or the team) of each overdue open task, at most once per task and day.
+
+    Side effects: one e-mail and one ``TaskReminder`` row per overdue task not yet reminded today."""
+    today = today or timezone.localdate()
+    overdue = (
+        Task.objects.filter(process__flow_class=FeasibilityFlow, status__in=OPEN)
+        .filter(Q(flow_task=FeasibilityFlow.directorate_review, process__feasibilityreview__directorate_due__lt=today)
+                | Q(flow_task=FeasibilityFlow.town_hall_opinion, process__feasibilityreview__town_hall_due__lt=today))
+        .select_related("owner", "process__feasibilityreview__project")
+    )
+    sent = 0
+    for task in overdue:
+        recipients = _recipients(task)
+        if not recipients:
+            continue
+        with transaction.atomic():
+            reminder, created = TaskReminder.objects.get_or_create(task=task, sent_on=today,
+                                                                   defaults={"recipients": ", ".join(recipients)})
+            if not created:
+                continue
+            project = review_of(task).project
+            url = settings.SITE_URL + task_url(task)
+            send_mail(
+                subject=f"[MDO Pilotage] Tâche en retard : {TASK_KINDS[task.flow_task.name]} — {project.title}",
+                message=(
+                    f"Bonjour,\n\nLa tâche « {TASK_KINDS[task.flow_task.name]} » sur le projet « {project.title} » "
+                    f"devait être faite le {task_due(task):%d/%m/%Y}.\nElle vous attend ici : {url}\n\n"
+                    "— MDO Pilotage"
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+            sent += 1
+    return sent

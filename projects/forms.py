@@ -1,0 +1,223 @@
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Edition, Opinion, Project, Verdict
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+#: Extensions accepted for attachments, with the content types browsers send for them.
+ALLOWED_ATTACHMENTS = {
+    ".pdf": {"application/pdf"},
+    ".png": {"image/png"},
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".gif": {"image/gif"},
+    ".webp": {"image/webp"},
+    ".doc": {"application/msword"},
+    ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    ".xls": {"application/vnd.ms-excel"},
+    ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    ".ppt": {"application/vnd.ms-powerpoint"},
+    ".pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    ".odt": {"application/vnd.oasis.opendocument.text"},
+    ".ods": {"application/vnd.oasis.opendocument.spreadsheet"},
+    ".odp": {"application/vnd.oasis.opendocument.presentation"},
+}
+GENERIC_TYPES = {"application/octet-stream", ""}
+
+
+def validate_attachment(file) -> None:
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("Le fichier dépasse 10 Mo (%(size).1f Mo).") % {"size": file.size / 1024 / 1024})
+    extension = Path(file.name).suffix.lower()
+    if extension not in ALLOWED_ATTACHMENTS:
+        raise ValidationError(
+            _("Type de fichier non accepté (%(ext)s) : PDF, images (PNG, JPEG, GIF, WebP) ou documents bureautiques "
+              "(Word, Excel, PowerPoint, OpenDocument).") % {"ext": extension or "sans extension"}
+        )
+    content_type = (getattr(file, "content_type", "") or "").split(";")[0].strip()
+    if content_type not in ALLOWED_ATTACHMENTS[extension] | GENERIC_TYPES:
+        raise ValidationError(_("Le contenu du fichier (%(type)s) ne correspond pas à son extension %(ext)s.")
+                              % {"type": content_type, "ext": extension})
+
+
+class MoneyField(forms.DecimalField):
+    """Euros with cents; accepts French input ("1 234,56")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+        return super().to_python(value)
+
+
+class TransitionForm(forms.Form):
+    """The inputs of one transition; the view keeps only the fields the transition asks for."""
+
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    verdict = forms.CharField(label=_("Avis technique"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    delivered_on = forms.DateField(label=_("Date de livraison"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    open_review = forms.BooleanField(
+        label=_("Ouvrir l'instruction partagée (avis technique de la direction pilote et avis de la mairie)"),
+        required=False, initial=True)
+    due = forms.DateField(label=_("Échéance des avis"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, required=False,
+                                  help_text=_("Vide : l'avancement par défaut du nouveau statut."))
+    comment = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    is_public = forms.BooleanField(label=_("Étape publiable sur le site de participation"), required=False)
+
+    def __init__(self, *args, transition=None, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        wanted = set(transition.custom.get("fields", [])) if transition else set(self.fields)
+        required = set(transition.custom.get("required", [])) if transition else set()
+        for name in list(self.fields):
+            if name in ("progress", "comment", "is_public"):
+                continue
+            if name not in wanted:
+                del self.fields[name]
+            elif name in required:
+                self.fields[name].required = True
+        if "due" in self.fields:
+            self.fields["due"].initial = datetime.date.today() + datetime.timedelta(days=21)
+
+    def clean_due(self):
+        due = self.cleaned_data.get("due")
+        if due and due < datetime.date.today():
+            raise ValidationError(_("L'échéance ne peut pas être dans le passé."))
+        return due
+
+
+class BulkTransitionForm(forms.Form):
+    transition = forms.ChoiceField(label=_("Action sur la sélection"))
+    reason = forms.CharField(label=_("Motif (si l'action en demande un)"), required=False)
+    comment = forms.CharField(label=_("Commentaire"), required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transition"].choices = [("", "—")] + list(choices)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Votre commentaire"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    is_public = forms.BooleanField(label=_("Peut être publié sur le site de participation"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Fichier (10 Mo au plus)"), validators=[validate_attachment])
+    title = forms.CharField(label=_("Titre"), max_length=200, required=False)
+
+
+class RescopeForm(forms.Form):
+    note = forms.CharField(label=_("Ce qui change (périmètre, coût, délai)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VoteImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier de résultats (.pb Pabulib ou .csv)"))
+    edition = forms.CharField(label=_("Édition"), max_length=200,
+                              help_text=_("Nom de l'édition ; elle est créée si elle n'existe pas encore."))
+    dry_run = forms.BooleanField(label=_("Essai à blanc (vérifier sans rien enregistrer)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = list(Edition.objects.values_list("name", flat=True)[:50])
+        self.fields["edition"].widget.attrs["list"] = "editions"
+        self.edition_names = names
+
+
+class DirectorateAnswerForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Avis technique"), choices=Verdict.choices)
+    cost_estimate = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    delay_months = forms.IntegerField(label=_("Délai de réalisation (mois)"), min_value=0, max_value=120, required=False)
+    conditions = forms.CharField(label=_("Conditions et remarques"), widget=forms.Textarea(attrs={"rows": 3}),
+                                 required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("verdict") in (Verdict.FEASIBLE, Verdict.FEASIBLE_WITH_CONDITIONS) and data.get("cost_estimate") is None:
+            self.add_error("cost_estimate", _("Le coût estimé est obligatoire pour un avis favorable."))
+        if data.get("verdict") == Verdict.FEASIBLE_WITH_CONDITIONS and not data.get("conditions"):
+            self.add_error("conditions", _("Précisez les conditions."))
+        return data
+
+
+class TownHallAnswerForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Avis de la mairie"), choices=Opinion.choices)
+    comment = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), choices=[("feasible", _("Faisable")), ("unfeasible", _("Non faisable"))],
+                                 widget=forms.RadioSelect)
+    estimated_cost = MoneyField(label=_("Coût estimé retenu (€ TTC)"), required=False)
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "feasible" and data.get("estimated_cost") is None:
+            self.add_error("estimated_cost", _("Le coût estimé est obligatoire pour déclarer le projet faisable."))
+        if data.get("decision") == "unfeasible" and not data.get("reason"):
+            self.add_error("reason", _("Un motif est obligatoire pour déclarer le projet non faisable."))
+        return data
+
+
+class ProjectForm(forms.ModelForm):
+    """Creation and edition of a project; its status changes only through its transitions."""
+
+    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    final_cost = MoneyField(label=_("Coût final (€ TTC)"), required=False)
+
+    class Meta:
+        model = Project
+        fields = ["kind", "title", "description", "edition", "edition_district", "district", "neighbourhood", "theme",
+                  "lead_directorate", "officer", "town_hall_contact", "progress", "estimated_cost", "final_cost",
+                  "votes", "planned_start", "planned_end", "actual_start", "actual_end", "public_summary",
+                  "external_id"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "public_summary": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+               for name in ("planned_start", "planned_end", "actual_start", "actual_end")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        from mdo.enums import DISTRICTS, Role
+        from mdo.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["district"] = forms.TypedChoiceField(
+            label=_("Arrondissement"), choices=[("", _("Toute la ville"))] + DISTRICTS, coerce=int,
+            empty_value=None, required=False)
+        self.fields["officer"].queryset = User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).distinct()
+        self.fields["town_hall_contact"].queryset = User.objects.filter(
+            groups__name=str(Role.TOWN_HALL_AGENT.label)).select_related("organisation").distinct()
+        self.fields["edition_district"].queryset = self.fields["edition_district"].queryset.select_related("edition")
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, _("La fin ne peut pas précéder le début."))
+        district, hood = data.get("district"), data.get("neighbourhood")
+        if hood and district is not None and hood.district != district:
+            self.add_error("neighbourhood", _("Ce quartier n'est pas dans l'arrondissement choisi."))
+        kind = data.get("kind")
+        if self.instance.pk and kind and (kind == "consultation") != (self.instance.kind == "consultation"):
+            self.add_error("kind", _("Une consultation et un projet ne suivent pas le même cycle : créez plutôt un "
+                                     "nouveau projet."))
+        edition, edition_district = data.get("edition"), data.get("edition_district")
+        if edition_district and edition_district.edition_id != getattr(edition, "pk", None):
+            self.add_error("edition_district", _("Ce district n'appartient pas à l'édition choisie."))
+        return data

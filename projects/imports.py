@@ -1,0 +1,489 @@
+"""Import of vote results: a Pabulib ``.pb`` file (what Decidim exports) or a CSV.
+
+All or nothing: the file is parsed and checked entirely first; any error (with its line number) stops
+the import before a single row is written. See docs/projects.md for the columns.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from projects.enums import DEFAULT_PROGRESS, ProjectKind, ProjectStatus
+from projects.models import Edition, EditionDistrict, Project, TimelineEntry, TimelineKind
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class Row:
+    line: int
+    external_id: str
+    title: str
+    cost: Decimal
+    votes: int | None
+    score: Decimal | None
+    district: str
+    theme: str
+    selected: bool | None
+    description: str = ""
+
+
+@dataclass
+class Parsed:
+    meta: dict
+    rows: list[Row]
+    has_selected: bool
+
+
+@dataclass
+class Summary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    winners: int = 0
+    winners_cost: Decimal = Decimal("0")
+    budget: Decimal | None = None
+    districts_created: int = 0
+    edition: str = ""
+    edition_created: bool = False
+    dry_run: bool = False
+    rule: str = ""
+
+    def lines(self) -> list[str]:
+        budget = f"{self.budget:,.2f} €".replace(",", "\u202f").replace(".", ",") if self.budget is not None else "—"
+        cost = f"{self.winners_cost:,.2f} €".replace(",", "\u202f").replace(".", ",")
+        return [
+            f"Édition : {self.edition}{' (créée)' if self.edition_created else ''}",
+            f"Projets créés : {self.created}",
+            f"Projets mis à jour : {self.updated}",
+            f"Projets inchangés : {self.unchanged}",
+            f"Districts créés : {self.districts_created}",
+            f"Lauréats : {self.winners} ({self.rule})",
+            f"Coût des lauréats : {cost} pour un budget de {budget}",
+        ] + (["Essai à blanc : rien n'a été enregistré."] if self.dry_run else [])
+
+
+# --- decoding and values ---------------------------------------------------------------------
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def parse_decimal(value: str) -> Decimal:
+    """"40000.0", "1 234,56", "1234,56", "1.234,56" → Decimal; raises ValueError."""
+    text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+TRUE = {"1", "true", "vrai", "oui", "yes", "x"}
+FALSE = {"0", "false", "faux", "non", "no", ""}
+
+ALIASES = {
+    "project_id": {"project_id", "id", "identifiant", "id_projet", "numero", "numéro"},
+    "name": {"name", "title", "titre", "nom", "intitulé", "intitule"},
+    "cost": {"cost", "coût", "cout", "montant", "budget", "cout_estime", "coût estimé"},
+    "votes": {"votes", "voix", "nombre de voix", "nb_votes"},
+    "score": {"score", "points"},
+    "district": {"district", "arrondissement", "subunit", "quartier"},
+    "theme": {"category", "theme", "thème", "thematique", "thématique", "categorie", "catégorie"},
+    "selected": {"selected", "lauréat", "laureat", "retenu", "gagnant"},
+    "description": {"description"},
+}
+
+
+def _canonical(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, name in enumerate(header):
+        key = name.strip().lower()
+        for canonical, aliases in ALIASES.items():
+            if key in aliases and canonical not in columns:
+                # A file with both "district" and "subunit" keeps the first.
+                columns[canonical] = index
+    return columns
+
+
+def _rows_from_table(lines: list[tuple[int, list[str]]], header_line: int, header: list[str], errors: list[str],
+                     meta: dict) -> tuple[list[Row], bool]:
+    columns = _canonical(header)
+    for required, label in (("project_id", "project_id (identifiant du projet)"), ("cost", "cost (coût)")):
+        if required not in columns:
+            errors.append(f"ligne {header_line} : colonne « {label} » absente de l'en-tête.")
+    if errors:
+        return [], False
+    rows, seen = [], {}
+
+    def cell(values, name):
+        index = columns.get(name)
+        return values[index].strip() if index is not None and index < len(values) else ""
+
+    for line, values in lines:
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) < len(header):
+            errors.append(f"ligne {line} : {len(values)} colonnes au lieu de {len(header)}.")
+            continue
+        external_id = cell(values, "project_id")
+        if not external_id:
+            errors.append(f"ligne {line} : identifiant du projet vide.")
+            continue
+        if external_id in seen:
+            errors.append(f"ligne {line} : identifiant de projet « {external_id} » en double (déjà ligne {seen[external_id]}).")
+            continue
+        seen[external_id] = line
+        try:
+            cost = parse_decimal(cell(values, "cost"))
+            if cost < 0:
+                raise ValueError
+        except ValueError:
+            errors.append(f"ligne {line} : coût « {cell(values, 'cost')} » n'est pas un montant valide.")
+            continue
+        votes = score = None
+        if "votes" in columns and cell(values, "votes"):
+            try:
+                votes = int(parse_decimal(cell(values, "votes")))
+            except ValueError:
+                errors.append(f"ligne {line} : nombre de voix « {cell(values, 'votes')} » invalide.")
+                continue
+        if "score" in columns and cell(values, "score"):
+            try:
+                score = parse_decimal(cell(values, "score"))
+            except ValueError:
+                errors.append(f"ligne {line} : score « {cell(values, 'score')} » invalide.")
+                continue
+        selected = None
+        if "selected" in columns:
+            raw = cell(values, "selected").lower()
+            if raw in TRUE:
+                selected = True
+            elif raw in FALSE:
+                selected = False
+            else:
+                errors.append(f"ligne {line} : valeur « {raw} » de la colonne selected : 1 ou 0 attendu.")
+                continue
+        rows.append(Row(
+            line=line, external_id=external_id, title=cell(values, "name") or f"Projet {external_id}",
+            cost=cost.quantize(Decimal("0.01")), votes=votes, score=score,
+            district=cell(values, "district") or meta.get("subunit", "") or meta.get("district", ""),
+            theme=cell(values, "theme")[:100], selected=selected, description=cell(values, "description"),
+        ))
+    return rows, "selected" in columns
+
+
+def parse_pabulib(text: str) -> Parsed:
+    errors: list[str] = []
+    sections: dict[str, tuple[int, list[tuple[int, list[str]]]]] = {}
+    current = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.upper() in ("META", "PROJECTS", "VOTES"):
+            current = stripped.upper()
+            if current in sections:
+                errors.append(f"ligne {number} : section {current} répétée.")
+            sections[current] = (number, [])
+            continue
+        if current is None:
+            if stripped:
+                errors.append(f"ligne {number} : le fichier doit commencer par la section META.")
+                break
+            continue
+        sections[current][1].append((number, next(csv.reader([raw], delimiter=";"))))
+    last_line = len(text.splitlines())
+    for required in ("META", "PROJECTS"):
+        if required not in sections and not errors:
+            errors.append(f"ligne {last_line} : section {required} absente du fichier (attendue avant la fin).")
+    if errors:
+        raise ImportFailed(errors)
+    meta_line, meta_rows = sections["META"]
+    meta = {}
+    for line, values in meta_rows[1:]:  # first row is "key;value"
+        if len(values) >= 2:
+            meta[values[0].strip().lower()] = values[1].strip()
+    if "budget" in meta:
+        try:
+            meta["budget"] = parse_decimal(meta["budget"])
+        except ValueError:
+            line = next(line for line, values in meta_rows if values and values[0].strip().lower() == "budget")
+            raise ImportFailed([f"ligne {line} : budget « {meta['budget']} » n'est pas un montant valide."]) from None
+    projects_line, project_rows = sections["PROJECTS"]
+    if not project_rows:
+        raise ImportFailed([f"ligne {projects_line} : section PROJECTS sans en-tête de colonnes."])
+    header_line, header = project_rows[0]
+    rows, has_selected = _rows_from_table(project_rows[1:], header_line, header, errors, meta)
+    if "VOTES" in sections and rows and all(row.votes is None for row in rows):
+        _count_votes(sections["VOTES"][1], rows)
+    if errors:
+        raise ImportFailed(errors)
+    return Parsed(meta=meta, rows=rows, has_selected=has_selected)
+
+
+def _count_votes(vote_rows, rows: list[Row]) -> None:
+    """Files without a ``votes`` column: count the ballots that approve each project."""
+    if not vote_rows:
+        return
+    header = [h.strip().lower() for h in vote_rows[0][1]]
+    if "vote" not in header:
+        return
+    index = header.index("vote")
+    counts: dict[str, int] = {}
+    for _line, values in vote_rows[1:]:
+        if index < len(values):
+            for project_id in values[index].split(","):
+                counts[project_id.strip()] = counts.get(project_id.strip(), 0) + 1
+    for row in rows:
+        row.votes = counts.get(row.external_id, 0)
+
+
+def parse_csv(text: str) -> Parsed:
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ImportFailed(["ligne 1 : fichier vide ou sans en-tête."])
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = []
+    for values in reader:
+        records.append((reader.line_num, values))
+    header_line, header = records[0]
+    errors: list[str] = []
+    rows, has_selected = _rows_from_table(records[1:], header_line, header, errors, {})
+    if errors:
+        raise ImportFailed(errors)
+    return Parsed(meta={}, rows=rows, has_selected=has_selected)
+
+
+def parse(data: bytes, *, filename: str = "") -> Parsed:
+    text = decode(data)
+    if filename.lower().endswith(".pb") or text.lstrip().upper().startswith("META"):
+        return parse_pabulib(text)
+    return parse_csv(text)
+
+
+# --- districts ----------------------------------------------------------------------------------
+
+CITYWIDE = {"", "ville", "toute la ville", "transversal", "transversale", "city", "lyon"}
+LYON_DISTRICT = re.compile(r"^(?:lyon\s*)?([0-9]+)\s*(?:er|e|ème|eme)?(?:\s*arrondissement)?$", re.IGNORECASE)
+
+
+def _lyon_name(number: int) -> str:
+    return "Lyon 1er" if number == 1 else f"Lyon {number}e"
+
+
+class DistrictMap:
+    """Maps the file's district values to the edition's districts, creating those of a foreign city's file."""
+
+    def __init__(self, edition: Edition | None):
+        self.by_name = {}
+        self.by_number = {}
+        if edition is not None and edition.pk:
+            for district in edition.districts.all():
+                self.by_name[district.name.lower()] = district
+                if district.number:
+                    self.by_number[district.number] = district
+        self.lyon_edition = bool(self.by_number) and len(self.by_number) == len(self.by_name)
+        self.to_create: dict[str, EditionDistrict] = {}
+
+    def resolve(self, value: str, line: int, errors: list[str]):
+        """(name, number) of the district, or None for city-wide; appends an error when unknown."""
+        key = value.strip()
+        if key.lower() in CITYWIDE:
+            return None
+        if key.lower() in self.by_name:
+            district = self.by_name[key.lower()]
+            return district.name, district.number
+        match = LYON_DISTRICT.match(key)
+        if match:
+            number = int(match.group(1))
+            if 1 <= number <= 9:
+                known = self.by_number.get(number)
+                return (known.name if known else _lyon_name(number)), number
+            errors.append(f"ligne {line} : arrondissement « {key} » inconnu (Lyon compte 9 arrondissements).")
+            return None
+        if self.lyon_edition:
+            errors.append(f"ligne {line} : district « {key} » inconnu : cette édition a les arrondissements de Lyon.")
+            return None
+        return key[:200], None
+
+
+# --- winners ----------------------------------------------------------------------------------
+
+def greedy_winners(rows: list[Row], budget: Decimal, *, by_score: bool = False) -> set[str]:
+    """Greedy rule: by votes (points for a cumulative vote), ties by lower cost then file order;
+    a project is funded when it fits in what is left of the budget (others may still fit after it)."""
+    order = sorted(
+        enumerate(rows),
+        key=lambda item: (-(item[1].score if by_score and item[1].score is not None else (item[1].votes or 0)),
+                          item[1].cost, item[0]),
+    )
+    left, winners = budget, set()
+    for _index, row in order:
+        if row.cost <= left:
+            winners.add(row.external_id)
+            left -= row.cost
+    return winners
+
+
+PRE_VOTE = {ProjectStatus.SUBMITTED, ProjectStatus.ADMISSIBLE, ProjectStatus.FEASIBILITY_REVIEW,
+            ProjectStatus.FEASIBLE, ProjectStatus.ON_BALLOT, ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED}
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_run: bool = False) -> Summary:
+    """Import a vote file into the edition ``edition_name`` (created if needed), all or nothing.
+
+    Side effects (none with ``dry_run`` or on error): the edition and its districts when new; projects
+    created or updated (matched on the file's project id within the edition) with votes, cost, district,
+    winner flag and status "Lauréate"/"Non retenue" (unless already further on); a timeline entry for
+    each status change."""
+    edition_name = edition_name.strip()
+    if not edition_name:
+        raise ImportFailed(["Le nom de l'édition est obligatoire."])
+    parsed = parse(data, filename=filename)
+    if not parsed.rows:
+        raise ImportFailed(["Le fichier ne contient aucun projet."])
+    try:
+        with transaction.atomic():
+            summary = _apply(parsed, edition_name=edition_name, by=by)
+            summary.dry_run = dry_run
+            if dry_run:
+                raise _DryRun(summary)
+    except _DryRun as done:
+        return done.args[0]
+    return summary
+
+
+def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
+    edition = Edition.objects.filter(name=edition_name).first()
+    summary = Summary(edition=edition_name, edition_created=edition is None)
+    districts = DistrictMap(edition)
+    errors: list[str] = []
+    resolved = {row.external_id: districts.resolve(row.district, row.line, errors) for row in parsed.rows}
+
+    meta = parsed.meta
+    budget = meta.get("budget")
+    if parsed.has_selected:
+        winners = {row.external_id for row in parsed.rows if row.selected}
+        summary.rule = "colonne selected du fichier"
+    else:
+        if budget is None:
+            budget = _budget_from_edition(edition, parsed, resolved)
+        if budget is None:
+            errors.append("ligne 1 : ni colonne « selected » ni budget (META budget ou enveloppe de l'édition) : "
+                          "impossible de désigner les lauréats.")
+        rule = meta.get("rule", "greedy").lower()
+        if rule not in ("greedy", ""):
+            errors.append(f"ligne 1 : règle « {rule} » non prise en charge (seule la règle greedy l'est).")
+        by_score = meta.get("vote_type", "").lower() in ("cumulative", "scoring") and any(
+            row.score is not None for row in parsed.rows)
+        winners = greedy_winners(parsed.rows, budget or Decimal("0"), by_score=by_score) if not errors else set()
+        summary.rule = "règle greedy" + (" sur les points" if by_score else " sur les voix")
+    if errors:
+        raise ImportFailed(errors)
+    summary.budget = budget
+
+    if edition is None:
+        edition = Edition.objects.create(name=edition_name, number=_int(meta.get("edition")),
+                                         start_year=_int(meta.get("instance")))
+    district_objects = {}
+    for external_id, value in resolved.items():
+        if value is None or value[0] in district_objects:
+            continue
+        name, number = value
+        district, created = EditionDistrict.objects.get_or_create(edition=edition, name=name, defaults={"number": number})
+        summary.districts_created += int(created)
+        district_objects[name] = district
+    single = meta.get("subunit") or meta.get("district")
+    if single and budget is not None:
+        value = resolved[parsed.rows[0].external_id]
+        if value and district_objects[value[0]].envelope == 0:
+            district_objects[value[0]].envelope = budget
+            district_objects[value[0]].save(update_fields=["envelope"])
+
+    existing = {p.external_id: p for p in Project.objects.filter(edition=edition, external_id__in=resolved)}
+    timeline = []
+    for row in parsed.rows:
+        value = resolved[row.external_id]
+        district = district_objects[value[0]] if value else None
+        is_winner = row.external_id in winners
+        summary.winners += int(is_winner)
+        if is_winner:
+            summary.winners_cost += row.cost
+        project = existing.get(row.external_id)
+        created = project is None
+        if created:
+            project = Project(edition=edition, external_id=row.external_id, kind=ProjectKind.PARTICIPATORY_BUDGET,
+                              description=row.description)
+        fields = {
+            "title": row.title[:255], "estimated_cost": row.cost, "votes": row.votes, "theme": row.theme,
+            "edition_district": district, "district": district.number if district else None, "selected": is_winner,
+        }
+        changed = created or any(getattr(project, k) != v for k, v in fields.items())
+        for key, val in fields.items():
+            setattr(project, key, val)
+        source = project.status
+        if created or project.status in PRE_VOTE:
+            target = ProjectStatus.WINNER if is_winner else ProjectStatus.NOT_SELECTED
+            if target != project.status:
+                project.status = target
+                project.progress = DEFAULT_PROGRESS[target]
+                changed = True
+        if changed:
+            project.save()
+            if created:
+                summary.created += 1
+            else:
+                summary.updated += 1
+            if project.status != source or created:
+                timeline.append(TimelineEntry(
+                    project=project, kind=TimelineKind.IMPORT, author=by, from_status="" if created else source,
+                    to_status=project.status,
+                    text=f"Résultat du vote : {row.votes if row.votes is not None else '—'} voix, "
+                         f"{ProjectStatus(project.status).label}.",
+                ))
+        else:
+            summary.unchanged += 1
+    TimelineEntry.objects.bulk_create(timeline)
+    return summary
+
+
+def _budget_from_edition(edition, parsed: Parsed, resolved) -> Decimal | None:
+    """A CSV without budget: the envelope of the district its projects belong to (one district per file)."""
+    if edition is None:
+        return None
+    names = {value[0] for value in resolved.values() if value}
+    if len(names) == 1:
+        district = edition.districts.filter(name=names.pop()).first()
+        if district and district.envelope:
+            return district.envelope
+    if not names and edition.citywide_envelope:
+        return edition.citywide_envelope
+    return edition.total_envelope or None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value).strip()) if value not in (None, "") else None
+    except ValueError:
+        return None

@@ -1,0 +1,38 @@
+"""Sections that other apps hang on the project page, without ``projects`` importing them.
+
+An app registers, in its ``AppConfig.ready()``::
+
+    from projects.registry import register_project_section
+    register_project_section("budget_lines", render_budget_lines, order=10)
+
+``render(request, project)`` returns the section's HTML (a ``<section>`` with its own ``<h2>``), or ''
+to show nothing (e.g. out of the user's scope). The project page, its only caller, lists them in order
+after the timeline. Keep each render to a constant number of queries.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProjectSection:
+    key: str
+    order: int
+    render: Callable
+
+
+_sections: list[ProjectSection] = []
+
+
+def register_project_section(key: str, render: Callable, *, order: int = 50) -> None:
+    _sections[:] = [section for section in _sections if section.key != key]
+    _sections.append(ProjectSection(key, order, render))
+    _sections.sort(key=lambda section: section.order)
+
+
+def project_sections() -> list[ProjectSection]:
+    return list(_sections)
+
+
+def render_project_sections(request, project) -> list[str]:
+    return [html for section in _sections if (html := section.render(request, project))]

@@ -1,0 +1,61 @@
+"""Reads on projects, all scoped through ``mdo.access``."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mdo import access
+from mdo.enums import Role
+from projects.enums import FINAL_STATUSES, ProjectKind, ProjectStatus
+from projects.models import Project
+
+
+def project_list_for_user(*, user) -> QuerySet:
+    """The projects ``user`` may see, with what a list row shows, in one query."""
+    return access.visible(user, Project).select_related(
+        "edition", "edition_district", "neighbourhood", "lead_directorate", "officer"
+    )
+
+
+def late_q() -> Q:
+    """Projects past their planned delivery and not delivered (nor finished otherwise)."""
+    return Q(planned_end__lt=timezone.localdate(), actual_end__isnull=True) & ~Q(status__in=FINAL_STATUSES)
+
+
+def my_projects(*, user, limit: int = 10) -> tuple[list[Project], int]:
+    """« Mes projets »: those I own, of my district or led by my directorate, late ones first."""
+    qs = project_list_for_user(user=user).exclude(status__in=FINAL_STATUSES)
+    org = user.organisation
+    if user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER):
+        qs = qs.filter(officer=user)
+    elif user.has_role(Role.TOWN_HALL_AGENT) and user.district:
+        qs = qs.filter(district=user.district)
+    elif user.has_role(Role.DIRECTORATE_AGENT) and org:
+        qs = qs.filter(lead_directorate=org)
+    elif not access.sees_everything(user):
+        return [], 0
+    today = timezone.localdate()
+    from django.db.models import BooleanField, Case, When
+
+    qs = qs.annotate(
+        late=Case(When(late_q(), then=True), default=False, output_field=BooleanField())
+    ).order_by("-late", "planned_end", "title")
+    rows = list(qs[:limit])
+    return rows, qs.count()
+
+
+def open_data_projects(*, edition: str = "") -> QuerySet:
+    """Participatory-budget projects that reached the ballot: public, no personal data."""
+    reached = [ProjectStatus.ON_BALLOT, ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED, ProjectStatus.DESIGN,
+               ProjectStatus.PROCUREMENT, ProjectStatus.WORKS, ProjectStatus.DELIVERED, ProjectStatus.CLOSED]
+    qs = (
+        Project.objects.filter(kind=ProjectKind.PARTICIPATORY_BUDGET)
+        .filter(Q(status__in=reached) | Q(selected=True) | Q(votes__isnull=False))
+        .select_related("edition", "edition_district")
+        .order_by("edition__number", "pk")
+    )
+    if edition:
+        condition = Q(edition__name=edition)
+        if edition.isdigit():
+            condition |= Q(edition__number=int(edition)) | Q(edition_id=int(edition))
+        qs = qs.filter(condition)
+    return qs

@@ -1,0 +1,192 @@
+"""Writes on projects: transitions, timeline, attachments, rescoping. Each one atomic, keyword-only."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet, TransitionNotAllowed
+
+from projects.enums import DEFAULT_PROGRESS, ProjectStatus
+from projects.lifecycle import ProjectLifecycle, transition_meta, transition_of
+from projects.models import Attachment, Project, TimelineEntry, TimelineKind
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen; ``str()`` is the French message for the user."""
+
+
+@dataclass
+class TransitionData:
+    comment: str = ""
+    progress: int | None = None
+    reason: str = ""
+    verdict: str = ""
+    estimated_cost: Decimal | None = None
+    delivered_on: datetime.date | None = None
+    open_review: bool = False
+    due: datetime.date | None = None
+    is_public: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+REQUIRED_MESSAGES = {
+    "reason": "Un motif est obligatoire pour cette action.",
+    "verdict": "L'avis technique est obligatoire pour déclarer le projet faisable.",
+    "estimated_cost": "Le coût estimé est obligatoire pour déclarer le projet faisable.",
+    "delivered_on": "La date de livraison est obligatoire.",
+}
+
+
+def euros(amount: Decimal) -> str:
+    """"38 500,00 €": French grouping (narrow no-break space) and decimal comma."""
+    return f"{amount:,.2f} €".replace(",", "\u202f").replace(".", ",")
+
+
+def _status_label(status) -> str:
+    return str(ProjectStatus(status).label)
+
+
+@transaction.atomic
+def project_transition(*, project: Project, name: str, by, data: TransitionData | None = None,
+                       via_review: bool = False) -> Project:
+    """Fire the transition ``name`` on ``project`` for ``by``.
+
+    Checks, on the locked row, that the transition exists from the current status, that ``by`` may fire
+    it (skipped when ``via_review``: the feasibility flow has checked its own task) and that its
+    conditions and required inputs are met; raises :class:`TransitionRefused` otherwise, changing nothing.
+
+    Side effects: the project's status and progress (the status's default unless ``data.progress``), any
+    field the transition sets (cost, delivery date, winner flag); one timeline entry (kind "transition")
+    with the author, the comment and the reason; for ``start_review`` with ``open_review``, the start of
+    the shared feasibility review (``projects.flows.FeasibilityFlow``) and its two tasks.
+    """
+    data = data or TransitionData()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    lifecycle = ProjectLifecycle(project, via_review=via_review)
+    method = transition_of(lifecycle, name)
+    if method is None:
+        raise TransitionRefused("Action inconnue.")
+    label = transition_meta(name, project.status).label
+    if not method.can_proceed(check_conditions=False):
+        raise TransitionRefused(
+            f"L'action « {label} » n'est pas possible depuis le statut « {_status_label(project.status)} »."
+        )
+    if not via_review and not method.has_perm(by):
+        raise TransitionRefused(f"Vous n'avez pas le droit de faire l'action « {label} » sur ce projet.")
+    transition = transition_meta(name, project.status)
+    for required in transition.custom.get("required", []):
+        value = getattr(data, required)
+        if value in (None, ""):
+            raise TransitionRefused(REQUIRED_MESSAGES[required])
+    if name == "start_review" and data.open_review and not project.lead_directorate_id:
+        raise TransitionRefused("Désignez d'abord la direction pilote : c'est elle qui donne l'avis technique.")
+    if data.progress is not None and not 0 <= data.progress <= 100:
+        raise TransitionRefused("L'avancement doit être compris entre 0 et 100 %.")
+
+    source = project.status
+    try:
+        method(**{k: getattr(data, k) for k in ("reason", "verdict", "estimated_cost", "delivered_on")})
+    except TransitionConditionsUnmet as error:
+        raise TransitionRefused(error.unmet_message or f"Les conditions de l'action « {label} » ne sont pas remplies.") from None
+    except (NoTransition, TransitionNotAllowed):
+        raise TransitionRefused(
+            f"L'action « {label} » n'est pas possible depuis le statut « {_status_label(source)} »."
+        ) from None
+    target = project.status
+    project.progress = data.progress if data.progress is not None else DEFAULT_PROGRESS.get(target, project.progress)
+    project.save()
+
+    parts = [f"{_status_label(source)} → {_status_label(target)}"]
+    if data.verdict:
+        parts.append(f"Avis technique : {data.verdict}")
+    if data.estimated_cost is not None:
+        parts.append(f"Coût estimé : {euros(data.estimated_cost)}")
+    if data.delivered_on:
+        parts.append(f"Livrée le {data.delivered_on:%d/%m/%Y}")
+    if data.reason:
+        parts.append(f"Motif : {data.reason}")
+    if data.comment:
+        parts.append(data.comment)
+    TimelineEntry.objects.create(
+        project=project, kind=TimelineKind.TRANSITION, author=by, text="\n".join(parts),
+        from_status=source, to_status=target, is_public=data.is_public,
+    )
+    if name == "start_review" and data.open_review:
+        from projects.flows import feasibility_review_open
+
+        feasibility_review_open(project=project, by=by, due=data.due)
+    return project
+
+
+@dataclass
+class BulkResult:
+    done: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (project, message)
+
+
+def project_bulk_transition(*, projects, name: str, by, data: TransitionData) -> BulkResult:
+    """The same transition on several projects, each one through :func:`project_transition` and its checks.
+
+    Side effects: those of each successful transition; a refused project is left as it was."""
+    result = BulkResult()
+    for project in projects:
+        try:
+            result.done.append(project_transition(project=project, name=name, by=by, data=data))
+        except TransitionRefused as error:
+            result.refused.append((project, str(error)))
+    return result
+
+
+@transaction.atomic
+def timeline_comment_add(*, project: Project, by, text: str, is_public: bool = False) -> TimelineEntry:
+    """A comment on the project's timeline. Side effects: one timeline entry."""
+    return TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by, text=text.strip(),
+                                        is_public=is_public)
+
+
+@transaction.atomic
+def attachment_add(*, project: Project, by, file, title: str = "") -> Attachment:
+    """Store a checked file (see ``forms.validate_attachment``). Side effects: the file on disk, a timeline entry."""
+    attachment = Attachment.objects.create(project=project, file=file, title=title or file.name, size=file.size,
+                                           uploaded_by=by)
+    TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
+                                 text=f"Pièce jointe ajoutée : {attachment}")
+    return attachment
+
+
+RESCOPABLE = {ProjectStatus.WINNER, ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS,
+              ProjectStatus.DELIVERED, ProjectStatus.SUSPENDED}
+
+
+@transaction.atomic
+def project_rescope(*, project: Project, by, note: str) -> Project:
+    """Mark a winner (or later) as rescoped, with a dated note; the project goes on in its status.
+
+    Side effects: the rescoped flag, note and date; one timeline entry (kind "rescope")."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status not in RESCOPABLE:
+        raise TransitionRefused("Seul un projet lauréat ou en cours de réalisation peut être redimensionné.")
+    if not note.strip():
+        raise TransitionRefused("Décrivez le redimensionnement.")
+    project.rescoped = True
+    project.rescoped_note = note.strip()
+    project.rescoped_on = timezone.localdate()
+    project.save()
+    TimelineEntry.objects.create(project=project, kind=TimelineKind.RESCOPE, author=by,
+                                 text=f"Projet redimensionné : {note.strip()}")
+    return project
+
+
+@transaction.atomic
+def project_save(*, form, by) -> Project:
+    """Create or update a project from a validated ``ProjectForm``.
+
+    Side effects: the project row (and its history); on creation, a timeline entry "Projet créé"."""
+    created = form.instance.pk is None
+    project = form.save()
+    if created:
+        TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
+                                     text=f"Projet créé ({project.get_status_display()}).")
+    return project
