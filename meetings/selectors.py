@@ -1,0 +1,143 @@
+"""Reads of the meetings app, each scoped through ``mdo.access``."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from mdo import access
+from mdo.models import Organisation
+from meetings.enums import ActionStatus, MeetingKind
+from meetings.models import ActionItem, AgendaItem, Attendee, CalendarToken, Decision, Meeting
+
+
+def meeting_list_for_user(*, user):
+    return access.visible(user, Meeting).select_related("organisation", "series", "organiser")
+
+
+def meeting_detail_queryset(*, user):
+    return access.visible(user, Meeting).select_related(
+        "organisation", "series", "organiser", "neighbourhood", "minutes", "minutes__approved_by"
+    )
+
+
+def agenda_for(meeting):
+    return list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("presenter", "project").order_by("order", "pk")
+    )
+
+
+def attendees_for(meeting):
+    return list(
+        Attendee.objects.filter(meeting=meeting)
+        .select_related("user", "user__organisation", "via_organisation")
+        .order_by("user__last_name", "user__first_name", "name", "email")
+    )
+
+
+def carried_actions_for(meeting):
+    """Open actions of the earlier meetings of the same series: they come back on this agenda."""
+    if not meeting.series_id:
+        return []
+    return list(
+        ActionItem.objects.filter(
+            meeting__series_id=meeting.series_id, meeting__start__lt=meeting.start, status=ActionStatus.OPEN
+        )
+        .select_related("owner", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def _personal_involvement(user) -> Q:
+    condition = Q(organiser=user) | Q(attendees__user=user)
+    if user.organisation_id:
+        condition |= Q(invited_organisations=user.organisation_id)
+    return condition
+
+
+def personal_meetings(*, user):
+    """The meetings a user organises or is invited to (personally or through their organisation)."""
+    mine = Meeting.objects.filter(_personal_involvement(user)).values("pk")
+    return access.visible(user, Meeting).filter(pk__in=mine)
+
+
+def upcoming_meetings_for(*, user, limit: int = 5):
+    return list(
+        personal_meetings(user=user)
+        .filter(end__gte=timezone.now())
+        .exclude(status="cancelled")
+        .select_related("organisation")
+        .order_by("start")[:limit]
+    )
+
+
+def my_actions(*, user):
+    return (
+        access.visible(user, ActionItem)
+        .filter(owner=user)
+        .select_related("meeting", "owner")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def decisions_for_user(*, user):
+    return access.visible(user, Decision).select_related("meeting", "meeting__series", "agenda_item")
+
+
+def _feed_meetings(queryset) -> list:
+    return list(
+        queryset.select_related("series", "series__organiser", "organiser")
+        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")))
+        .order_by("start", "pk")
+    )
+
+
+def _hidden_occurrences(meetings: list) -> list[tuple[int, dt.datetime]]:
+    """Occurrences of the shown series that the reader does not get: excluded from the rule (EXDATE)."""
+    series_ids = {m.series_id for m in meetings if m.series_id}
+    if not series_ids:
+        return []
+    shown = {m.pk for m in meetings}
+    rows = Meeting.objects.filter(series_id__in=series_ids).values_list("pk", "series_id", "original_start", "status")
+    return [(series_id, start) for pk, series_id, start, status in rows if pk not in shown or status == "cancelled"]
+
+
+def feed_data(queryset):
+    meetings = _feed_meetings(queryset)
+    return meetings, _hidden_occurrences(meetings)
+
+
+def personal_feed(*, user):
+    return feed_data(personal_meetings(user=user))
+
+
+def organisation_feed(*, user, organisation: Organisation):
+    queryset = access.visible(user, Meeting).filter(
+        pk__in=Meeting.objects.filter(Q(organisation=organisation) | Q(invited_organisations=organisation)).values("pk")
+    )
+    return feed_data(queryset)
+
+
+def network_feed(*, user):
+    return feed_data(access.visible(user, Meeting).filter(kind=MeetingKind.NETWORK))
+
+
+def may_see_organisation_feed(user, organisation) -> bool:
+    return access.sees_everything(user) or (user.organisation_id == organisation.pk)
+
+
+def user_for_token(token: str):
+    row = CalendarToken.objects.select_related("user", "user__organisation").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def calendar_token_for(user) -> CalendarToken:
+    return CalendarToken.objects.get_or_create(user=user)[0]
+
+
+def open_actions_with_due_date(*, user):
+    return list(
+        ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN, due_on__isnull=False).select_related("meeting")
+    )
