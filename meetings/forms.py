@@ -69,7 +69,7 @@ class MeetingForm(InvitationFields):
     start_time = forms.TimeField(label=_("Heure de début"), widget=TIME, initial=dt.time(14, 0))
     end_time = forms.TimeField(label=_("Heure de fin"), widget=TIME, initial=dt.time(16, 0))
     place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
-    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False)
+    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
     neighbourhood = forms.ModelChoiceField(label=_("Conseil de quartier"), required=False,
                                            queryset=Neighbourhood.objects.all())
     description = forms.CharField(label=_("Présentation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -99,7 +99,7 @@ class SeriesForm(InvitationFields):
                                    help_text=_("Par exemple FREQ=MONTHLY;BYDAY=2TU pour le deuxième mardi du mois."))
     count = forms.IntegerField(label=_("Nombre de réunions"), min_value=1, max_value=60, initial=6)
     place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
-    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False)
+    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
 
     field_order = ["kind", "title", "first_day", "start_time", "duration_minutes", "preset", "custom_rrule", "count",
                    "place", "online_link", "organisations", "users", "guests"]
@@ -123,7 +123,7 @@ class MeetingEditForm(forms.Form):
     start_time = forms.TimeField(label=_("Heure de début"), widget=TIME)
     end_time = forms.TimeField(label=_("Heure de fin"), widget=TIME)
     place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
-    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False)
+    online_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
     description = forms.CharField(label=_("Présentation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     @classmethod
