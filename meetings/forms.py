@@ -171,6 +171,7 @@ class AttendanceForm(forms.Form):
         for attendee in attendees:
             self.fields[f"attendee-{attendee.pk}"] = forms.ChoiceField(
                 label=attendee.display_name, choices=AttendanceStatus.choices, initial=attendee.status,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 help_text=str(attendee.user.organisation or "—") if attendee.user_id else "Invité·e externe")
 
     def statuses(self) -> dict[int, str]:

@@ -61,6 +61,19 @@ class MeetingSeries(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def rule_label(self) -> str:
+        """« Tous les deux mois, 6 réunions » for the presets, the rule itself otherwise."""
+        from meetings.enums import RRULE_PRESETS
+
+        parts = self.rrule.split(";")
+        base = ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=")))
+        count = next((p[6:] for p in parts if p.startswith("COUNT=")), None)
+        label = dict(RRULE_PRESETS).get(base)
+        if label is None:
+            return self.rrule
+        return f"{label}, {count} réunions" if count else str(label)
+
 
 class Meeting(models.Model):
     kind = models.CharField(_("type"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.OTHER)

@@ -18,8 +18,6 @@ def upcoming_meetings_panel(request) -> str:
 
 def my_actions_panel(request) -> str:
     actions = list(selectors.my_actions(user=request.user).filter(status=ActionStatus.OPEN)[:8])
-    if not actions:
-        return ""
     return render_to_string("meetings/_panel_actions.html", {"actions": actions}, request=request)
 
 
