@@ -214,8 +214,8 @@ def _seed_large() -> None:
     organisers = [row for row in staff if row[1] == mdo_pk] or staff
     busiest = User.objects.filter(username="mairie3.agent").values_list("pk", flat=True).first()
     count = LARGE_MEETINGS - existing
-    per_meeting_items = max(1, round((LARGE_AGENDA_ITEMS - AgendaItem.objects.count()) / count))
-    per_meeting_attendees = max(2, round((LARGE_ATTENDANCES - Attendee.objects.count()) / count))
+    items_needed = max(count, LARGE_AGENDA_ITEMS - AgendaItem.objects.count())
+    attendees_needed = max(2 * count, LARGE_ATTENDANCES - Attendee.objects.count())
     kinds = [MeetingKind.NETWORK, MeetingKind.COPIL, MeetingKind.COTECH, MeetingKind.NEIGHBOURHOOD_COUNCIL,
              MeetingKind.PUBLIC, MeetingKind.OTHER]
     titles = {
@@ -238,10 +238,13 @@ def _seed_large() -> None:
     meetings = Meeting.objects.bulk_create(meetings, batch_size=500)
     items, attendees, decisions, actions, minutes = [], [], [], [], []
     user_pks = [pk for pk, _org in staff]
-    for meeting in meetings:
+    for index, meeting in enumerate(meetings):
+        # Spread the totals exactly: the first meetings take one row more each.
+        item_count = items_needed // count + (index < items_needed % count)
+        attendee_count = attendees_needed // count + (index < attendees_needed % count)
         items += [AgendaItem(meeting_id=meeting.pk, order=n, title=f"Point {n} : {rng.choice(NETWORK_AGENDA + COPIL_AGENDA)[0]}",
-                             duration_minutes=rng.choice([10, 15, 20, 30])) for n in range(1, per_meeting_items + 1)]
-        invited = set(rng.sample(user_pks, min(per_meeting_attendees - 1, len(user_pks))))
+                             duration_minutes=rng.choice([10, 15, 20, 30])) for n in range(1, item_count + 1)]
+        invited = set(rng.sample([pk for pk in user_pks if pk != busiest], min(attendee_count - 1, len(user_pks) - 1)))
         invited.add(busiest or user_pks[0])
         held = meeting.status == MeetingStatus.HELD
         attendees += [Attendee(meeting_id=meeting.pk, user_id=pk,

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from mdo import access
@@ -87,7 +87,11 @@ def decisions_for_user(*, user):
 def _feed_meetings(queryset) -> list:
     return list(
         queryset.select_related("series", "series__organiser", "organiser")
-        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")))
+        .defer("description")
+        .prefetch_related(Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.only("pk", "meeting_id", "order", "title", "duration_minutes").order_by("order", "pk"),
+        ))
         .order_by("start", "pk")
     )
 
@@ -107,19 +111,27 @@ def feed_data(queryset):
     return meetings, _hidden_occurrences(meetings)
 
 
-def personal_feed(*, user):
-    return feed_data(personal_meetings(user=user))
+def feed_fingerprint(queryset) -> str:
+    """What a feed's events depend on, in one aggregate query: which meetings (count, sum of ids)
+    and their last change (a meeting's updated_at moves with its agenda, invitations, time,
+    place and status; a series' with its rule)."""
+    row = queryset.aggregate(n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"),
+                             series=Max("series__updated_at"))
+    return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series"))
 
 
-def organisation_feed(*, user, organisation: Organisation):
-    queryset = access.visible(user, Meeting).filter(
+def personal_feed_queryset(*, user):
+    return personal_meetings(user=user)
+
+
+def organisation_feed_queryset(*, user, organisation: Organisation):
+    return access.visible(user, Meeting).filter(
         pk__in=Meeting.objects.filter(Q(organisation=organisation) | Q(invited_organisations=organisation)).values("pk")
     )
-    return feed_data(queryset)
 
 
-def network_feed(*, user):
-    return feed_data(access.visible(user, Meeting).filter(kind=MeetingKind.NETWORK))
+def network_feed_queryset(*, user):
+    return access.visible(user, Meeting).filter(kind=MeetingKind.NETWORK)
 
 
 def may_see_organisation_feed(user, organisation) -> bool:

@@ -5,7 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from mdo.listing import ScopedTableView
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
-from meetings.enums import MeetingStatus, MinutesStatus
+from meetings.enums import MinutesStatus
 from meetings.filters import DecisionFilter, MeetingFilter
 from meetings.forms import (
     ActionForm,
@@ -202,7 +202,8 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
     decisions = list(meeting.decisions.select_related("agenda_item"))
     actions = list(meeting.actions.select_related("owner", "agenda_item"))
     comments = list(MinutesComment.objects.filter(minutes=minutes).select_related("author")) if minutes else []
-    attendee_users = User.objects.filter(meeting_attendances__meeting=meeting).order_by("last_name", "first_name")
+    attendee_users = (User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
+                      .order_by("last_name", "first_name"))
     flow = flows.MinutesFlow(minutes) if minutes else None
     transitions = []
     if flow is not None:
@@ -312,7 +313,7 @@ def attendance(request, pk: int):
 @require_POST
 def agenda_add(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
-    attendee_users = User.objects.filter(meeting_attendances__meeting=meeting)
+    attendee_users = User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
     form = AgendaItemForm(request.POST, user=request.user, attendee_users=attendee_users, prefix="agenda")
     if not form.is_valid():
         return _render_detail(request, meeting, status=400, agenda_form=form)
@@ -380,7 +381,7 @@ def decision_add(request, pk: int):
 @require_POST
 def action_add(request, pk: int):
     meeting = _get_minutes_writer_meeting(request, pk)
-    owners = User.objects.filter(meeting_attendances__meeting=meeting)
+    owners = User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
     form = ActionForm(request.POST, meeting=meeting, owners=owners, prefix="action")
     if not form.is_valid():
         return _render_detail(request, meeting, status=400, action_form=form)
@@ -496,10 +497,25 @@ def meeting_ics(request, pk: int):
     return _ics_response(request, ical.serialize_calendar(cal), f"reunion-{start:%Y-%m-%d}.ics", inline=False)
 
 
-def _feed(request, meetings_and_hidden, *, name: str, filename: str, extra_events=()):
-    meetings, hidden = meetings_and_hidden
-    cal = ical.meetings_calendar(meetings, name=name, hidden_occurrences=hidden, extra_events=extra_events)
-    return _ics_response(request, ical.serialize_calendar(cal), filename)
+#: How long a serialised block of meeting events is kept; its key changes with the meetings anyway.
+FEED_CACHE_SECONDS = 6 * 3600
+
+
+def _feed(request, queryset, *, cache_key: str, name: str, filename: str, extra_events=()):
+    """A feed whose meeting events are serialised once per state of those meetings.
+
+    Outlook polls every subscribed feed each hour; rebuilding 800 events each time costs about
+    a second, while the fingerprint costs one aggregate query. The events of the other apps'
+    sources (action due dates, milestones) are always built fresh: their changes are theirs.
+    """
+    key = "meetings:feed:" + hashlib.sha256(f"{cache_key}|{selectors.feed_fingerprint(queryset)}".encode()).hexdigest()
+    block = cache.get(key)
+    if block is None:
+        meetings, hidden = selectors.feed_data(queryset)
+        block = ical.serialize_components(ical.meeting_events(meetings, hidden_occurrences=hidden))
+        cache.set(key, block, FEED_CACHE_SECONDS)
+    body = ical.serialize_feed(name=name, events_block=block, extra_events=extra_events)
+    return _ics_response(request, body, filename)
 
 
 @login_not_required
@@ -511,8 +527,9 @@ def personal_feed(request, token: str):
     if user is None:
         raise Http404("Flux inconnu ou révoqué.")
     extra = [event for source in registry.calendars for event in source.events(user)]
-    response = _feed(request, selectors.personal_feed(user=user), name=f"MDO — {user.get_full_name() or user.username}",
-                     filename="mon-agenda-mdo.ics", extra_events=extra)
+    response = _feed(request, selectors.personal_feed_queryset(user=user), cache_key=f"user:{user.pk}",
+                     name=f"MDO — {user.get_full_name() or user.username}", filename="mon-agenda-mdo.ics",
+                     extra_events=extra)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -522,14 +539,15 @@ def organisation_feed(request, org_pk: int):
     organisation = access.get_visible_or_404(request.user, Organisation, pk=org_pk)
     if not selectors.may_see_organisation_feed(request.user, organisation):
         raise Http404
-    return _feed(request, selectors.organisation_feed(user=request.user, organisation=organisation),
+    return _feed(request, selectors.organisation_feed_queryset(user=request.user, organisation=organisation),
+                 cache_key=f"organisation:{organisation.pk}:user:{request.user.pk}",
                  name=f"Réunions — {organisation}", filename=f"reunions-{organisation.pk}.ics")
 
 
 @require_GET
 def network_feed(request):
-    return _feed(request, selectors.network_feed(user=request.user), name="Réseau de la démocratie participative",
-                 filename="reseau-mdo.ics")
+    return _feed(request, selectors.network_feed_queryset(user=request.user), cache_key=f"network:user:{request.user.pk}",
+                 name="Réseau de la démocratie participative", filename="reseau-mdo.ics")
 
 
 # --- my calendar --------------------------------------------------------------------------

@@ -14,3 +14,13 @@ def meeting(mdo_officer, town_hall_agent):
 def other_meeting(other_town_hall_agent):
     """A conseil de quartier of the 5th district, organised by its town hall: out of the 3rd's scope."""
     return make_meeting(other_town_hall_agent, title="Conseil de quartier Vieux Lyon", kind="neighbourhood_council")
+
+
+@pytest.fixture(autouse=True)
+def _empty_feed_cache():
+    """Feeds cache their serialised events: each test starts from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

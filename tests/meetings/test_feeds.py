@@ -116,6 +116,15 @@ def test_feed_answers_304_to_its_etag_and_a_new_etag_after_a_change(client, meet
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_cached_feed_follows_agenda_changes_and_cancellations(client, meeting, mdo_officer, town_hall_agent):
+    first = get_feed(client, town_hall_agent).content.decode()
+    assert "Questions diverses" not in first
+    services.agenda_item_add(meeting=meeting, by=mdo_officer, title="Questions diverses")
+    assert "Questions diverses" in get_feed(client, town_hall_agent).content.decode().replace("\r\n ", "")
+    services.meeting_cancel(meeting=meeting, by=mdo_officer)
+    assert "STATUS:CANCELLED" in get_feed(client, town_hall_agent).content.decode()
+
+
 def test_wrong_or_revoked_token_gets_404(client, meeting, town_hall_agent):
     old = feed_url(town_hall_agent)
     assert client.get(old).status_code == 200

@@ -39,6 +39,10 @@ def test_meeting_list_and_detail_keep_a_constant_number_of_queries(client, meeti
     services.action_add(meeting=meeting, by=mdo_officer, title="Première action", owner=mdo_officer)
 
     def grow():
+        from tests.factories import make_user
+
+        colleagues = [make_user("town_hall_agent", town_hall(3), username=f"agent3-{n}") for n in range(3)]
+        services.meeting_invite(meeting=meeting, by=mdo_officer, users=colleagues)
         for index in range(5):
             make_meeting(mdo_officer, title=f"COTECH {index}", organisations=[town_hall(3)])
         for index in range(5):
