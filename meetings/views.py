@@ -19,7 +19,7 @@ from mdo.listing import ScopedTableView
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
-from meetings.enums import MinutesStatus
+from meetings.enums import AttendanceStatus, MinutesStatus
 from meetings.filters import DecisionFilter, MeetingFilter
 from meetings.forms import (
     ActionForm,
@@ -227,8 +227,9 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
         context.update({
             "agenda_form": bound.get("agenda_form") or AgendaItemForm(user=user, attendee_users=attendee_users,
                                                                       prefix="agenda"),
-            "invite_form": bound.get("invite_form") or InviteForm(prefix="invite"),
-            "attendance_form": bound.get("attendance_form") or AttendanceForm(attendees=attendees, prefix="presence"),
+            # The selects are written by the template (one per attendee, fast); the form validates the POST.
+            "attendance_form": bound.get("attendance_form") or True,
+            "attendance_choices": AttendanceStatus.choices,
         })
     if may_write:
         context.update({
@@ -278,21 +279,22 @@ def meeting_cancel(request, pk: int):
     return redirect(meeting)
 
 
-@require_POST
 def invite(request, pk: int):
+    """Invite more people (a page of its own: the list of every agent is long)."""
     meeting = _get_changeable_meeting(request, pk)
-    form = InviteForm(request.POST, prefix="invite")
-    if not form.is_valid():
-        return _render_detail(request, meeting, status=400, invite_form=form)
-    data = form.cleaned_data
-    try:
+    if meeting.is_cancelled:
+        raise Http404("On n'invite pas à une réunion annulée.")
+    form = InviteForm(request.POST or None, prefix="invite")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         added = services.meeting_invite(meeting=meeting, by=request.user, users=data["users"],
                                         organisations=data["organisations"], guests=data["guests"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, f"{len(added)} invitation(s) envoyée(s).")
-    return redirect(meeting)
+        return redirect(f"{meeting.get_absolute_url()}#presence")
+    return render(request, "meetings/meeting_form.html", {
+        "form": form, "title": f"Inviter à : {meeting.title}", "meeting": meeting, "submit_label": "Envoyer les invitations",
+        "breadcrumbs": [MEETINGS_CRUMB, (meeting.title, meeting.get_absolute_url()), (_("Inviter"), None)],
+    }, status=400 if request.method == "POST" else 200)
 
 
 @require_POST

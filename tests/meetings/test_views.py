@@ -189,10 +189,12 @@ def test_cancel_post(client, meeting, mdo_officer, other_town_hall_agent, town_h
     assert meeting.status == MeetingStatus.CANCELLED
 
 
-def test_invite_post(client, meeting, mdo_officer, other_town_hall_agent):
+def test_invite_page(client, meeting, mdo_officer, other_town_hall_agent, town_hall_agent):
     url = reverse("meetings:invite", args=[meeting.pk])
+    client.force_login(town_hall_agent)
+    assert client.get(url).status_code == 404  # attendees do not invite
     client.force_login(mdo_officer)
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 200
     client.force_login(other_town_hall_agent)
     assert client.post(url, {"invite-guests": "a@exemple.fr"}).status_code == 404
     client.force_login(mdo_officer)
