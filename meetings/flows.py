@@ -5,7 +5,7 @@ Who may fire each transition is said here (``permission``) and checked by the vi
 """
 
 from django.utils import timezone
-from viewflow.fsm.base import State, TransitionNotAllowed  # noqa: F401 - only the dual-licensed base
+from viewflow.fsm.base import State  # only the dual-licensed base, never fsm/views.py or viewset.py
 
 from mdo.enums import Role
 from meetings.enums import MinutesStatus

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mdo import access
+from mdo.history import history_rows
 from mdo.listing import ScopedTableView
 from mdo.models import Organisation, User
 from mdo.registry import registry
@@ -221,6 +222,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
         "decisions": decisions, "actions": actions, "comments": comments, "transitions": transitions,
         "may_write": may_write, "may_comment": minutes is not None and flows.may_comment(minutes, user, is_attendee=is_attendee),
         "today": timezone.localdate(),
+        "history": history_rows(meeting, limit=20) if can_change else None,
         "breadcrumbs": [MEETINGS_CRUMB, (meeting.title, None)],
     }
     if can_change and not meeting.is_cancelled:

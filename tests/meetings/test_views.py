@@ -9,7 +9,7 @@ from meetings.enums import ActionStatus, AttendanceStatus, MeetingStatus
 from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingSeries
 from tests.factories import town_hall
 from tests.helpers import count_queries
-from tests.meetings.factories import make_meeting, make_series, paris
+from tests.meetings.factories import make_meeting, make_series
 
 pytestmark = pytest.mark.django_db
 
