@@ -170,12 +170,12 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         for attendee in attendees:
             self.fields[f"attendee-{attendee.pk}"] = forms.ChoiceField(
-                label=attendee.display_name, choices=AttendanceStatus.choices, initial=attendee.status,
+                label=attendee.display_name, choices=AttendanceStatus.choices, initial=attendee.status, required=False,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 help_text=str(attendee.user.organisation or "—") if attendee.user_id else "Invité·e externe")
 
     def statuses(self) -> dict[int, str]:
-        return {int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items()}
+        return {int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items() if value}
 
 
 class MinutesForm(forms.Form):

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mdo import access
@@ -34,7 +33,7 @@ from meetings.forms import (
     MinutesForm,
     SeriesForm,
 )
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, MinutesComment
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesComment
 from meetings.pdf import render_pdf
 from meetings.tables import DecisionTable, MeetingTable
 
@@ -213,7 +212,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
             if method.can_proceed() and method.has_perm(user):
                 transitions.append((name, method.label))
     writable = minutes is None or minutes.status in (MinutesStatus.DRAFT, MinutesStatus.REVIEW)
-    may_write = can_change and writable and (minutes is None or flows.may_write(minutes, user))
+    may_write = can_change and writable and flows.may_write(minutes or Minutes(meeting=meeting), user)
     context = {
         "meeting": meeting, "can_change": can_change, "agenda": agenda, "attendees": attendees,
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
@@ -227,8 +226,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
     }
     if can_change and not meeting.is_cancelled:
         context.update({
-            "agenda_form": bound.get("agenda_form") or AgendaItemForm(user=user, attendee_users=attendee_users,
-                                                                      prefix="agenda"),
+            "agenda_form": True,
             # The selects are written by the template (one per attendee, fast); the form validates the POST.
             "attendance_form": bound.get("attendance_form") or True,
             "attendance_choices": AttendanceStatus.choices,
@@ -314,16 +312,20 @@ def attendance(request, pk: int):
     return redirect(f"{meeting.get_absolute_url()}#presence")
 
 
-@require_POST
 def agenda_add(request, pk: int):
+    """Add a point (a page of its own: the choice of a linked project can be long)."""
     meeting = _get_changeable_meeting(request, pk)
     attendee_users = User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
-    form = AgendaItemForm(request.POST, user=request.user, attendee_users=attendee_users, prefix="agenda")
-    if not form.is_valid():
-        return _render_detail(request, meeting, status=400, agenda_form=form)
-    services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
-    messages.success(request, "Point ajouté à l'ordre du jour.")
-    return redirect(f"{meeting.get_absolute_url()}#ordre-du-jour")
+    form = AgendaItemForm(request.POST or None, user=request.user, attendee_users=attendee_users, prefix="agenda")
+    if request.method == "POST" and form.is_valid():
+        services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+        messages.success(request, "Point ajouté à l'ordre du jour.")
+        return redirect(f"{meeting.get_absolute_url()}#ordre-du-jour")
+    return render(request, "meetings/meeting_form.html", {
+        "form": form, "title": f"Ordre du jour : {meeting.title}", "meeting": meeting,
+        "submit_label": "Ajouter le point",
+        "breadcrumbs": [MEETINGS_CRUMB, (meeting.title, meeting.get_absolute_url()), (_("Ajouter un point"), None)],
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _get_changeable_item(request, pk: int, item_pk: int) -> AgendaItem:
@@ -354,9 +356,9 @@ def agenda_delete(request, pk: int, item_pk: int):
 
 def _get_minutes_writer_meeting(request, pk: int) -> Meeting:
     meeting = _get_changeable_meeting(request, pk)
-    minutes = _minutes_of(meeting)
-    if minutes is not None and not flows.may_write(minutes, request.user):
-        raise Http404("Ce compte rendu n'est plus modifiable.")
+    minutes = _minutes_of(meeting) or Minutes(meeting=meeting)
+    if not flows.may_write(minutes, request.user):
+        raise Http404("Vous ne pouvez pas modifier ce compte rendu.")
     return meeting
 
 
@@ -414,7 +416,7 @@ def minutes_transition(request, pk: int, name: str):
     meeting = _get_meeting_for_user(request, pk)
     minutes = _minutes_of(meeting)
     if minutes is None and name == "submit" and access.can_change(request.user, meeting):
-        minutes = services.minutes_for(meeting)
+        minutes = Minutes(meeting=meeting)  # saved by the service, once the permission is checked
     if minutes is None:
         raise Http404
     method = getattr(flows.MinutesFlow(minutes), name)
@@ -523,7 +525,6 @@ def _feed(request, queryset, *, cache_key: str, name: str, filename: str, extra_
 
 
 @login_not_required
-@never_cache
 @require_GET
 def personal_feed(request, token: str):
     """The secret-URL feed Outlook subscribes to: no session, the token is the credential."""

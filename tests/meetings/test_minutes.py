@@ -76,6 +76,13 @@ def test_attendee_cannot_write_minutes_nor_submit_them(client, meeting, town_hal
     assert transition(client, meeting, "submit").status_code == 404
 
 
+def test_admin_may_edit_the_meeting_but_not_write_the_minutes(client, meeting, admin_user):
+    client.force_login(admin_user)
+    assert write_minutes(client, meeting).status_code == 404
+    assert transition(client, meeting, "submit").status_code == 404
+    assert not Minutes.objects.exists()
+
+
 def test_draft_minutes_are_hidden_from_attendees(client, meeting, mdo_officer, town_hall_agent):
     services.minutes_save(meeting=meeting, by=mdo_officer, summary="Brouillon confidentiel", notes={})
     client.force_login(town_hall_agent)

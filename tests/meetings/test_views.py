@@ -222,8 +222,9 @@ def test_attendance_post(client, meeting, mdo_officer, town_hall_agent, other_to
 def test_agenda_posts(client, meeting, mdo_officer, other_town_hall_agent, town_hall_agent):
     add = reverse("meetings:agenda_add", args=[meeting.pk])
     client.force_login(mdo_officer)
-    assert client.get(add).status_code == 405
+    assert client.get(add).status_code == 200
     client.force_login(other_town_hall_agent)
+    assert client.get(add).status_code == 404
     assert client.post(add, {"agenda-title": "Intrus", "agenda-duration_minutes": "10"}).status_code == 404
     client.force_login(mdo_officer)
     assert client.post(add, {"agenda-title": "Questions diverses", "agenda-duration_minutes": "10",
