@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from mdo import access
 from mdo.models import Organisation
-from meetings.enums import ActionStatus, MeetingKind
+from meetings.enums import ActionStatus, MeetingKind, MinutesStatus
 from meetings.models import ActionItem, AgendaItem, Attendee, CalendarToken, Decision, Meeting
 
 
@@ -81,7 +81,12 @@ def my_actions(*, user):
 
 
 def decisions_for_user(*, user):
-    return access.visible(user, Decision).select_related("meeting", "meeting__series", "agenda_item")
+    """The register: decisions of minutes approved by the Responsable MDO (drafts are not decisions yet)."""
+    return (
+        access.visible(user, Decision)
+        .filter(meeting__minutes__status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED])
+        .select_related("meeting", "meeting__series", "agenda_item")
+    )
 
 
 def _feed_meetings(queryset) -> list:

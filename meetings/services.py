@@ -46,12 +46,29 @@ def normalise_rrule(rule: str, *, count: int | None = None) -> str:
         parts.append(f"COUNT={count}")
     if not any(part.startswith(("COUNT=", "UNTIL=")) for part in parts):
         raise ValidationError({"rrule": "Indiquez un nombre d'occurrences ou une date de fin (COUNT ou UNTIL)."})
+    parts = [_until_in_utc(part) if part.startswith("UNTIL=") else part for part in parts]
     normalised = ";".join(parts)
     try:
-        rrulestr(normalised, dtstart=dt.datetime(2026, 1, 1))
+        rrulestr(normalised, dtstart=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     except (ValueError, TypeError) as error:
         raise ValidationError({"rrule": f"Règle de récurrence invalide : {error}"}) from None
     return normalised
+
+
+def _until_in_utc(part: str) -> str:
+    """RFC 5545: with a DTSTART in a time zone, UNTIL is written in UTC (…Z). A date or a local
+    time typed by a person is read in Paris time (a date means the end of that day)."""
+    value = part[6:]
+    if value.endswith("Z"):
+        return part
+    try:
+        if "T" in value:
+            local = dt.datetime.strptime(value, "%Y%m%dT%H%M%S")
+        else:
+            local = dt.datetime.combine(dt.datetime.strptime(value, "%Y%m%d").date(), dt.time(23, 59, 59))
+    except ValueError:
+        raise ValidationError({"rrule": f"Date de fin (UNTIL) illisible : « {value} »."}) from None
+    return "UNTIL=" + local.replace(tzinfo=PARIS).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def expand_rrule(rule: str, first_start: dt.datetime) -> list[dt.datetime]:

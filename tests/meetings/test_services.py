@@ -48,6 +48,12 @@ def test_series_invites_every_occurrence_and_sends_one_email_with_the_rule(mdo_o
     assert ics[2].startswith("text/calendar; method=REQUEST")
 
 
+def test_series_until_typed_as_a_date_is_stored_in_utc_and_includes_that_day(mdo_officer):
+    series = make_series(mdo_officer, rrule="FREQ=MONTHLY;INTERVAL=2;UNTIL=20260513", count=None)
+    assert series.rrule == "FREQ=MONTHLY;INTERVAL=2;UNTIL=20260513T215959Z"
+    assert series.occurrences.count() == 3  # 13 January, 13 March, 13 May
+
+
 def test_series_refuses_a_rule_without_frequency(mdo_officer):
     with pytest.raises(ValidationError) as error:
         make_series(mdo_officer, rrule="INTERVAL=2")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from meetings import selectors, services
 from meetings.enums import ActionStatus, AttendanceStatus, MeetingStatus
-from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingSeries
+from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingSeries, Minutes
 from tests.factories import town_hall
 from tests.helpers import count_queries
 from tests.meetings.factories import make_meeting, make_series
@@ -36,6 +36,10 @@ def test_meeting_list_and_detail_keep_a_constant_number_of_queries(client, meeti
                                                                     django_assert_max_num_queries):
     client.force_login(mdo_officer)
     services.decision_add(meeting=meeting, by=mdo_officer, text="Première décision")
+    approved = make_meeting(mdo_officer, title="COPIL validé")
+    services.decision_add(meeting=approved, by=mdo_officer, text="Décision validée")
+    services.minutes_transition(meeting=approved, by=mdo_officer, name="submit")
+    Minutes.objects.filter(meeting=approved).update(status="approved")
     services.action_add(meeting=meeting, by=mdo_officer, title="Première action", owner=mdo_officer)
 
     def grow():
@@ -48,6 +52,7 @@ def test_meeting_list_and_detail_keep_a_constant_number_of_queries(client, meeti
         for index in range(5):
             services.agenda_item_add(meeting=meeting, by=mdo_officer, title=f"Point {index}", presenter=town_hall_agent)
             services.decision_add(meeting=meeting, by=mdo_officer, text=f"Décision {index}")
+            Decision.objects.create(meeting=approved, text=f"Décision validée {index}")
             services.action_add(meeting=meeting, by=mdo_officer, title=f"Action {index}", owner=town_hall_agent)
             services.meeting_invite(meeting=meeting, by=mdo_officer, guests=[("", f"invite{index}@exemple.fr")])
 
@@ -83,10 +88,14 @@ def test_calendar_month_shows_the_meetings_of_the_month(client, meeting, town_ha
 
 
 def test_decisions_register_searches_across_meetings_and_is_scoped(client, meeting, other_meeting, mdo_officer,
-                                                                   other_town_hall_agent, town_hall_agent):
+                                                                   other_town_hall_agent, town_hall_agent, mdo_manager):
     services.decision_add(meeting=meeting, by=mdo_officer, text="Végétaliser la cour de l'école Montchat.")
     services.decision_add(meeting=other_meeting, by=other_town_hall_agent, text="Végétaliser la place Saint-Jean.")
     client.force_login(town_hall_agent)
+    assert "Montchat" not in client.get(reverse("meetings:decisions")).content.decode()  # minutes still a draft
+    for approved in (meeting, other_meeting):
+        services.minutes_transition(meeting=approved, by=mdo_manager, name="submit")
+        services.minutes_transition(meeting=approved, by=mdo_manager, name="approve")
     page = client.get(reverse("meetings:decisions"), {"q": "végétaliser"}).content.decode()
     assert "Montchat" in page and "Saint-Jean" not in page
     client.force_login(mdo_officer)
