@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from mdo.models import Organisation, User
 from meetings import emails, richtext
@@ -168,11 +169,11 @@ def series_create(*, by: User, kind: str, title: str, first_start: dt.datetime, 
         online_link=online_link, organiser=by, organisation_id=by.organisation_id,
     )
     duration = dt.timedelta(minutes=duration_minutes)
-    meetings = Meeting.objects.bulk_create([
+    meetings = bulk_create_with_history([
         Meeting(kind=kind, title=title, start=start, end=start + duration, place=place, online_link=online_link,
                 organiser=by, organisation_id=by.organisation_id, series=series, original_start=start)
         for start in starts
-    ])
+    ], Meeting, default_user=by)
     users, organisations, guests = list(users), list(organisations), list(guests)
     first_attendees = []
     for index, meeting in enumerate(meetings):

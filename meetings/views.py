@@ -79,12 +79,19 @@ def calendar_month(request):
     start = dt.datetime.combine(weeks[0][0], dt.time.min, tzinfo=ical.PARIS)
     end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min, tzinfo=ical.PARIS)
     by_day: dict[dt.date, list] = {}
-    for meeting in selectors.meeting_list_for_user(user=request.user).filter(start__gte=start, start__lt=end):
+    filterset = MeetingFilter(request.GET or None, queryset=selectors.meeting_list_for_user(user=request.user),
+                              request=request)
+    for field in ("start_after", "start_before"):  # the month chooses the dates
+        filterset.form.fields.pop(field, None)
+    meetings = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    for meeting in meetings.filter(start__gte=start, start__lt=end).order_by("start"):
         by_day.setdefault(timezone.localtime(meeting.start).date(), []).append(meeting)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
+    query = request.GET.copy()
+    query.pop("mois", None)
     return render(request, "meetings/calendar_month.html", {
-        "first": first, "today": today,
+        "first": first, "today": today, "filter": filterset, "filter_query": query.urlencode(),
         "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
         "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}",
         "breadcrumbs": [MEETINGS_CRUMB, (_("Calendrier"), None)],

@@ -29,6 +29,7 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
 
     # The agenda, then the attendance and the minutes of the first occurrence.
     page.get_by_role("link", name="Ajouter un point").click()
+    assert_accessible(page)
     page.get_by_label("Intitulé du point").fill("Budget participatif : avancement des lauréats")
     page.get_by_role("button", name="Ajouter le point").click()
     assert page.get_by_test_id("agenda-title").first.inner_text() == "Budget participatif : avancement des lauréats"

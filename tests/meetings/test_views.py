@@ -81,10 +81,13 @@ def test_meeting_is_seen_by_members_of_the_organising_organisation(client, other
     assert client.get(other_meeting.get_absolute_url()).status_code == 200
 
 
-def test_calendar_month_shows_the_meetings_of_the_month(client, meeting, town_hall_agent):
-    client.force_login(town_hall_agent)
+def test_calendar_month_shows_the_meetings_of_the_month_with_filters(client, meeting, other_meeting, mdo_manager):
+    client.force_login(mdo_manager)
     page = client.get(reverse("meetings:calendar_month"), {"mois": "2026-12"}).content.decode()
-    assert "COPIL Budget participatif" in page and "Décembre 2026" in page
+    assert "COPIL Budget participatif" in page and "Vieux Lyon" in page and "Décembre 2026" in page
+    page = client.get(reverse("meetings:calendar_month"), {"mois": "2026-12", "kind": "copil"}).content.decode()
+    assert "COPIL Budget participatif" in page and "Vieux Lyon" not in page
+    assert "mois=2027-01&amp;kind=copil" in page
 
 
 def test_decisions_register_searches_across_meetings_and_is_scoped(client, meeting, other_meeting, mdo_officer,
