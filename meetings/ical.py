@@ -187,7 +187,9 @@ def build_series_vevent(series, *, exdates: Iterable[dt.datetime] = (), stamp: d
         event.add("location", series.place)
     from django.urls import reverse
 
-    event.add("description", f"Série de réunions : {absolute(reverse('meetings:index'))}?series={series.pk}")
+    series_url = f"{absolute(reverse('meetings:index'))}?series={series.pk}"
+    event.add("description", f"Série de réunions : {series_url}")
+    event.add("url", series_url)
     event.add("status", "CONFIRMED")
     organiser = series.organiser
     if organiser is not None and organiser.email:
