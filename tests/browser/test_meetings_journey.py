@@ -72,4 +72,4 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
                  "/meetings/mes-actions/", "/"):
         page.goto(path)
         assert_accessible(page)
-    screenshot(page, "meetings-dashboard")
+        screenshot(page, "meetings-" + (path.strip("/").split("?")[0].replace("/", "-") or "dashboard"))

@@ -317,3 +317,32 @@ def test_pages_need_login(client, meeting):
     for url in (reverse("meetings:index"), meeting.get_absolute_url(), reverse("meetings:my_calendar"),
                 reverse("meetings:network_feed")):
         assert client.get(url).status_code == 302
+
+
+def test_minutes_save_post(client, meeting, mdo_officer, other_town_hall_agent):
+    url = reverse("meetings:minutes_save", args=[meeting.pk])
+    client.force_login(mdo_officer)
+    assert client.get(url).status_code == 405
+    client.force_login(other_town_hall_agent)
+    assert client.post(url, {"minutes-summary": "Intrus"}).status_code == 404
+    client.force_login(mdo_officer)
+    assert client.post(url, {"minutes-summary": "Séance utile"}).status_code == 302
+    assert Minutes.objects.get(meeting=meeting).summary == "<p>Séance utile</p>"
+
+
+def test_agenda_move_and_delete_refuse_get_and_out_of_scope(client, meeting, mdo_officer, other_town_hall_agent):
+    item = meeting.agenda_items.order_by("order").last()
+    move = reverse("meetings:agenda_move", args=[meeting.pk, item.pk, "up"])
+    delete = reverse("meetings:agenda_delete", args=[meeting.pk, item.pk])
+    client.force_login(mdo_officer)
+    assert client.get(delete).status_code == 405
+    client.force_login(other_town_hall_agent)
+    assert client.post(move).status_code == 404
+    assert client.post(delete).status_code == 404
+    assert AgendaItem.objects.filter(pk=item.pk, order=2).exists()
+
+
+def test_user_without_organisation_cannot_open_the_creation_forms(client, no_role_user):
+    client.force_login(no_role_user)
+    assert client.get(reverse("meetings:create")).status_code == 404
+    assert client.get(reverse("meetings:series_create")).status_code == 404
