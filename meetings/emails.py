@@ -34,8 +34,8 @@ def _message(subject: str, body: str, to: str, cal, method: str) -> EmailMultiAl
     return message
 
 
-def send_invitation(*, meeting_id: int, attendee_ids: list[int], method: str) -> None:
-    """REQUEST (invitation or update) or CANCEL for one meeting, one message per invitee."""
+def send_invitation(*, meeting_id: int, attendee_ids: list[int], method: str, update: bool = False) -> None:
+    """REQUEST (invitation, or update when ``update``) or CANCEL for one meeting, one message per invitee."""
     from meetings.models import Attendee, Meeting
 
     meeting = Meeting.objects.select_related("organiser", "series").get(pk=meeting_id)
@@ -44,7 +44,7 @@ def send_invitation(*, meeting_id: int, attendee_ids: list[int], method: str) ->
     if method == "CANCEL":
         subject = f"Annulée : {meeting.title} ({timezone.localtime(meeting.start):%d/%m/%Y})"
         body = f"Bonjour,\n\nLa réunion « {meeting.title} » prévue {_when(meeting)} est annulée.\n\n{url}\n"
-    elif meeting.sequence:
+    elif update:
         subject = f"Modifiée : {meeting.title} ({timezone.localtime(meeting.start):%d/%m/%Y})"
         body = (f"Bonjour,\n\nLa réunion « {meeting.title} » a lieu désormais {_when(meeting)}"
                 f"{', ' + meeting.place if meeting.place else ''}.\n\n{url}\n")

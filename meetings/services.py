@@ -214,7 +214,7 @@ def meeting_update(*, meeting: Meeting, by: User, **fields) -> Meeting:
         ids = list(meeting.attendees.values_list("pk", flat=True))
         if ids:
             transaction.on_commit(partial(emails.send_invitation, meeting_id=meeting.pk, attendee_ids=ids,
-                                          method="REQUEST"))
+                                          method="REQUEST", update=True))
     return meeting
 
 
