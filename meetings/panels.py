@@ -1,0 +1,39 @@
+"""What the meetings app shows on the dashboard and in « Mes tâches »."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from mdo import access
+from mdo.enums import Role
+from mdo.registry import TaskItem
+from meetings import selectors
+from meetings.enums import ActionStatus, MinutesStatus
+from meetings.models import Minutes
+
+
+def upcoming_meetings_panel(request) -> str:
+    meetings = selectors.upcoming_meetings_for(user=request.user, limit=5)
+    return render_to_string("meetings/_panel_upcoming.html", {"meetings": meetings}, request=request)
+
+
+def my_actions_panel(request) -> str:
+    actions = list(selectors.my_actions(user=request.user).filter(status=ActionStatus.OPEN)[:8])
+    return render_to_string("meetings/_panel_actions.html", {"actions": actions}, request=request)
+
+
+def _minutes_to_approve(user):
+    if not user.has_role(Role.MDO_MANAGER):
+        return Minutes.objects.none()
+    return access.visible(user, Minutes).filter(status=MinutesStatus.REVIEW)
+
+
+def minutes_task_count(user) -> int:
+    return _minutes_to_approve(user).count()
+
+
+def minutes_task_items(user) -> list[TaskItem]:
+    return [
+        TaskItem(title=f"Valider le compte rendu : {m.meeting}", url=reverse("meetings:detail", args=[m.meeting_id]),
+                 created=m.updated_at, kind="Validation de compte rendu", assigned_to_me=True)
+        for m in _minutes_to_approve(user).select_related("meeting")
+    ]

@@ -1,0 +1,160 @@
+"""Reads of the meetings app, each scoped through ``mdo.access``."""
+
+import datetime as dt
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.utils import timezone
+
+from mdo import access
+from mdo.models import Organisation
+from meetings.enums import ActionStatus, MeetingKind, MinutesStatus
+from meetings.models import ActionItem, AgendaItem, Attendee, CalendarToken, Decision, Meeting
+
+
+def meeting_list_for_user(*, user):
+    return access.visible(user, Meeting).select_related("organisation", "series", "organiser")
+
+
+def meeting_detail_queryset(*, user):
+    return access.visible(user, Meeting).select_related(
+        "organisation", "series", "organiser", "neighbourhood", "minutes", "minutes__approved_by"
+    )
+
+
+def agenda_for(meeting):
+    return list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("presenter", "project").order_by("order", "pk")
+    )
+
+
+def attendees_for(meeting):
+    return list(
+        Attendee.objects.filter(meeting=meeting)
+        .select_related("user", "user__organisation", "via_organisation")
+        .order_by("user__last_name", "user__first_name", "name", "email")
+    )
+
+
+def carried_actions_for(meeting):
+    """Open actions of the earlier meetings of the same series: they come back on this agenda."""
+    if not meeting.series_id:
+        return []
+    return list(
+        ActionItem.objects.filter(
+            meeting__series_id=meeting.series_id, meeting__start__lt=meeting.start, status=ActionStatus.OPEN
+        )
+        .select_related("owner", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def _personal_involvement(user) -> Q:
+    condition = Q(organiser=user) | Q(attendees__user=user)
+    if user.organisation_id:
+        condition |= Q(invited_organisations=user.organisation_id)
+    return condition
+
+
+def personal_meetings(*, user):
+    """The meetings a user organises or is invited to (personally or through their organisation)."""
+    mine = Meeting.objects.filter(_personal_involvement(user)).values("pk")
+    return access.visible(user, Meeting).filter(pk__in=mine)
+
+
+def upcoming_meetings_for(*, user, limit: int = 5):
+    return list(
+        personal_meetings(user=user)
+        .filter(end__gte=timezone.now())
+        .exclude(status="cancelled")
+        .select_related("organisation")
+        .order_by("start")[:limit]
+    )
+
+
+def my_actions(*, user):
+    return (
+        access.visible(user, ActionItem)
+        .filter(owner=user)
+        .select_related("meeting", "owner")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def decisions_for_user(*, user):
+    """The register: decisions of minutes approved by the Responsable MDO (drafts are not decisions yet)."""
+    return (
+        access.visible(user, Decision)
+        .filter(meeting__minutes__status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED])
+        .select_related("meeting", "meeting__series", "agenda_item")
+    )
+
+
+def _feed_meetings(queryset) -> list:
+    return list(
+        queryset.select_related("series", "series__organiser", "organiser")
+        .defer("description")
+        .prefetch_related(Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.only("pk", "meeting_id", "order", "title", "duration_minutes").order_by("order", "pk"),
+        ))
+        .order_by("start", "pk")
+    )
+
+
+def _hidden_occurrences(meetings: list) -> list[tuple[int, dt.datetime]]:
+    """Occurrences of the shown series that the reader does not get: excluded from the rule (EXDATE)."""
+    series_ids = {m.series_id for m in meetings if m.series_id}
+    if not series_ids:
+        return []
+    shown = {m.pk for m in meetings}
+    rows = Meeting.objects.filter(series_id__in=series_ids).values_list("pk", "series_id", "original_start", "status")
+    return [(series_id, start) for pk, series_id, start, status in rows if pk not in shown or status == "cancelled"]
+
+
+def feed_data(queryset):
+    meetings = _feed_meetings(queryset)
+    return meetings, _hidden_occurrences(meetings)
+
+
+def feed_fingerprint(queryset) -> str:
+    """What a feed's events depend on, in one aggregate query: which meetings (count, sum of ids)
+    and their last change (a meeting's updated_at moves with its agenda, invitations, time,
+    place and status; a series' with its rule)."""
+    row = queryset.aggregate(n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"),
+                             series=Max("series__updated_at"))
+    return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series"))
+
+
+def personal_feed_queryset(*, user):
+    return personal_meetings(user=user)
+
+
+def organisation_feed_queryset(*, user, organisation: Organisation):
+    return access.visible(user, Meeting).filter(
+        pk__in=Meeting.objects.filter(Q(organisation=organisation) | Q(invited_organisations=organisation)).values("pk")
+    )
+
+
+def network_feed_queryset(*, user):
+    return access.visible(user, Meeting).filter(kind=MeetingKind.NETWORK)
+
+
+def may_see_organisation_feed(user, organisation) -> bool:
+    return access.sees_everything(user) or (user.organisation_id == organisation.pk)
+
+
+def user_for_token(token: str):
+    row = CalendarToken.objects.select_related("user", "user__organisation").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def calendar_token_for(user) -> CalendarToken:
+    return CalendarToken.objects.get_or_create(user=user)[0]
+
+
+def open_actions_with_due_date(*, user):
+    return list(
+        ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN, due_on__isnull=False).select_related("meeting")
+    )
