@@ -1,0 +1,2 @@
+def seed_vendors(*, size: str, stdout) -> None:
+    pass
