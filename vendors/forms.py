@@ -29,6 +29,9 @@ class MoneyField(forms.DecimalField):
 
 
 class VendorForm(forms.ModelForm):
+    # Wider than the 14 digits: people paste "732 829 320 00074"; spaces go before the model's checks.
+    siret = forms.CharField(label=_("SIRET"), max_length=20, help_text=_("14 chiffres ; les espaces sont ignorés."))
+
     class Meta:
         model = Vendor
         fields = ["name", "siret", "address", "postcode", "city", "email", "phone"]
