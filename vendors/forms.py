@@ -13,6 +13,16 @@ from vendors.models import Contract, Vendor
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class PageForm(forms.Form):
+    """A form sharing its page with others: its ids carry its own prefix, so that no id repeats."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class DateField(forms.DateField):
     widget = DATE
 
@@ -40,7 +50,8 @@ class VendorForm(forms.ModelForm):
         return "".join(self.cleaned_data["siret"].split())
 
 
-class VendorContactForm(forms.Form):
+class VendorContactForm(PageForm):
+    id_prefix = "contact"
     name = forms.CharField(label=_("Nom"), max_length=150)
     role = forms.CharField(label=_("Fonction"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -79,7 +90,8 @@ class ContractForm(forms.Form):
         return data
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(PageForm):
+    id_prefix = "amendment"
     signed_on = DateField(label=_("Date de signature"))
     amount_ht = MoneyField(label=_("Variation du montant HT (€)"), help_text=_("Négative pour une diminution."))
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -100,26 +112,31 @@ class OrderForm(forms.Form):
         )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PageForm):
+    id_prefix = "milestone"
     label = forms.CharField(label=_("Livrable"), max_length=255)
     due_on = DateField(label=_("Échéance"))
     amount_ht = MoneyField(label=_("Valeur HT (€)"), required=False, min_value=0.01,
                            help_text=_("Par défaut, le montant du bon de commande."))
 
 
-class DeliverForm(forms.Form):
+class DeliverForm(PageForm):
+    id_prefix = "deliver"
     delivered_on = DateField(label=_("Livré le"), initial=timezone.localdate)
 
 
-class CertifyForm(forms.Form):
+class CertifyForm(PageForm):
+    id_prefix = "certify"
     service_done_on = DateField(label=_("Service fait le"), initial=timezone.localdate)
 
 
-class WaiveForm(forms.Form):
+class WaiveForm(PageForm):
+    id_prefix = "waive"
     penalty_reason = forms.CharField(label=_("Motif de l'exonération"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InvoiceForm(forms.Form):
+class InvoiceForm(PageForm):
+    id_prefix = "invoice"
     number = forms.CharField(label=_("Numéro de facture"), max_length=50)
     received_on = DateField(label=_("Reçue le"), initial=timezone.localdate)
     amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
@@ -127,16 +144,19 @@ class InvoiceForm(forms.Form):
                             help_text=_("Calculé avec le taux de TVA du bon s'il est laissé vide."))
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(PageForm):
+    id_prefix = "suspend"
     suspended_on = DateField(label=_("Suspendu le"), initial=timezone.localdate)
     suspension_reason = forms.CharField(label=_("Motif de la suspension"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(PageForm):
+    id_prefix = "resume"
     resumed_on = DateField(label=_("Repris le"), initial=timezone.localdate)
 
 
-class PayForm(forms.Form):
+class PayForm(PageForm):
+    id_prefix = "pay"
     paid_on = DateField(label=_("Payée le"), initial=timezone.localdate)
 
 
