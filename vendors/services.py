@@ -283,7 +283,7 @@ def milestone_create(*, label: str, due_on: datetime.date, by, order: PurchaseOr
 
 
 def _locked_milestone(milestone: Milestone) -> Milestone:
-    return Milestone.objects.select_for_update().select_related("order", "contract").get(pk=milestone.pk)
+    return Milestone.objects.select_for_update(of=("self",)).select_related("order", "contract").get(pk=milestone.pk)
 
 
 @transaction.atomic
