@@ -203,6 +203,7 @@ class PurchaseOrder(models.Model):
         verbose_name = _("bon de commande")
         verbose_name_plural = _("bons de commande")
         ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["issued_on"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_ht__gt=0), name="order_amount_positive"),
             models.CheckConstraint(condition=models.Q(amount_ttc__gte=models.F("amount_ht")), name="order_ttc_gte_ht"),

@@ -116,10 +116,29 @@ class InvoiceTable(BaseTable):
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))
     due_on = tables.Column(verbose_name=_("Échéance"))
     paid_on = FrenchDateColumn(verbose_name=_("Payée le"), default="—")
+    interest = tables.Column(verbose_name=_("Intérêts moratoires"), empty_values=(), orderable=False,
+                             attrs={"td": {"class": "money"}, "th": {"class": "money"}})
 
     class Meta(BaseTable.Meta):
         model = Invoice
-        fields = ("number", "order", "vendor", "received_on", "amount_ht", "amount_ttc", "due_on", "paid_on")
+        fields = ("number", "order", "vendor", "received_on", "amount_ht", "amount_ttc", "due_on", "paid_on", "interest")
+
+    def __init__(self, *args, rates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rates = list(rates)  # read once for the whole list
+
+    def _interest(self, record):
+        from vendors.selectors import invoice_interest
+
+        return invoice_interest(record, self.rates)
+
+    def render_interest(self, record):
+        interest = self._interest(record)
+        return euros(interest.total) if interest.days else "—"
+
+    def value_interest(self, record):
+        interest = self._interest(record)
+        return interest.total if interest.days else ""
 
     def render_due_on(self, record):
         text = record.due_on.strftime("%d/%m/%Y")

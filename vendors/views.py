@@ -139,6 +139,9 @@ class InvoiceListView(VendorsListMixin, ScopedTableView):
     def get_queryset(self):
         return selectors.invoice_list(user=self.request.user)
 
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "rates": selectors.late_payment_rates()}
+
     @property
     def breadcrumbs(self):
         return _crumbs(VENDORS, (_("Factures"), None))

@@ -15,13 +15,13 @@ from tests.vendors.factories import ProjectFactory, approved_line, make_contract
 from vendors import services
 from vendors.models import Invoice, PurchaseOrder
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Les verrous de ligne (SELECT … FOR UPDATE) se testent sur PostgreSQL.")
+# Skipped before any database set-up on SQLite (no flush of a transactional test for nothing).
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="Les verrous de ligne (SELECT … FOR UPDATE) se testent sur PostgreSQL."),
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _in_parallel(count: int, work) -> list:

@@ -434,3 +434,30 @@ def test_dashboard_has_constant_queries(client, mdo_officer, other_mdo_officer, 
     count = assert_constant_queries(client, "/", grow)
     with django_assert_max_num_queries(count):
         client.get("/")
+
+
+def test_invoice_list_shows_interest_of_late_invoices(client, mdo_officer, order_3e):
+    services.invoice_create(order=order_3e, number="RET-1", received_on=TODAY() - datetime.timedelta(days=40),
+                            amount_ht=Decimal("1000"), by=mdo_officer)
+    client.force_login(mdo_officer)
+    response = client.get("/vendors/invoices/")
+    assert "43,34" in text(response)
+    export = client.get("/vendors/invoices/", {"_export": "csv"}).content.decode("utf-8-sig")
+    assert "Intérêts moratoires" in export.splitlines()[0]
+    # 1 200 € TTC × (2,15 + 8) % × 10 days / 365 = 3,34 €, + 40 € = 43,34 €
+    assert export.splitlines()[1].split(",")[-1] == "43.34"
+
+
+def test_administrator_sets_the_ecb_rate_used_for_interest(client, admin_user, order_3e, mdo_officer):
+    from vendors.models import LatePaymentRate
+    from vendors.selectors import invoice_interest
+
+    invoice = services.invoice_create(order=order_3e, number="RET-2", received_on=TODAY() - datetime.timedelta(days=40),
+                                      amount_ht=Decimal("10000"), by=mdo_officer)
+    client.force_login(admin_user)
+    response = client.post("/admin/vendors/latepaymentrate/add/",
+                           {"valid_from": "01/01/2020", "ecb_rate": "0.00"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    LatePaymentRate.objects.exclude(valid_from=datetime.date(2020, 1, 1)).delete()
+    interest = invoice_interest(invoice)
+    assert interest.rate == Decimal("8.00")  # 0 % + 8 points
