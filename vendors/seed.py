@@ -96,9 +96,11 @@ def _projects() -> list[Project]:
 
 def _demo_lines(requester) -> list[BudgetLine]:
     """Approved lines with room for the demo orders (created when the budgets seeder made none)."""
+    from budgets.services import line_available
+
     year = timezone.localdate().year
-    lines = [line for line in BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=300000)
-             .select_related("project")[:10]]
+    candidates = BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=150000).order_by("pk")[:50]
+    lines = [line for line in candidates if line_available(line) >= 150000][:10]
     if len(lines) >= 3:
         return lines
     return [

@@ -316,6 +316,8 @@ def milestone_certify(*, milestone: Milestone, by, on: datetime.date | None = No
         raise ValidationError({"service_done_by": "Seul·e un·e agent·e de la MDO peut certifier le service fait."})
     if on < milestone.delivered_on:
         raise ValidationError({"service_done_on": "Le service fait ne peut précéder la livraison."})
+    if on > timezone.localdate():
+        raise ValidationError({"service_done_on": "Le service fait ne peut pas être certifié à une date future."})
     flow.certify(by=by, on=on)
     milestone.save(update_fields=["status", "service_done_by", "service_done_on"])
     return milestone
@@ -400,6 +402,8 @@ def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.d
             )
     if received_on > timezone.localdate():
         errors["received_on"] = "La date de réception ne peut pas être dans le futur."
+    elif received_on < order.issued_on:
+        errors["received_on"] = f"La facture ne peut être reçue avant l'émission du bon ({order.issued_on:%d/%m/%Y})."
     if not number:
         errors["number"] = "Le numéro de facture est obligatoire."
     elif order.invoices.filter(number=number).exists():

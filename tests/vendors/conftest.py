@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import directorate
 from tests.vendors.factories import ProjectFactory, approved_line, make_contract, make_order
@@ -35,4 +37,6 @@ def framework(mdo_officer):
 
 @pytest.fixture
 def order_3e(framework, line_3e, mdo_officer):
-    return make_order(contract=framework, line=line_3e, by=mdo_officer, amount_ht=Decimal("20000.00"))
+    """Issued two months ago: its invoices and milestones can be dated in the past."""
+    return make_order(contract=framework, line=line_3e, by=mdo_officer, amount_ht=Decimal("20000.00"),
+                      issued_on=timezone.localdate() - datetime.timedelta(days=60))

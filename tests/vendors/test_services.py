@@ -330,3 +330,16 @@ def test_payment_date_cannot_precede_reception(order_3e, mdo_officer):
     with pytest.raises(ValidationError) as error:
         services.invoice_pay(invoice=invoice, paid_on=TODAY() - days(1), by=mdo_officer)
     assert "paid_on" in error.value.message_dict
+
+
+def test_certification_date_cannot_be_in_the_future(delivered_milestone, other_mdo_officer):
+    with pytest.raises(ValidationError) as error:
+        services.milestone_certify(milestone=delivered_milestone, by=other_mdo_officer, on=TODAY() + days(1))
+    assert "future" in error.value.message_dict["service_done_on"][0]
+
+
+def test_invoice_cannot_be_received_before_the_order(order_3e, mdo_officer):
+    with pytest.raises(ValidationError) as error:
+        services.invoice_create(order=order_3e, number="F-0", received_on=order_3e.issued_on - days(1),
+                                amount_ht=Decimal("10"), by=mdo_officer)
+    assert "avant l'émission du bon" in error.value.message_dict["received_on"][0]

@@ -461,3 +461,16 @@ def test_administrator_sets_the_ecb_rate_used_for_interest(client, admin_user, o
     LatePaymentRate.objects.exclude(valid_from=datetime.date(2020, 1, 1)).delete()
     interest = invoice_interest(invoice)
     assert interest.rate == Decimal("8.00")  # 0 % + 8 points
+
+
+@pytest.mark.parametrize("url", ["/vendors/", "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/",
+                                 "/vendors/invoices/"])
+def test_lists_export_xlsx(client, mdo_officer, order_3e, invoice, milestone, url):
+    import io
+
+    import openpyxl
+
+    client.force_login(mdo_officer)
+    export = client.get(url, {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 2
