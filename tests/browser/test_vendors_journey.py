@@ -75,7 +75,7 @@ def test_vendors_lists_are_accessible(page, mdo_officer, other_mdo_officer, mdo_
     line = approved_line(project=ProjectFactory(district=3), requester=mdo_manager)
     framework = make_contract(by=mdo_manager, reference="2026-AC-043")
     order = services.purchase_order_create(contract=framework, budget_line=line, subject="Atelier", amount_ht=Decimal("900"),
-                                           issued_on=timezone.localdate(), by=mdo_officer)
+                                           issued_on=timezone.localdate() - datetime.timedelta(days=60), by=mdo_officer)
     milestone = services.milestone_create(order=order, label="Synthèse", due_on=timezone.localdate() - datetime.timedelta(days=3),
                                           by=mdo_officer)
     services.milestone_deliver(milestone=milestone, delivered_on=timezone.localdate(), by=mdo_officer)
