@@ -11,7 +11,6 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from stdnum import luhn
 

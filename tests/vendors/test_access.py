@@ -1,7 +1,6 @@
 """Scope: MDO and directors see all; a town hall the orders of its district's projects; a directorate
 the orders of the projects it leads; out of scope answers 404 everywhere, exports included."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
