@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
+import calendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +22,13 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 #: Délai global de paiement of the State and local authorities (code de la commande publique, R2192-10).
 PAYMENT_DELAY_DAYS = 30
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the month's end (31/01 + 1 month = 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def validate_siret(value: str) -> None:
@@ -135,7 +142,7 @@ class Contract(models.Model):
     @property
     def valid_until(self) -> datetime.date:
         """End of validity, renewals exercised included."""
-        return self.ends_on + relativedelta(months=self.renewal_months * self.renewals_done)
+        return add_months(self.ends_on, self.renewal_months * self.renewals_done)
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.valid_until

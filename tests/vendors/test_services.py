@@ -343,3 +343,11 @@ def test_invoice_cannot_be_received_before_the_order(order_3e, mdo_officer):
         services.invoice_create(order=order_3e, number="F-0", received_on=order_3e.issued_on - days(1),
                                 amount_ht=Decimal("10"), by=mdo_officer)
     assert "avant l'émission du bon" in error.value.message_dict["received_on"][0]
+
+
+def test_add_months_clamps_to_the_month_end():
+    from vendors.models import add_months
+
+    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 12, 31), 12) == datetime.date(2027, 12, 31)
+    assert add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
