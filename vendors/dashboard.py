@@ -38,16 +38,18 @@ def task_count(user) -> int:
 
 def task_items(user) -> list[TaskItem]:
     items = []
-    for milestone in selectors.milestones_to_certify(user=user)[:100]:
+    queue = selectors.milestones_to_certify(user=user).select_related("order__commitment__budget_line__project")
+    for milestone in queue[:100]:
         delivered = milestone.delivered_on or timezone.localdate()
+        project = milestone.order.commitment.budget_line.project if milestone.order_id else None
+        reference = milestone.order.number if milestone.order_id else milestone.contract.reference
         items.append(TaskItem(
-            title=f"Certifier le service fait : {milestone.label}",
+            title=f"Certifier le service fait : {milestone.label} ({reference}, {milestone.contract.vendor.name})",
             url=milestone.get_absolute_url(),
             created=timezone.make_aware(datetime.datetime.combine(delivered, datetime.time(9))),
             kind="Attestation de service fait",
             due=milestone.due_on,
             amount=milestone.amount_ht,
-            project=milestone.order.number if milestone.order_id else milestone.contract.reference,
-            project_url=milestone.order.get_absolute_url() if milestone.order_id else milestone.contract.get_absolute_url(),
+            project=str(project) if project else "",
         ))
     return items

@@ -354,6 +354,7 @@ def test_tasks_inbox_offers_the_certification(client, other_mdo_officer, deliver
     client.force_login(other_mdo_officer)
     page = client.get("/tasks/").text
     assert "Certifier le service fait : Rapport d&#x27;étape" in page
+    assert "Végétalisation de la place Guichard" in page  # the project the order is charged to
 
 
 def test_calendar_events_are_milestones_of_orders_i_issued(mdo_officer, other_mdo_officer, milestone):
@@ -417,6 +418,20 @@ def test_detail_pages_have_constant_queries(client, mdo_officer, framework, line
     count = assert_constant_queries(client, url, grow)
     with django_assert_max_num_queries(count):
         client.get(url)
+
+
+def test_tasks_inbox_has_constant_queries(client, mdo_officer, other_mdo_officer, order_3e, django_assert_max_num_queries):
+    client.force_login(other_mdo_officer)
+
+    def grow():
+        for n in range(4):
+            m = services.milestone_create(order=order_3e, label=f"J{n}", due_on=TODAY(), amount_ht=Decimal("1"), by=mdo_officer)
+            services.milestone_deliver(milestone=m, delivered_on=TODAY(), by=mdo_officer)
+
+    grow()
+    count = assert_constant_queries(client, "/tasks/", grow)
+    with django_assert_max_num_queries(count):
+        client.get("/tasks/")
 
 
 def test_dashboard_has_constant_queries(client, mdo_officer, other_mdo_officer, order_3e, django_assert_max_num_queries):
