@@ -7,6 +7,32 @@ class VendorsConfig(AppConfig):
     verbose_name = _("Prestataires et marchés")
 
     def ready(self) -> None:
-        from mdo import registry
+        from mdo import access, registry
+        from mdo.enums import Role
+        from mdo.roles import add_role_permissions
+        from vendors import access as rules
+        from vendors import bench, calendar, dashboard, seed
+        from vendors.models import Amendment, Contract, Invoice, LatePaymentRate, Milestone, PurchaseOrder, Vendor, VendorContact
+
+        access.register(Vendor, scope=rules.vendor_scope, can_change=rules.mdo_can_change)
+        access.register(VendorContact, scope=lambda user, qs: qs.filter(vendor__in=access.visible(user, Vendor)),
+                        can_change=rules.mdo_can_change)
+        access.register(Contract, scope=rules.contract_scope, can_change=rules.mdo_can_change)
+        access.register(Amendment, scope=lambda user, qs: qs.filter(contract__in=access.visible(user, Contract)),
+                        can_change=rules.mdo_can_change)
+        access.register(PurchaseOrder, scope=rules.order_scope, can_change=rules.mdo_can_change)
+        access.register(Milestone, scope=rules.milestone_scope, can_change=rules.mdo_can_change)
+        access.register(Invoice, scope=rules.invoice_scope, can_change=rules.mdo_can_change)
+        access.register(LatePaymentRate, scope=rules.everyone_sees, can_change=rules.admin_can_change)
+
+        add_role_permissions(Role.ADMIN, {
+            "vendors.view_latepaymentrate", "vendors.add_latepaymentrate", "vendors.change_latepaymentrate",
+            "vendors.delete_latepaymentrate",
+        })
 
         registry.register_nav("vendors", _("Prestataires"), "vendors:index", order=30)
+        registry.register_panel("vendors", dashboard.render_panel, order=30)
+        registry.register_tasks("vendors_service_fait", count=dashboard.task_count, items=dashboard.task_items)
+        registry.register_calendar("vendors", events=calendar.milestone_events)
+        registry.register_seeder("vendors", seed.seed_vendors, order=30)
+        bench.register()

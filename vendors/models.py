@@ -1,0 +1,341 @@
+"""Contractors (titulaires), their contracts (marchés), purchase orders, milestones and invoices."""
+
+import datetime
+from decimal import Decimal
+
+import calendar
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as stdnum_siret
+
+from budgets.models import Commitment
+from vendors.enums import ContractKind, MilestoneStatus, PenaltyDecision
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+#: Délai global de paiement of the State and local authorities (code de la commande publique, R2192-10).
+PAYMENT_DELAY_DAYS = 30
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the month's end (31/01 + 1 month = 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def validate_siret(value: str) -> None:
+    """14 digits and a valid Luhn key (La Poste's establishments excepted, as stdnum knows)."""
+    try:
+        stdnum_siret.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _("SIRET invalide : 14 chiffres attendus, dont la clé de contrôle (algorithme de Luhn)."), code="invalid_siret"
+        ) from None
+
+
+class Vendor(models.Model):
+    """Titulaire: a company holding one or more contracts."""
+
+    name = models.CharField(_("raison sociale"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret],
+                             error_messages={"unique": _("Un titulaire avec ce SIRET existe déjà.")},
+                             help_text=_("14 chiffres, sans espace."))
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("titulaire")
+        verbose_name_plural = _("titulaires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:vendor_detail", args=[self.pk])
+
+    @property
+    def siret_display(self) -> str:
+        return stdnum_siret.format(self.siret)
+
+
+class VendorContact(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("titulaire"))
+    name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("fonction"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(models.Model):
+    """Marché: a contract with a vendor, its validity, its ceiling and its amendments."""
+
+    reference = models.CharField(_("référence"), max_length=50, unique=True,
+                                 error_messages={"unique": _("Un marché avec cette référence existe déjà.")})
+    kind = models.CharField(_("type de marché"), max_length=30, choices=ContractKind.choices)
+    subject = models.CharField(_("objet"), max_length=255)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("titulaire"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsequents",
+                               verbose_name=_("accord-cadre"),
+                               help_text=_("Pour un marché subséquent : l'accord-cadre dont il découle."))
+    lot = models.CharField(_("lot"), max_length=100, blank=True)
+    notified_on = models.DateField(_("date de notification"), null=True, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin (période initiale)"))
+    renewals_allowed = models.PositiveSmallIntegerField(_("reconductions possibles"), default=0)
+    renewal_months = models.PositiveSmallIntegerField(_("durée d'une reconduction (mois)"), default=12)
+    renewals_done = models.PositiveSmallIntegerField(_("reconductions effectuées"), default=0)
+    min_amount_ht = models.DecimalField(_("montant minimum HT"), **MONEY, null=True, blank=True,
+                                        validators=[MinValueValidator(Decimal("0"))])
+    max_amount_ht = models.DecimalField(_("montant maximum HT"), **MONEY, null=True, blank=True, validators=POSITIVE,
+                                        help_text=_("Obligatoire pour un accord-cadre ; montant du marché sinon."))
+    vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"),
+                                   validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    intellectual_services = models.BooleanField(
+        _("prestations intellectuelles (CCAG-PI)"), default=False,
+        help_text=_("Pénalités de retard de V×R/3000 au lieu de V×R/1000 (CCAG 2021)."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("marché")
+        verbose_name_plural = _("marchés")
+        ordering = ["-starts_on", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["framework_orders", "framework"]) | models.Q(max_amount_ht__isnull=False),
+                name="framework_has_maximum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:contract_detail", args=[self.pk])
+
+    @property
+    def valid_until(self) -> datetime.date:
+        """End of validity, renewals exercised included."""
+        return add_months(self.ends_on, self.renewal_months * self.renewals_done)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.valid_until
+
+    @property
+    def remaining_days(self) -> int:
+        return max((self.valid_until - timezone.localdate()).days, 0)
+
+
+class Amendment(models.Model):
+    """Avenant: a change of the contract's amount (positive or negative)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("marché"))
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    signed_on = models.DateField(_("date de signature"))
+    amount_ht = models.DecimalField(_("variation du montant HT"), **MONEY,
+                                    help_text=_("Négative pour une diminution."))
+    reason = models.TextField(_("motif"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avenant")
+        verbose_name_plural = _("avenants")
+        ordering = ["contract", "number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="unique_amendment_number")]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.number}"
+
+
+class OrderCounter(models.Model):
+    """The last purchase-order number of a year; its row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de bons de commande")
+        verbose_name_plural = _("compteurs de bons de commande")
+
+    def __str__(self) -> str:
+        return f"{self.year} : {self.last}"
+
+
+class PurchaseOrder(models.Model):
+    """Bon de commande drawn on a contract and charged to a budget line through a commitment."""
+
+    number = models.CharField(_("numéro"), max_length=20, unique=True)
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="orders", verbose_name=_("marché"))
+    commitment = models.OneToOneField(Commitment, on_delete=models.PROTECT, related_name="purchase_order",
+                                      verbose_name=_("engagement"))
+    subject = models.CharField(_("objet"), max_length=255)
+    issued_on = models.DateField(_("date d'émission"))
+    amount_ht = models.DecimalField(_("montant HT"), **MONEY, validators=POSITIVE)
+    vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
+    amount_ttc = models.DecimalField(_("montant TTC"), **MONEY, validators=POSITIVE)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_orders",
+                                  verbose_name=_("émis par"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bon de commande")
+        verbose_name_plural = _("bons de commande")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["issued_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_ht__gt=0), name="order_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount_ttc__gte=models.F("amount_ht")), name="order_ttc_gte_ht"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:order_detail", args=[self.pk])
+
+
+class Milestone(models.Model):
+    """Jalon / livrable of a contract or of an order, and the certification of service fait."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("marché"))
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones",
+                              verbose_name=_("bon de commande"))
+    label = models.CharField(_("livrable"), max_length=255)
+    amount_ht = models.DecimalField(_("valeur HT"), **MONEY, validators=POSITIVE,
+                                    help_text=_("Valeur des prestations du jalon (base des pénalités)."))
+    due_on = models.DateField(_("échéance"))
+    delivered_on = models.DateField(_("livré le"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING)
+    service_done_on = models.DateField(_("service fait le"), null=True, blank=True)
+    service_done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("service fait certifié par"))
+    penalty_decision = models.CharField(_("décision sur les pénalités"), max_length=10, choices=PenaltyDecision.choices,
+                                        default=PenaltyDecision.NONE, blank=True)
+    penalty = models.DecimalField(_("pénalités appliquées"), **MONEY, default=Decimal("0.00"))
+    penalty_reason = models.TextField(_("motif de l'exonération"), blank=True)
+    penalty_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("pénalités décidées par"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jalon")
+        verbose_name_plural = _("jalons")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:milestone_detail", args=[self.pk])
+
+    @property
+    def late_days(self) -> int:
+        """Days between the due date and the delivery (today while undelivered)."""
+        end = self.delivered_on or timezone.localdate()
+        return max((end - self.due_on).days, 0)
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_days > 0
+
+
+class LatePaymentRate(models.Model):
+    """The ECB's main refinancing rate in force on the first day of a half-year; the administrator sets it."""
+
+    valid_from = models.DateField(_("applicable à partir du"), unique=True)
+    ecb_rate = models.DecimalField(_("taux de la BCE (%)"), max_digits=5, decimal_places=2,
+                                   validators=[MinValueValidator(Decimal("-5")), MaxValueValidator(Decimal("50"))])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("taux des intérêts moratoires")
+        verbose_name_plural = _("taux des intérêts moratoires")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.ecb_rate} % au {self.valid_from:%d/%m/%Y}"
+
+
+class Invoice(models.Model):
+    """Facture of an order; its due date is the délai global de paiement."""
+
+    number = models.CharField(_("numéro de facture"), max_length=50)
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="invoices",
+                              verbose_name=_("bon de commande"))
+    received_on = models.DateField(_("reçue le"))
+    amount_ht = models.DecimalField(_("montant HT"), **MONEY, validators=POSITIVE)
+    amount_ttc = models.DecimalField(_("montant TTC"), **MONEY, validators=POSITIVE)
+    due_on = models.DateField(_("échéance de paiement"))
+    suspended_on = models.DateField(_("délai suspendu le"), null=True, blank=True)
+    suspension_reason = models.TextField(_("motif de la suspension"), blank=True)
+    resumed_on = models.DateField(_("délai repris le"), null=True, blank=True)
+    paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="unique_invoice_number_per_order"),
+            models.CheckConstraint(condition=models.Q(amount_ttc__gte=models.F("amount_ht")), name="invoice_ttc_gte_ht"),
+        ]
+        indexes = [models.Index(fields=["paid_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Facture {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("vendors:invoice_detail", args=[self.pk])
+
+    @property
+    def is_suspended(self) -> bool:
+        return bool(self.suspended_on and not self.resumed_on)
+
+    @property
+    def late_days(self) -> int:
+        """Days of payment beyond the due date (up to today while unpaid; none while suspended)."""
+        if self.is_suspended:
+            return 0
+        end = self.paid_on or timezone.localdate()
+        return max((end - self.due_on).days, 0)
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_days > 0

@@ -1,5 +1,490 @@
-from django.shortcuts import render
+"""Thin views: check access, call one service, turn its refusal into errors at the form's fields."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from mdo import access
+from mdo.history import history_rows
+from mdo.listing import ScopedTableView
+from vendors import forms, selectors, services
+from vendors.access import is_mdo_staff
+from vendors.enums import MilestoneStatus
+from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
+from vendors.flows import MilestoneFlow
+from vendors.imports import ImportError_, import_contracts
+from vendors.models import Contract, Invoice, Milestone, PurchaseOrder, Vendor
+from vendors.tables import ContractTable, InvoiceTable, MilestoneTable, OrderTable, VendorTable
+
+VENDORS = (_("Prestataires"), "vendors:index")
+DETAIL_ROWS = 100
 
 
-def index(request):
-    return render(request, "vendors/index.html")
+def _crumbs(*items):
+    return [(label, reverse(url) if url and ":" in url else url) for label, url in items]
+
+
+def _run(form, call):
+    """Run a service with the form's data; its ValidationError lands on the form's fields."""
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def _require_mdo(user):
+    if not is_mdo_staff(user):
+        raise Http404("Aucun objet modifiable ne correspond à cette adresse.")
+
+
+# --- lists --------------------------------------------------------------------------------
+
+class VendorsListMixin:
+    template_name = "vendors/list.html"
+    #: (label, url name) of the buttons shown to the MDO above the list.
+    actions: tuple = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        allowed = is_mdo_staff(self.request.user)
+        context["list_actions"] = [(label, reverse(name)) for label, name in self.actions] if allowed else []
+        return context
+
+
+class VendorListView(VendorsListMixin, ScopedTableView):
+    model = Vendor
+    table_class = VendorTable
+    filterset_class = VendorFilter
+    export_name = "titulaires"
+    actions = ((_("Nouveau titulaire"), "vendors:vendor_create"),)
+    title = _("Titulaires")
+    breadcrumbs = [(_("Prestataires"), None)]
+
+    def get_queryset(self):
+        return selectors.vendor_list(user=self.request.user)
+
+
+class ContractListView(VendorsListMixin, ScopedTableView):
+    model = Contract
+    table_class = ContractTable
+    filterset_class = ContractFilter
+    export_name = "marches"
+    actions = ((_("Nouveau marché"), "vendors:contract_create"), (_("Importer (CSV)"), "vendors:import"))
+    title = _("Marchés")
+
+    def get_queryset(self):
+        return selectors.contract_list(user=self.request.user)
+
+    @property
+    def breadcrumbs(self):
+        return _crumbs(VENDORS, (_("Marchés"), None))
+
+
+class OrderListView(VendorsListMixin, ScopedTableView):
+    model = PurchaseOrder
+    table_class = OrderTable
+    filterset_class = OrderFilter
+    export_name = "bons-de-commande"
+    title = _("Bons de commande")
+
+    def get_queryset(self):
+        return selectors.order_list(user=self.request.user)
+
+    @property
+    def breadcrumbs(self):
+        return _crumbs(VENDORS, (_("Bons de commande"), None))
+
+
+class MilestoneListView(VendorsListMixin, ScopedTableView):
+    model = Milestone
+    table_class = MilestoneTable
+    filterset_class = MilestoneFilter
+    export_name = "jalons"
+    title = _("Jalons (les retards d'abord)")
+
+    def get_queryset(self):
+        return selectors.milestone_list(user=self.request.user)
+
+    @property
+    def breadcrumbs(self):
+        return _crumbs(VENDORS, (_("Jalons"), None))
+
+
+class ToCertifyListView(MilestoneListView):
+    export_name = "jalons-a-certifier"
+    title = _("À certifier : jalons livrés en attente du service fait")
+
+    def get_queryset(self):
+        return selectors.milestones_to_certify(user=self.request.user)
+
+    @property
+    def breadcrumbs(self):
+        return _crumbs(VENDORS, (_("À certifier"), None))
+
+
+class InvoiceListView(VendorsListMixin, ScopedTableView):
+    model = Invoice
+    table_class = InvoiceTable
+    filterset_class = InvoiceFilter
+    export_name = "factures"
+    title = _("Factures (échéances proches d'abord)")
+
+    def get_queryset(self):
+        return selectors.invoice_list(user=self.request.user)
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "rates": selectors.late_payment_rates()}
+
+    @property
+    def breadcrumbs(self):
+        return _crumbs(VENDORS, (_("Factures"), None))
+
+
+# --- vendors ------------------------------------------------------------------------------
+
+def vendor_create(request):
+    _require_mdo(request.user)
+    form = forms.VendorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        vendor = _run(form, lambda d: services.vendor_create(by=request.user, **d))
+        if vendor:
+            messages.success(request, f"Titulaire « {vendor} » créé.")
+            return redirect(vendor)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": "Nouveau titulaire",
+        "breadcrumbs": _crumbs(VENDORS, ("Nouveau titulaire", None)),
+    })
+
+
+def vendor_detail(request, pk: int):
+    user = request.user
+    vendor = access.get_visible_or_404(user, Vendor, pk=pk)
+    contracts = selectors.contract_list(user=user).filter(vendor=vendor)
+    orders = selectors.order_list(user=user).filter(contract__vendor=vendor)
+    invoices = selectors.invoice_list(user=user).filter(order__contract__vendor=vendor)
+    late_milestones = selectors.milestone_list(user=user).filter(
+        Q(contract__vendor=vendor), Q(late_rank=0) | Q(delivered_on__gt=F("due_on"))
+    )
+    return render(request, "vendors/vendor_detail.html", {
+        "vendor": vendor,
+        "contacts": list(vendor.contacts.all()),
+        "contracts": list(contracts[:DETAIL_ROWS]),
+        "orders": list(orders[:DETAIL_ROWS]),
+        "invoices": list(invoices[:DETAIL_ROWS]),
+        "late_milestones": list(late_milestones[:DETAIL_ROWS]),
+        "stats": selectors.vendor_stats(vendor=vendor, user=user),
+        "contact_form": forms.VendorContactForm(),
+        "can_change": access.can_change(user, vendor),
+        "history": history_rows(vendor),
+        "breadcrumbs": _crumbs(VENDORS, (str(vendor), None)),
+    })
+
+
+@require_POST
+def vendor_contact_create(request, pk: int):
+    vendor = access.get_changeable_or_404(request.user, Vendor, pk=pk)
+    form = forms.VendorContactForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.vendor_contact_create(vendor=vendor, by=request.user, **d)):
+        messages.success(request, "Contact ajouté.")
+    else:
+        messages.error(request, "Contact non ajouté : " + "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(vendor)
+
+
+# --- contracts ----------------------------------------------------------------------------
+
+def contract_create(request):
+    _require_mdo(request.user)
+    initial = {"vendor": request.GET.get("vendor"), "parent": request.GET.get("parent")}
+    form = forms.ContractForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contract = _run(form, lambda d: services.contract_create(by=request.user, **d))
+        if contract:
+            messages.success(request, f"Marché {contract.reference} créé.")
+            return redirect(contract)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": "Nouveau marché",
+        "breadcrumbs": _crumbs(VENDORS, (_("Marchés"), "vendors:contract_list"), ("Nouveau marché", None)),
+    })
+
+
+def _contract_page(request, contract, *, amendment_form=None, milestone_form=None, status=200):
+    user = request.user
+    orders = selectors.order_list(user=user).filter(Q(contract=contract) | Q(contract__parent=contract))
+    return render(request, "vendors/contract_detail.html", {
+        "contract": contract,
+        "consumption": selectors.contract_consumption(contract),
+        "amendments": list(contract.amendments.all()),
+        "subsequents": list(selectors.contract_list(user=user).filter(parent=contract)),
+        "orders": list(orders[:DETAIL_ROWS]),
+        "milestones": list(selectors.milestone_list(user=user).filter(contract=contract, order__isnull=True)),
+        "amendment_form": amendment_form or forms.AmendmentForm(),
+        "milestone_form": milestone_form or forms.MilestoneForm(),
+        "can_change": access.can_change(user, contract),
+        "history": history_rows(contract),
+        "breadcrumbs": _crumbs(VENDORS, (_("Marchés"), "vendors:contract_list"), (contract.reference, None)),
+    }, status=status)
+
+
+def _contract_queryset():
+    return Contract.objects.select_related("vendor", "parent", "created_by")
+
+
+def contract_detail(request, pk: int):
+    return _contract_page(request, access.get_visible_or_404(request.user, _contract_queryset(), pk=pk))
+
+
+@require_POST
+def amendment_create(request, pk: int):
+    contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
+    form = forms.AmendmentForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.amendment_create(contract=contract, by=request.user, **d)):
+        messages.success(request, "Avenant enregistré.")
+        return redirect(contract)
+    return _contract_page(request, contract, amendment_form=form, status=400)
+
+
+@require_POST
+def contract_renew(request, pk: int):
+    contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
+    try:
+        services.contract_renew(contract=contract, by=request.user)
+        messages.success(request, "Reconduction enregistrée.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(contract)
+
+
+@require_POST
+def contract_milestone_create(request, pk: int):
+    contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
+    form = forms.MilestoneForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.milestone_create(contract=contract, by=request.user, **d)):
+        messages.success(request, "Jalon ajouté.")
+        return redirect(contract)
+    return _contract_page(request, contract, milestone_form=form, status=400)
+
+
+# --- orders -------------------------------------------------------------------------------
+
+def order_create(request, pk: int):
+    contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
+    form = forms.OrderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        order = _run(form, lambda d: services.purchase_order_create(contract=contract, by=request.user, **d))
+        if order:
+            messages.success(request, f"Bon de commande {order.number} émis ({order.amount_ht} € HT).")
+            return redirect(order)
+    consumption = selectors.contract_consumption(contract)
+    return render(request, "vendors/order_form.html", {
+        "form": form, "contract": contract, "consumption": consumption,
+        "title": f"Nouveau bon de commande sur {contract.reference}",
+        "breadcrumbs": _crumbs(VENDORS, (contract.reference, contract.get_absolute_url()), ("Nouveau bon de commande", None)),
+    }, status=400 if form.is_bound else 200)
+
+
+def _order_queryset():
+    return PurchaseOrder.objects.select_related(
+        "contract__vendor", "contract__parent", "commitment__budget_line__project", "issued_by"
+    )
+
+
+def _order_page(request, order, *, milestone_form=None, invoice_form=None, status=200):
+    user = request.user
+    rates = selectors.late_payment_rates()
+    invoices = list(order.invoices.order_by("received_on", "pk"))
+    invoice_rows = [(invoice, selectors.invoice_interest(invoice, rates)) for invoice in invoices]
+    invoiced = sum((invoice.amount_ht for invoice in invoices), services.ZERO)
+    return render(request, "vendors/order_detail.html", {
+        "order": order,
+        "milestones": list(order.milestones.select_related("service_done_by").order_by("due_on", "pk")),
+        "invoice_rows": invoice_rows,
+        "invoiced": invoiced,
+        "remaining": order.amount_ht - invoiced,
+        "milestone_form": milestone_form or forms.MilestoneForm(),
+        "invoice_form": invoice_form or forms.InvoiceForm(),
+        "can_change": access.can_change(user, order),
+        "history": history_rows(order),
+        "breadcrumbs": _crumbs(VENDORS, (_("Bons de commande"), "vendors:order_list"), (order.number, None)),
+    }, status=status)
+
+
+def order_detail(request, pk: int):
+    return _order_page(request, access.get_visible_or_404(request.user, _order_queryset(), pk=pk))
+
+
+@require_POST
+def milestone_create(request, pk: int):
+    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    form = forms.MilestoneForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.milestone_create(order=order, by=request.user, **d)):
+        messages.success(request, "Jalon ajouté.")
+        return redirect(order)
+    return _order_page(request, order, milestone_form=form, status=400)
+
+
+@require_POST
+def invoice_create(request, pk: int):
+    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    form = forms.InvoiceForm(request.POST)
+    invoice = form.is_valid() and _run(form, lambda d: services.invoice_create(order=order, by=request.user, **d))
+    if invoice:
+        messages.success(request, f"Facture {invoice.number} enregistrée : à payer au plus tard le {invoice.due_on:%d/%m/%Y}.")
+        return redirect(invoice)
+    return _order_page(request, order, invoice_form=form, status=400)
+
+
+# --- milestones ---------------------------------------------------------------------------
+
+def _milestone_queryset():
+    return Milestone.objects.select_related(
+        "contract__vendor", "order__issued_by", "service_done_by", "penalty_decided_by", "created_by"
+    )
+
+
+def _milestone_page(request, milestone, *, deliver_form=None, certify_form=None, waive_form=None, status=200):
+    user = request.user
+    flow = MilestoneFlow(milestone)
+    return render(request, "vendors/milestone_detail.html", {
+        "milestone": milestone,
+        "penalty": services.milestone_penalty(milestone),
+        "can_change": access.can_change(user, milestone),
+        "can_deliver": flow.deliver.can_proceed() and flow.deliver.has_perm(user),
+        "can_certify": milestone.status == MilestoneStatus.DELIVERED and flow.certify.has_perm(user),
+        "is_issuer": flow.is_issuer(user),
+        "deliver_form": deliver_form or forms.DeliverForm(),
+        "certify_form": certify_form or forms.CertifyForm(),
+        "waive_form": waive_form or forms.WaiveForm(),
+        "history": history_rows(milestone),
+        "breadcrumbs": _crumbs(VENDORS, (_("Jalons"), "vendors:milestone_list"), (milestone.label, None)),
+    }, status=status)
+
+
+def milestone_detail(request, pk: int):
+    return _milestone_page(request, access.get_visible_or_404(request.user, _milestone_queryset(), pk=pk))
+
+
+@require_POST
+def milestone_deliver(request, pk: int):
+    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    form = forms.DeliverForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.milestone_deliver(milestone=milestone, by=request.user, **d)):
+        messages.success(request, "Livraison enregistrée : le jalon attend la certification du service fait.")
+        return redirect(milestone)
+    return _milestone_page(request, milestone, deliver_form=form, status=400)
+
+
+@require_POST
+def milestone_certify(request, pk: int):
+    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    form = forms.CertifyForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.milestone_certify(
+            milestone=milestone, by=request.user, on=d["service_done_on"])):
+        messages.success(request, "Service fait certifié.")
+        return redirect(milestone)
+    return _milestone_page(request, milestone, certify_form=form, status=400)
+
+
+@require_POST
+def milestone_penalty_apply(request, pk: int):
+    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    try:
+        milestone = services.milestone_penalty_apply(milestone=milestone, by=request.user)
+        messages.success(request, f"Pénalités appliquées : {milestone.penalty} € HT.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(milestone)
+
+
+@require_POST
+def milestone_penalty_waive(request, pk: int):
+    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    form = forms.WaiveForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.milestone_penalty_waive(
+            milestone=milestone, by=request.user, reason=d["penalty_reason"])):
+        messages.success(request, "Exonération des pénalités enregistrée.")
+        return redirect(milestone)
+    return _milestone_page(request, milestone, waive_form=form, status=400)
+
+
+# --- invoices -----------------------------------------------------------------------------
+
+def _invoice_queryset():
+    return Invoice.objects.select_related("order__contract__vendor", "created_by")
+
+
+def _invoice_page(request, invoice, *, suspend_form=None, resume_form=None, pay_form=None, status=200):
+    return render(request, "vendors/invoice_detail.html", {
+        "invoice": invoice,
+        "interest": selectors.invoice_interest(invoice),
+        "can_change": access.can_change(request.user, invoice),
+        "suspend_form": suspend_form or forms.SuspendForm(),
+        "resume_form": resume_form or forms.ResumeForm(),
+        "pay_form": pay_form or forms.PayForm(),
+        "history": history_rows(invoice),
+        "breadcrumbs": _crumbs(VENDORS, (_("Factures"), "vendors:invoice_list"), (str(invoice), None)),
+    }, status=status)
+
+
+def invoice_detail(request, pk: int):
+    return _invoice_page(request, access.get_visible_or_404(request.user, _invoice_queryset(), pk=pk))
+
+
+@require_POST
+def invoice_suspend(request, pk: int):
+    invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
+    form = forms.SuspendForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.invoice_suspend(
+            invoice=invoice, by=request.user, on=d["suspended_on"], reason=d["suspension_reason"])):
+        messages.success(request, "Délai de paiement suspendu.")
+        return redirect(invoice)
+    return _invoice_page(request, invoice, suspend_form=form, status=400)
+
+
+@require_POST
+def invoice_resume(request, pk: int):
+    invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
+    form = forms.ResumeForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.invoice_resume(invoice=invoice, by=request.user, on=d["resumed_on"])):
+        messages.success(request, "Délai de paiement repris.")
+        return redirect(invoice)
+    return _invoice_page(request, invoice, resume_form=form, status=400)
+
+
+@require_POST
+def invoice_pay(request, pk: int):
+    invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
+    form = forms.PayForm(request.POST)
+    if form.is_valid() and _run(form, lambda d: services.invoice_pay(invoice=invoice, by=request.user, **d)):
+        messages.success(request, "Paiement enregistré.")
+        return redirect(invoice)
+    return _invoice_page(request, invoice, pay_form=form, status=400)
+
+
+# --- import -------------------------------------------------------------------------------
+
+def import_view(request):
+    """Upload of the MDO's spreadsheet of contracts and orders: all or nothing, errors by line."""
+    _require_mdo(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_contracts(form.cleaned_data["file"].read(), by=request.user)
+        except ImportError_ as error:
+            errors = error.errors
+        else:
+            messages.success(request, f"Import réussi : {result.contracts} marché(s), {result.orders} bon(s) de commande, "
+                                      f"{result.vendors} titulaire(s) créés.")
+            return redirect("vendors:contract_list")
+    return render(request, "vendors/import.html", {
+        "form": form, "errors": errors,
+        "breadcrumbs": _crumbs(VENDORS, ("Importer des marchés", None)),
+    }, status=400 if errors else 200)

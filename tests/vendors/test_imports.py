@@ -1,0 +1,140 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from budgets.models import Commitment
+from tests.vendors.factories import valid_siret
+from vendors.enums import ContractKind
+from vendors.imports import ImportError_, import_contracts, parse_date, parse_decimal
+from vendors.models import Contract, PurchaseOrder, Vendor
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("reference_marche;type_marche;objet_marche;siret;titulaire;lot;accord_cadre;notification;debut;fin;"
+          "reconductions;minimum_ht;maximum_ht;tva;numero_bc;date_bc;objet_bc;montant_bc_ht;imputation;engagement")
+
+
+@pytest.fixture
+def siret():
+    return valid_siret()
+
+
+def _file(siret, line_id, *, extra_rows=()):
+    year = timezone.localdate().year
+    rows = [
+        HEADER,
+        f"2025-AC-014;accord-cadre à bons de commande;Animation des conseils de quartier;{siret};Traces Urbaines SCOP;"
+        f"Lot 2;;15/12/2024;01/01/2025;31/12/2027;1;;150 000,00;20;BC-{year}-0007;03/02/{year};Atelier Montchat;"
+        f"12 345,67;{line_id};ENG-{year}-118",
+        f"2025-AC-014;accord-cadre à bons de commande;Animation des conseils de quartier;{siret};Traces Urbaines SCOP;"
+        f"Lot 2;;15/12/2024;01/01/2025;31/12/2027;1;;150 000,00;20;;10/03/{year};Atelier Part-Dieu;"
+        f"2 000;{year}/21-2128-823;",
+        f"2025-AMO-002;AMO;AMO budget participatif;{siret};Traces Urbaines SCOP;;;;01/06/2025;31/05/2028;;;"
+        f"90 000,00;20;;;;;;",
+        *extra_rows,
+    ]
+    return rows
+
+
+def test_french_numbers_and_dates():
+    assert parse_decimal("1 234,56") == Decimal("1234.56")
+    assert parse_decimal("1\u202f234,56 €") == Decimal("1234.56")
+    assert parse_decimal("1.234,56") == Decimal("1234.56")
+    assert parse_decimal("1234.56") == Decimal("1234.56")
+    assert parse_date("28/11/2026") == datetime.date(2026, 11, 28)
+    with pytest.raises(ValueError):
+        parse_decimal("douze")
+    with pytest.raises(ValueError):
+        parse_date("31/02/2026")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_good_file_imported_in_each_encoding(mdo_officer, line_3e, siret, encoding):
+    raw = "\r\n".join(_file(siret, line_3e.pk)).encode(encoding)
+    result = import_contracts(raw, by=mdo_officer)
+    assert (result.vendors, result.contracts, result.orders) == (1, 2, 2)
+    framework = Contract.objects.get(reference="2025-AC-014")
+    assert framework.kind == ContractKind.FRAMEWORK_ORDERS and framework.max_amount_ht == Decimal("150000.00")
+    assert framework.notified_on == datetime.date(2024, 12, 15)
+    assert Contract.objects.get(reference="2025-AMO-002").intellectual_services
+    year = timezone.localdate().year
+    imported = PurchaseOrder.objects.get(number=f"BC-{year}-0007")
+    assert imported.amount_ht == Decimal("12345.67") and imported.commitment.number == f"ENG-{year}-118"
+    # the order without a number follows the imported one
+    assert PurchaseOrder.objects.get(subject="Atelier Part-Dieu").number == f"BC-{year}-0008"
+    assert Vendor.objects.get().name == "Traces Urbaines SCOP"
+
+
+def test_comma_separated_file_with_quoted_decimals(mdo_officer, line_3e, siret):
+    rows = [row.replace(";", ",") for row in _file(siret, line_3e.pk)[:1]]
+    rows.append(f'2025-MS-001,marché simple,Signalétique,{siret},Traces Urbaines,,,,01/01/2025,31/12/2027,,,'
+                f'"8 000,00",20,,,,,,')
+    result = import_contracts("\n".join(rows).encode("utf-8"), by=mdo_officer)
+    assert result.contracts == 1
+    assert Contract.objects.get().max_amount_ht == Decimal("8000.00")
+
+
+def test_broken_file_imports_nothing_and_reports_each_line(mdo_officer, line_3e, siret):
+    rows = _file(siret, line_3e.pk, extra_rows=[
+        f"2025-AC-099;accord-cadre à bons de commande;Sans maximum;{siret};Traces;;;;01/01/2025;31/12/2027;;;;20;;;;;;",
+        f"2025-MS-002;marché simple;Date fausse;{siret};Traces;;;;32/01/2025;31/12/2027;;;1 000;20;;;;;;",
+        f"2025-MS-003;marché simple;SIRET faux;73282932000075;Autre;;;;01/01/2025;31/12/2027;;;1 000;20;;;;;;",
+        f"2025-AC-014;accord-cadre à bons de commande;x;{siret};x;;;;01/01/2025;31/12/2027;;;;20;;"
+        f"01/02/{timezone.localdate().year};Trop cher;200 000;{line_3e.pk};",
+    ])
+    with pytest.raises(ImportError_) as error:
+        import_contracts("\n".join(rows).encode("utf-8"), by=mdo_officer)
+    errors = error.value.errors
+    assert [e.split(" :")[0] for e in errors] == ["Ligne 5", "Ligne 6", "Ligne 7", "Ligne 8"]
+    assert "montant maximum" in errors[0]
+    assert "date illisible" in errors[1]
+    assert "SIRET invalide" in errors[2]
+    assert "maximum du marché" in errors[3]
+    assert not Contract.objects.exists() and not PurchaseOrder.objects.exists()
+    assert not Vendor.objects.exists() and not Commitment.objects.exists()
+
+
+def test_missing_columns_reported_on_line_1(mdo_officer):
+    with pytest.raises(ImportError_) as error:
+        import_contracts(b"reference_marche;objet_marche\nX;Y\n", by=mdo_officer)
+    assert error.value.errors[0].startswith("Ligne 1 : colonne(s) manquante(s) : type_marche")
+
+
+def test_unknown_budget_line_reported(mdo_officer, siret):
+    rows = _file(siret, 999999)[:2]
+    with pytest.raises(ImportError_) as error:
+        import_contracts("\n".join(rows).encode("utf-8"), by=mdo_officer)
+    assert error.value.errors == ["Ligne 2 : ligne budgétaire n° 999999 inconnue"]
+
+
+def test_upload_page_imports_for_the_mdo(client, mdo_officer, line_3e, siret):
+    client.force_login(mdo_officer)
+    upload = SimpleUploadedFile("marches.csv", "\n".join(_file(siret, line_3e.pk)).encode("cp1252"), content_type="text/csv")
+    response = client.post("/vendors/import/", {"file": upload})
+    assert response.status_code == 302
+    assert Contract.objects.count() == 2
+
+
+def test_upload_page_lists_errors_with_line_numbers(client, mdo_officer, siret):
+    client.force_login(mdo_officer)
+    rows = _file(siret, 999999)[:2]
+    upload = SimpleUploadedFile("marches.csv", "\n".join(rows).encode("utf-8"), content_type="text/csv")
+    response = client.post("/vendors/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "Ligne 2 : ligne budgétaire n° 999999 inconnue" in response.text
+    assert not Contract.objects.exists()
+
+
+def test_import_command(tmp_path, mdo_officer, line_3e, siret):
+    good = tmp_path / "bons.csv"
+    good.write_bytes("\n".join(_file(siret, line_3e.pk)).encode("utf-8-sig"))
+    call_command("import_contracts", str(good), user=mdo_officer.username)
+    assert PurchaseOrder.objects.count() == 2
+    bad = tmp_path / "faux.csv"
+    bad.write_text(HEADER + "\nX;inconnu;Objet;" + siret + ";T;;;;01/01/2025;31/12/2027;;;;;;;;;;\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Ligne 2 : type de marché inconnu"):
+        call_command("import_contracts", str(bad), user=mdo_officer.username)

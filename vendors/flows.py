@@ -1,0 +1,55 @@
+"""The lifecycle of a milestone: to deliver → delivered → service fait certified.
+
+Calling a transition does not check permission: the view does, with ``has_perm(user)``; the
+service checks the rule that matters in law (nobody certifies the service of an order they issued).
+"""
+
+from viewflow.fsm.base import State
+
+from mdo.enums import Role
+from vendors.enums import MilestoneStatus
+
+
+def _may_certify(flow, user) -> bool:
+    return bool(user.is_active and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER) and not flow.is_issuer(user))
+
+
+def _may_deliver(flow, user) -> bool:
+    return bool(user.is_active and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN))
+
+
+class MilestoneFlow:
+    status = State(MilestoneStatus, default=MilestoneStatus.PENDING)
+
+    def __init__(self, milestone):
+        self.milestone = milestone
+
+    @status.setter()
+    def _set_status(self, value):
+        self.milestone.status = value
+
+    @status.getter()
+    def _get_status(self):
+        return self.milestone.status
+
+    def is_issuer(self, user) -> bool:
+        """The one who issued the order (or entered a contract's milestone) cannot certify it."""
+        milestone = self.milestone
+        issuer_id = milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id
+        return issuer_id == user.pk
+
+    @status.transition(source=MilestoneStatus.PENDING, target=MilestoneStatus.DELIVERED, permission=_may_deliver,
+                       label="Déclarer livré")
+    def deliver(self, *, delivered_on):
+        self.milestone.delivered_on = delivered_on
+
+    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.PENDING, permission=_may_deliver,
+                       label="Annuler la livraison")
+    def undeliver(self):
+        self.milestone.delivered_on = None
+
+    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.CERTIFIED, permission=_may_certify,
+                       label="Certifier le service fait")
+    def certify(self, *, by, on):
+        self.milestone.service_done_by = by
+        self.milestone.service_done_on = on

@@ -1,0 +1,164 @@
+"""Forms: they collect and type the input; the services decide (their errors land on these fields)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from budgets.enums import BudgetLineStatus
+from budgets.models import BudgetLine
+from mdo import access
+from vendors.enums import ContractKind
+from vendors.models import Contract, Vendor
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PageForm(forms.Form):
+    """A form sharing its page with others: its ids carry its own prefix, so that no id repeats."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DateField(forms.DateField):
+    widget = DATE
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+
+class MoneyField(forms.DecimalField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class VendorForm(forms.ModelForm):
+    # Wider than the 14 digits: people paste "732 829 320 00074"; spaces go before the model's checks.
+    siret = forms.CharField(label=_("SIRET"), max_length=20, help_text=_("14 chiffres ; les espaces sont ignorés."))
+
+    class Meta:
+        model = Vendor
+        fields = ["name", "siret", "address", "postcode", "city", "email", "phone"]
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+
+class VendorContactForm(PageForm):
+    id_prefix = "contact"
+    name = forms.CharField(label=_("Nom"), max_length=150)
+    role = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+
+
+class ContractForm(forms.Form):
+    reference = forms.CharField(label=_("Référence"), max_length=50)
+    kind = forms.ChoiceField(label=_("Type de marché"), choices=ContractKind.choices)
+    subject = forms.CharField(label=_("Objet"), max_length=255)
+    vendor = forms.ModelChoiceField(label=_("Titulaire"), queryset=Vendor.objects.none())
+    parent = forms.ModelChoiceField(label=_("Accord-cadre (marché subséquent)"), queryset=Contract.objects.none(),
+                                    required=False)
+    lot = forms.CharField(label=_("Lot"), max_length=100, required=False)
+    notified_on = DateField(label=_("Date de notification"), required=False)
+    starts_on = DateField(label=_("Début"))
+    ends_on = DateField(label=_("Fin de la période initiale"))
+    renewals_allowed = forms.IntegerField(label=_("Reconductions possibles"), min_value=0, initial=0)
+    renewal_months = forms.IntegerField(label=_("Durée d'une reconduction (mois)"), min_value=1, initial=12)
+    min_amount_ht = MoneyField(label=_("Montant minimum HT (€)"), required=False, min_value=0)
+    max_amount_ht = MoneyField(label=_("Montant maximum HT (€)"), required=False, min_value=0.01,
+                               help_text=_("Obligatoire pour un accord-cadre."))
+    vat_rate = MoneyField(label=_("Taux de TVA (%)"), max_digits=5, initial=20, min_value=0, max_value=100)
+    intellectual_services = forms.BooleanField(label=_("Prestations intellectuelles (CCAG-PI)"), required=False,
+                                               help_text=_("Coché d'office pour une AMO."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = access.visible(user, Vendor).order_by("name")
+        self.fields["parent"].queryset = access.visible(user, Contract).filter(kind=ContractKind.FRAMEWORK).order_by("reference")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ContractKind.AMO:
+            data["intellectual_services"] = True
+        return data
+
+
+class AmendmentForm(PageForm):
+    id_prefix = "amendment"
+    signed_on = DateField(label=_("Date de signature"))
+    amount_ht = MoneyField(label=_("Variation du montant HT (€)"), help_text=_("Négative pour une diminution."))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrderForm(forms.Form):
+    budget_line = forms.ModelChoiceField(label=_("Ligne budgétaire (imputation)"), queryset=BudgetLine.objects.none())
+    subject = forms.CharField(label=_("Objet"), max_length=255)
+    amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
+    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate)
+    commitment_number = forms.CharField(label=_("Numéro d'engagement (logiciel financier)"), max_length=50, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = (
+            access.visible(user, BudgetLine).filter(status=BudgetLineStatus.APPROVED).select_related("project")
+            .order_by("-fiscal_year", "label")
+        )
+
+
+class MilestoneForm(PageForm):
+    id_prefix = "milestone"
+    label = forms.CharField(label=_("Livrable"), max_length=255)
+    due_on = DateField(label=_("Échéance"))
+    amount_ht = MoneyField(label=_("Valeur HT (€)"), required=False, min_value=0.01,
+                           help_text=_("Par défaut, le montant du bon de commande."))
+
+
+class DeliverForm(PageForm):
+    id_prefix = "deliver"
+    delivered_on = DateField(label=_("Livré le"), initial=timezone.localdate)
+
+
+class CertifyForm(PageForm):
+    id_prefix = "certify"
+    service_done_on = DateField(label=_("Service fait le"), initial=timezone.localdate)
+
+
+class WaiveForm(PageForm):
+    id_prefix = "waive"
+    penalty_reason = forms.CharField(label=_("Motif de l'exonération"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvoiceForm(PageForm):
+    id_prefix = "invoice"
+    number = forms.CharField(label=_("Numéro de facture"), max_length=50)
+    received_on = DateField(label=_("Reçue le"), initial=timezone.localdate)
+    amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
+    amount_ttc = MoneyField(label=_("Montant TTC (€)"), required=False, min_value=0.01,
+                            help_text=_("Calculé avec le taux de TVA du bon s'il est laissé vide."))
+
+
+class SuspendForm(PageForm):
+    id_prefix = "suspend"
+    suspended_on = DateField(label=_("Suspendu le"), initial=timezone.localdate)
+    suspension_reason = forms.CharField(label=_("Motif de la suspension"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(PageForm):
+    id_prefix = "resume"
+    resumed_on = DateField(label=_("Repris le"), initial=timezone.localdate)
+
+
+class PayForm(PageForm):
+    id_prefix = "pay"
+    paid_on = DateField(label=_("Payée le"), initial=timezone.localdate)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier CSV"), help_text=_("Séparateur « ; » ou « , », UTF-8 ou Windows-1252."))

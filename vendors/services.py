@@ -1,0 +1,471 @@
+"""Writes on vendors, contracts, orders, milestones and invoices.
+
+Every refusal raises ``ValidationError`` with the message on the field it concerns and changes
+nothing (each service is atomic). Lock order, the same everywhere so that concurrent writers never
+deadlock: framework agreement → contract → year's order counter → budget line → order.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from budgets.models import BudgetLine
+from budgets.money import to_cents, ttc_from_ht
+from budgets.services import commitment_create
+from vendors.enums import FRAMEWORK_KINDS, ORDERABLE_KINDS, ContractKind, MilestoneStatus, PenaltyDecision
+from vendors.flows import MilestoneFlow
+from vendors.models import (
+    PAYMENT_DELAY_DAYS,
+    Amendment,
+    Contract,
+    Invoice,
+    Milestone,
+    OrderCounter,
+    PurchaseOrder,
+    Vendor,
+    VendorContact,
+)
+from vendors.rules import penalty_proposal
+
+ZERO = Decimal("0.00")
+ORDER_NUMBER = re.compile(r"^BC-(\d{4})-(\d{4,})$")
+#: After a suspension, the vendor keeps what remained of the delay, never less than 7 days (R2192-29).
+MIN_DELAY_AFTER_SUSPENSION = 7
+
+
+# --- vendors ------------------------------------------------------------------------------
+
+@transaction.atomic
+def vendor_create(*, name: str, siret: str, by, address: str = "", postcode: str = "", city: str = "",
+                  email: str = "", phone: str = "") -> Vendor:
+    """Create a titulaire; the SIRET is checked (Luhn key) and unique. Side effects: none."""
+    vendor = Vendor(name=name.strip(), siret="".join(siret.split()), address=address, postcode=postcode, city=city,
+                    email=email, phone=phone)
+    vendor.full_clean()
+    vendor.save()
+    return vendor
+
+
+@transaction.atomic
+def vendor_contact_create(*, vendor: Vendor, name: str, role: str = "", email: str = "", phone: str = "", by) -> VendorContact:
+    contact = VendorContact(vendor=vendor, name=name, role=role, email=email, phone=phone)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+# --- contracts ----------------------------------------------------------------------------
+
+def amendments_total(contract: Contract) -> Decimal:
+    return contract.amendments.aggregate(total=Sum("amount_ht"))["total"] or ZERO
+
+
+def contract_ceiling(contract: Contract, *, amendments: Decimal | None = None) -> Decimal | None:
+    """Maximum HT, amendments included; None for a contract without a maximum."""
+    if contract.max_amount_ht is None:
+        return None
+    if amendments is None:
+        amendments = amendments_total(contract)
+    return contract.max_amount_ht + amendments
+
+
+def contract_ordered_total(contract: Contract) -> Decimal:
+    """Ordered HT on the contract, and on its subsequent contracts for a framework."""
+    orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
+    return orders.aggregate(total=Sum("amount_ht"))["total"] or ZERO
+
+
+def _subsequents_total(parent: Contract, *, exclude_pk=None) -> Decimal:
+    children = parent.subsequents.exclude(pk=exclude_pk)
+    return children.aggregate(total=Sum("max_amount_ht"))["total"] or ZERO
+
+
+@transaction.atomic
+def contract_create(
+    *, reference: str, kind: str, subject: str, vendor: Vendor, starts_on: datetime.date, ends_on: datetime.date, by,
+    parent: Contract | None = None, lot: str = "", notified_on: datetime.date | None = None,
+    renewals_allowed: int = 0, renewal_months: int = 12, min_amount_ht: Decimal | None = None,
+    max_amount_ht: Decimal | None = None, vat_rate: Decimal = Decimal("20.00"), intellectual_services: bool | None = None,
+) -> Contract:
+    """Create a contract. A framework agreement needs a maximum; a subsequent contract needs its
+    framework (accord-cadre à marchés subséquents), fits in its dates and, with its siblings, in its
+    maximum (the framework's row is locked for that). Side effects: none."""
+    if intellectual_services is None:
+        intellectual_services = kind == ContractKind.AMO
+    errors: dict[str, str] = {}
+    if kind in FRAMEWORK_KINDS and max_amount_ht is None:
+        errors["max_amount_ht"] = "Un accord-cadre doit avoir un montant maximum."
+    if min_amount_ht is not None and max_amount_ht is not None and min_amount_ht > max_amount_ht:
+        errors["min_amount_ht"] = "Le minimum ne peut pas dépasser le maximum."
+    if ends_on < starts_on:
+        errors["ends_on"] = "La fin ne peut pas précéder le début."
+    if kind == ContractKind.SUBSEQUENT:
+        if parent is None:
+            errors["parent"] = "Un marché subséquent découle d'un accord-cadre à marchés subséquents."
+        else:
+            parent = Contract.objects.select_for_update().get(pk=parent.pk)
+            if parent.kind != ContractKind.FRAMEWORK:
+                errors["parent"] = "Le marché parent doit être un accord-cadre à marchés subséquents."
+            elif parent.vendor_id != vendor.pk:
+                errors["vendor"] = "Le titulaire d'un marché subséquent est celui de son accord-cadre."
+            elif not (parent.is_valid_on(starts_on)):
+                errors["starts_on"] = "Un marché subséquent commence pendant la validité de son accord-cadre."
+            elif max_amount_ht is not None:
+                room = contract_ceiling(parent) - _subsequents_total(parent)
+                if max_amount_ht > room:
+                    errors["max_amount_ht"] = (
+                        f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
+                    )
+    elif parent is not None:
+        errors["parent"] = "Seul un marché subséquent a un accord-cadre parent."
+    if errors:
+        raise ValidationError(errors)
+    contract = Contract(
+        reference=reference.strip(), kind=kind, subject=subject, vendor=vendor, parent=parent, lot=lot,
+        notified_on=notified_on, starts_on=starts_on, ends_on=ends_on, renewals_allowed=renewals_allowed,
+        renewal_months=renewal_months, min_amount_ht=min_amount_ht, max_amount_ht=max_amount_ht, vat_rate=vat_rate,
+        intellectual_services=intellectual_services, created_by=by,
+    )
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_renew(*, contract: Contract, by) -> Contract:
+    """Exercise one more renewal (reconduction). Side effects: none."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.renewals_done >= contract.renewals_allowed:
+        raise ValidationError({"renewals_done": "Toutes les reconductions prévues ont été exercées."})
+    contract.renewals_done += 1
+    contract.save(update_fields=["renewals_done"])
+    return contract
+
+
+@transaction.atomic
+def amendment_create(*, contract: Contract, signed_on: datetime.date, amount_ht: Decimal, reason: str, by) -> Amendment:
+    """Add an avenant. The contract's row is locked: an amendment cannot lower the ceiling below
+    what is already ordered. Side effects: none."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    amount_ht = to_cents(amount_ht)
+    if not reason.strip():
+        raise ValidationError({"reason": "Le motif de l'avenant est obligatoire."})
+    if amount_ht != 0 and contract.max_amount_ht is not None:
+        new_ceiling = contract_ceiling(contract) + amount_ht
+        ordered = contract_ordered_total(contract)
+        if new_ceiling < ordered:
+            raise ValidationError(
+                {"amount_ht": f"Le nouveau maximum ({new_ceiling} € HT) serait inférieur au montant déjà commandé ({ordered} € HT)."}
+            )
+        if new_ceiling <= 0:
+            raise ValidationError({"amount_ht": "Le maximum du marché doit rester positif."})
+    number = (contract.amendments.count() or 0) + 1
+    amendment = Amendment(contract=contract, number=number, signed_on=signed_on, amount_ht=amount_ht, reason=reason.strip(),
+                          created_by=by)
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+# --- purchase orders ----------------------------------------------------------------------
+
+def _next_order_number(year: int) -> str:
+    """Take the next number of the year under the counter's row lock: no gap, no duplicate."""
+    try:
+        OrderCounter.objects.get_or_create(year=year)
+    except IntegrityError:  # another transaction created the year's row first
+        pass
+    counter = OrderCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"BC-{year}-{counter.last:04d}"
+
+
+def _reserve_imported_number(number: str) -> None:
+    """An imported order keeps its number; the year's counter moves past it."""
+    match = ORDER_NUMBER.match(number)
+    if not match:
+        return
+    year, value = int(match.group(1)), int(match.group(2))
+    try:
+        OrderCounter.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass
+    counter = OrderCounter.objects.select_for_update().get(year=year)
+    if value > counter.last:
+        counter.last = value
+        counter.save(update_fields=["last"])
+
+
+@transaction.atomic
+def purchase_order_create(
+    *, contract: Contract, budget_line: BudgetLine, subject: str, amount_ht: Decimal, issued_on: datetime.date, by,
+    number: str = "", commitment_number: str = "",
+) -> PurchaseOrder:
+    """Issue a bon de commande on ``contract``, charged to ``budget_line``.
+
+    Refused outside the contract's validity, beyond its maximum (amendments included; for a
+    subsequent contract, also beyond its framework's) and beyond the line's available amount.
+    The contracts' rows, the year's counter and the line are locked in that order, so that two
+    orders arriving together never pass a ceiling together nor share a number.
+    Side effects: creates the Commitment (engagement) of the order's amount TTC on the line.
+    """
+    amount_ht = to_cents(amount_ht)
+    if amount_ht <= 0:
+        raise ValidationError({"amount_ht": "Le montant doit être positif."})
+    pks = [contract.pk] + ([contract.parent_id] if contract.parent_id else [])
+    locked = {c.pk: c for c in Contract.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    contract = locked[contract.pk]
+    if contract.kind not in ORDERABLE_KINDS:
+        raise ValidationError({"contract": "On commande sur les marchés subséquents de cet accord-cadre, pas sur l'accord-cadre lui-même."})
+    for checked in [contract] + ([locked[contract.parent_id]] if contract.parent_id else []):
+        if not checked.is_valid_on(issued_on):
+            raise ValidationError({"issued_on": (
+                f"Le marché {checked.reference} n'est pas valide à cette date "
+                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
+            )})
+        ceiling = contract_ceiling(checked)
+        if ceiling is not None:
+            ordered = contract_ordered_total(checked)
+            if ordered + amount_ht > ceiling:
+                raise ValidationError({"amount_ht": (
+                    f"Ce bon dépasserait le maximum du marché {checked.reference} : déjà commandé {ordered} € HT, "
+                    f"reste {to_cents(ceiling - ordered)} € HT sur {ceiling} € HT (avenants compris)."
+                )})
+    amount_ttc = ttc_from_ht(amount_ht, contract.vat_rate)
+    if number:
+        if PurchaseOrder.objects.filter(number=number).exists():
+            raise ValidationError({"number": f"Le bon de commande {number} existe déjà."})
+        _reserve_imported_number(number)
+    else:
+        number = _next_order_number(issued_on.year)
+    try:
+        commitment = commitment_create(budget_line=budget_line, amount=amount_ttc, committed_on=issued_on, by=by,
+                                       number=commitment_number, label=f"{number} — {subject}"[:255])
+    except ValidationError as error:
+        messages = error.message_dict
+        raise ValidationError({
+            "budget_line": messages.get("budget_line", [])
+            + [f"Montant TTC du bon : {amount_ttc} €. " + m for m in messages.get("amount", [])]
+        }) from None
+    order = PurchaseOrder(number=number, contract=contract, commitment=commitment, subject=subject, issued_on=issued_on,
+                          amount_ht=amount_ht, vat_rate=contract.vat_rate, amount_ttc=amount_ttc, issued_by=by)
+    order.save()
+    return order
+
+
+# --- milestones ---------------------------------------------------------------------------
+
+@transaction.atomic
+def milestone_create(*, label: str, due_on: datetime.date, by, order: PurchaseOrder | None = None,
+                     contract: Contract | None = None, amount_ht: Decimal | None = None) -> Milestone:
+    """A deliverable of an order (its value defaults to the order's amount) or of a contract. Side effects: none."""
+    if order is None and contract is None:
+        raise ValidationError({"order": "Un jalon porte sur un marché ou un bon de commande."})
+    if order is not None:
+        contract = order.contract
+        if amount_ht is None:
+            amount_ht = order.amount_ht
+        elif to_cents(amount_ht) > order.amount_ht:
+            raise ValidationError({"amount_ht": "La valeur du jalon ne peut dépasser le montant du bon de commande."})
+    if amount_ht is None:
+        raise ValidationError({"amount_ht": "Indiquez la valeur HT des prestations du jalon."})
+    milestone = Milestone(contract=contract, order=order, label=label, due_on=due_on, amount_ht=to_cents(amount_ht),
+                          created_by=by)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def _locked_milestone(milestone: Milestone) -> Milestone:
+    return Milestone.objects.select_for_update(of=("self",)).select_related("order", "contract").get(pk=milestone.pk)
+
+
+@transaction.atomic
+def milestone_deliver(*, milestone: Milestone, delivered_on: datetime.date, by) -> Milestone:
+    """Record the delivery of a deliverable; it joins the queue of milestones to certify. Side effects: none."""
+    milestone = _locked_milestone(milestone)
+    if milestone.status != MilestoneStatus.PENDING:
+        raise ValidationError({"delivered_on": "Ce jalon est déjà livré."})
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": "La date de livraison ne peut pas être dans le futur."})
+    MilestoneFlow(milestone).deliver(delivered_on=delivered_on)
+    milestone.save(update_fields=["status", "delivered_on"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_certify(*, milestone: Milestone, by, on: datetime.date | None = None) -> Milestone:
+    """Certify the service fait. Only an MDO officer or manager other than the order's issuer may.
+    Side effects: none (the proposed penalty is then shown for a decision)."""
+    milestone = _locked_milestone(milestone)
+    flow = MilestoneFlow(milestone)
+    on = on or timezone.localdate()
+    if milestone.status == MilestoneStatus.CERTIFIED:
+        raise ValidationError({"service_done_on": "Le service fait de ce jalon est déjà certifié."})
+    if milestone.status != MilestoneStatus.DELIVERED:
+        raise ValidationError({"service_done_on": "Le jalon doit être livré avant que le service fait soit certifié."})
+    if flow.is_issuer(by):
+        raise ValidationError({"service_done_by": "Vous avez émis ce bon de commande : un·e autre agent·e de la MDO doit certifier le service fait."})
+    if not flow.certify.has_perm(by):
+        raise ValidationError({"service_done_by": "Seul·e un·e agent·e de la MDO peut certifier le service fait."})
+    if on < milestone.delivered_on:
+        raise ValidationError({"service_done_on": "Le service fait ne peut précéder la livraison."})
+    if on > timezone.localdate():
+        raise ValidationError({"service_done_on": "Le service fait ne peut pas être certifié à une date future."})
+    flow.certify(by=by, on=on)
+    milestone.save(update_fields=["status", "service_done_by", "service_done_on"])
+    return milestone
+
+
+def milestone_penalty(milestone: Milestone):
+    """The CCAG 2021 penalty proposed for a milestone (see ``vendors.rules``)."""
+    order_amount = milestone.order.amount_ht if milestone.order_id else milestone.amount_ht
+    return penalty_proposal(value_ht=milestone.amount_ht, late_days=milestone.late_days,
+                            intellectual=milestone.contract.intellectual_services, order_amount_ht=order_amount)
+
+
+@transaction.atomic
+def milestone_penalty_apply(*, milestone: Milestone, by) -> Milestone:
+    """Apply the proposed penalty to a delivered, late milestone. Side effects: none."""
+    milestone = _locked_milestone(milestone)
+    _check_penalty_decidable(milestone)
+    proposal = milestone_penalty(milestone)
+    if proposal.amount <= 0:
+        raise ValidationError({"penalty": "Aucune pénalité à appliquer (pas de retard, ou montant sous le seuil de 1 000 € HT)."})
+    milestone.penalty_decision = PenaltyDecision.APPLIED
+    milestone.penalty = proposal.amount
+    milestone.penalty_reason = ""
+    milestone.penalty_decided_by = by
+    milestone.save(update_fields=["penalty_decision", "penalty", "penalty_reason", "penalty_decided_by"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_penalty_waive(*, milestone: Milestone, reason: str, by) -> Milestone:
+    """Waive the penalty of a late milestone; a reason is required. Side effects: none."""
+    milestone = _locked_milestone(milestone)
+    _check_penalty_decidable(milestone)
+    if not reason.strip():
+        raise ValidationError({"penalty_reason": "Le motif de l'exonération est obligatoire."})
+    milestone.penalty_decision = PenaltyDecision.WAIVED
+    milestone.penalty = ZERO
+    milestone.penalty_reason = reason.strip()
+    milestone.penalty_decided_by = by
+    milestone.save(update_fields=["penalty_decision", "penalty", "penalty_reason", "penalty_decided_by"])
+    return milestone
+
+
+def _check_penalty_decidable(milestone: Milestone) -> None:
+    if milestone.status == MilestoneStatus.PENDING:
+        raise ValidationError({"penalty": "Les pénalités se décident une fois le jalon livré."})
+    if milestone.penalty_decision:
+        raise ValidationError({"penalty": "Les pénalités de ce jalon ont déjà été décidées."})
+    if not milestone.is_late:
+        raise ValidationError({"penalty": "Ce jalon a été livré à temps."})
+
+
+# --- invoices -----------------------------------------------------------------------------
+
+def order_invoiced_total(order: PurchaseOrder) -> Decimal:
+    return order.invoices.aggregate(total=Sum("amount_ht"))["total"] or ZERO
+
+
+@transaction.atomic
+def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.date, amount_ht: Decimal, by,
+                   amount_ttc: Decimal | None = None) -> Invoice:
+    """Record an invoice; due date = received + 30 days (délai global de paiement).
+
+    Refused when the order's invoiced total would exceed the order's amount (the order's row is
+    locked, so two invoices arriving together cannot pass it together). Side effects: none.
+    """
+    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+    amount_ht = to_cents(amount_ht)
+    amount_ttc = ttc_from_ht(amount_ht, order.vat_rate) if amount_ttc is None else to_cents(amount_ttc)
+    number = number.strip()
+    errors = {}
+    if amount_ht <= 0:
+        errors["amount_ht"] = "Le montant doit être positif."
+    elif amount_ttc < amount_ht:
+        errors["amount_ttc"] = "Le montant TTC ne peut être inférieur au montant HT."
+    else:
+        invoiced = order_invoiced_total(order)
+        if invoiced + amount_ht > order.amount_ht:
+            errors["amount_ht"] = (
+                f"Cette facture porterait le total facturé du bon à {invoiced + amount_ht} € HT, "
+                f"au-delà de son montant ({order.amount_ht} € HT ; déjà facturé {invoiced} € HT)."
+            )
+    if received_on > timezone.localdate():
+        errors["received_on"] = "La date de réception ne peut pas être dans le futur."
+    elif received_on < order.issued_on:
+        errors["received_on"] = f"La facture ne peut être reçue avant l'émission du bon ({order.issued_on:%d/%m/%Y})."
+    if not number:
+        errors["number"] = "Le numéro de facture est obligatoire."
+    elif order.invoices.filter(number=number).exists():
+        errors["number"] = "Une facture de ce numéro est déjà enregistrée sur ce bon."
+    if errors:
+        raise ValidationError(errors)
+    return Invoice.objects.create(
+        order=order, number=number, received_on=received_on, amount_ht=amount_ht, amount_ttc=amount_ttc,
+        due_on=received_on + datetime.timedelta(days=PAYMENT_DELAY_DAYS), created_by=by,
+    )
+
+
+def _locked_invoice(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+
+
+@transaction.atomic
+def invoice_suspend(*, invoice: Invoice, on: datetime.date, reason: str, by) -> Invoice:
+    """Suspend the payment delay (once, with a reason: e.g. a missing certificate). Side effects: none."""
+    invoice = _locked_invoice(invoice)
+    if invoice.paid_on:
+        raise ValidationError({"suspension_reason": "Cette facture est déjà payée."})
+    if invoice.suspended_on:
+        raise ValidationError({"suspension_reason": "Le délai de paiement ne peut être suspendu qu'une fois."})
+    if not reason.strip():
+        raise ValidationError({"suspension_reason": "Le motif de la suspension est obligatoire."})
+    if on < invoice.received_on or on > invoice.due_on:
+        raise ValidationError({"suspended_on": "La suspension intervient entre la réception et l'échéance."})
+    invoice.suspended_on = on
+    invoice.suspension_reason = reason.strip()
+    invoice.save(update_fields=["suspended_on", "suspension_reason"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_resume(*, invoice: Invoice, on: datetime.date, by) -> Invoice:
+    """Resume the delay when the missing elements arrive: the remaining days (at least 7) run again.
+    Side effects: none."""
+    invoice = _locked_invoice(invoice)
+    if not invoice.is_suspended:
+        raise ValidationError({"resumed_on": "Le délai de paiement de cette facture n'est pas suspendu."})
+    if on < invoice.suspended_on:
+        raise ValidationError({"resumed_on": "La reprise ne peut précéder la suspension."})
+    remaining = max((invoice.due_on - invoice.suspended_on).days, MIN_DELAY_AFTER_SUSPENSION)
+    invoice.resumed_on = on
+    invoice.due_on = on + datetime.timedelta(days=remaining)
+    invoice.save(update_fields=["resumed_on", "due_on"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, by) -> Invoice:
+    """Record the payment date (mandat). Side effects: none."""
+    invoice = _locked_invoice(invoice)
+    if invoice.paid_on:
+        raise ValidationError({"paid_on": "Cette facture est déjà payée."})
+    if paid_on < invoice.received_on:
+        raise ValidationError({"paid_on": "Le paiement ne peut précéder la réception de la facture."})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "La date de paiement ne peut pas être dans le futur."})
+    if invoice.is_suspended:
+        raise ValidationError({"paid_on": "Reprenez d'abord le délai suspendu."})
+    invoice.paid_on = paid_on
+    invoice.save(update_fields=["paid_on"])
+    return invoice
