@@ -128,7 +128,14 @@ def test_project_page_keeps_a_constant_number_of_queries(client, project, mdo_of
             TimelineEntry.objects.create(project=project, author=mdo_officer, text=f"Point {index}")
 
     count = assert_constant_queries(client, url, grow)
-    with django_assert_max_num_queries(count):
+    # 13 = 9 for the page itself + the nav badge's count query of each task source that asks one for an
+    # officer (projects, budgets; meetings' minutes source only asks for managers) + one query for each
+    # section another app hangs on the page with nothing to show here (budgets' lines, meetings'
+    # meetings: projects.registry). Those sections pin their own cost with data in tests/budgets and
+    # tests/meetings (test_project_section.py).
+    pinned = 13
+    assert count <= pinned
+    with django_assert_max_num_queries(pinned):
         client.get(url)
 
 
