@@ -334,3 +334,15 @@ def test_history_shows_status_labels_not_codes(client, project, mdo_officer):
     client.force_login(mdo_officer)
     history = client.get(project.get_absolute_url()).context["history"]
     assert ("statut", "Soumise", "Recevable") in [(n, str(o), str(v)) for row in history for n, o, v in row.changes]
+
+
+def test_dashboard_panel_names_whose_projects_it_lists(client, mdo_manager, town_hall_agent, directorate_agent):
+    ProjectFactory(title="Jardin du 3e", district=3, status=S.WORKS, lead_directorate=directorate_agent.organisation)
+    for user, title, list_filter in (
+        (mdo_manager, "Projets de la ville", 'href="/projects/"'),
+        (town_hall_agent, "Projets de mon arrondissement", "?district=3"),
+        (directorate_agent, "Projets de ma direction", f"?lead_directorate={directorate_agent.organisation_id}"),
+    ):
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert title in page and "Jardin du 3e" in page and list_filter in page, user
