@@ -137,11 +137,14 @@ def _seed_demo() -> None:
             _agenda(council, COUNCIL_AGENDA, presenters=[agent])
             councils.append(council)
 
-    # Points about projects, so that a project's page lists its meetings: the COPILs follow the first
-    # winners (the projects the budgets seed gives lines to), each conseil de quartier a winner of its district.
+    # Points about projects, so that a project's page lists its meetings: the COPILs follow the first winners
+    # in progress (those the budgets seed gives lines to), each conseil de quartier one of its district.
     from projects.models import Project
 
-    winners = Project.objects.filter(selected=True).order_by("pk")
+    from projects.enums import ProjectStatus
+
+    winners = Project.objects.filter(selected=True, status__in=[ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT,
+                                                                ProjectStatus.WORKS]).order_by("pk")
     project_points = [(copil, project) for copil in copils for project in winners[:3]]
     for council in councils:
         district = 3 if "Montchat" in council.title else 5
@@ -227,7 +230,8 @@ def _hold(meeting, rng, *, approver, owners) -> None:
     )
     day = timezone.localtime(meeting.start).date()
     for text in rng.sample(DECISIONS, 2):
-        Decision.objects.create(meeting=meeting, agenda_item=rng.choice(items) if items else None,
+        general = [item for item in items if not item.project_id] or items  # a project's point gets its own decision
+        Decision.objects.create(meeting=meeting, agenda_item=rng.choice(general) if general else None,
                                 text=text.format(date=f"{day + dt.timedelta(days=60):%d/%m/%Y}"))
     for index, title in enumerate(rng.sample(ACTIONS, 2)):
         due = day + dt.timedelta(days=rng.choice([20, 45, 90, 150]))

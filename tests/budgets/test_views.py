@@ -361,7 +361,7 @@ def test_dashboard_panel_shows_lines_awaiting_my_decision_and_my_lines(client, m
     line = submitted_line(mdo_officer)
     client.force_login(mdo_manager)
     page = client.get("/").text
-    assert "En attente de votre décision (1)" in page and line.label in page
+    assert "À traiter (1)" in page and line.label in page
     client.force_login(mdo_officer)
     page = client.get("/").text
     assert "Mes demandes" in page and "Soumise : <strong>1</strong>" in page
