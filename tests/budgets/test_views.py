@@ -478,3 +478,12 @@ def test_admin_edits_the_threshold_with_history(client, admin_user):
     assert BudgetSettings.load().threshold_ht == Decimal("50000.00")
     assert client.get(reverse("admin:budgets_budgetsettings_history", args=[settings.pk])).status_code == 200
     assert client.get(reverse("admin:budgets_budgetline_changelist")).status_code == 200
+
+
+def test_dashboard_panel_says_in_words_that_a_task_is_late(client, mdo_officer, mdo_manager):
+    line = submitted_line(mdo_officer)
+    task = open_task(line)
+    task.data["due_on"] = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    task.save(update_fields=["data"])
+    client.force_login(mdo_manager)
+    assert "(en retard)" in client.get("/").text
