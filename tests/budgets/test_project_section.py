@@ -91,3 +91,11 @@ def test_project_page_with_lines_keeps_a_constant_number_of_queries(client, mdo_
     assert count <= 13
     with django_assert_max_num_queries(13):
         client.get(url)
+
+
+def test_lines_list_links_each_project(client, mdo_officer, project_3e):
+    make_line(mdo_officer, project=project_3e)
+    make_line(mdo_officer, label="Sans projet")
+    client.force_login(mdo_officer)
+    page = client.get(reverse("budgets:index")).content.decode()
+    assert f'href="{project_3e.get_absolute_url()}"' in page
