@@ -18,6 +18,8 @@ def upcoming_meetings_panel(request) -> str:
 
 def my_actions_panel(request) -> str:
     actions = list(selectors.my_actions(user=request.user).filter(status=ActionStatus.OPEN)[:8])
+    if not actions:
+        return ""  # an empty card among the others is noise; « Mes actions » stays in the Réunions pages
     return render_to_string("meetings/_panel_actions.html", {"actions": actions}, request=request)
 
 
