@@ -27,6 +27,17 @@ def agenda_for(meeting):
     )
 
 
+def visible_project_ids(*, user, agenda) -> set[int]:
+    """The projects linked from ``agenda`` whose page ``user`` may open: an invited town hall may hear
+    about another district's project without seeing its page (a link would answer 404)."""
+    from projects.models import Project
+
+    ids = {item.project_id for item in agenda if item.project_id}
+    if not ids or access.sees_everything(user):
+        return ids
+    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def attendees_for(meeting):
     return list(
         Attendee.objects.filter(meeting=meeting)

@@ -116,3 +116,18 @@ def test_project_page_with_meetings_keeps_a_constant_number_of_queries(client, p
     assert count <= 15
     with django_assert_max_num_queries(15):
         client.get(url)
+
+
+def test_meeting_page_links_only_the_projects_the_reader_may_open(client, mdo_officer, other_town_hall_agent):
+    third = Project.objects.create(title="Jardin partagé de Montchat", district=3)
+    fifth = Project.objects.create(title="Escaliers fleuris de Saint-Just", district=5)
+    meeting = make_meeting(mdo_officer, title="Réseau", start=_days(3), organisations=[town_hall(5)])
+    for project in (third, fifth):
+        services.agenda_item_add(meeting=meeting, by=mdo_officer, title=f"Point {project.title}", project=project)
+    client.force_login(other_town_hall_agent)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="{fifth.get_absolute_url()}"' in page
+    assert f'href="{third.get_absolute_url()}"' not in page
+    client.force_login(mdo_officer)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="{third.get_absolute_url()}"' in page
