@@ -62,6 +62,16 @@ def _get_changeable_line(request, pk: int) -> BudgetLine:
     return line
 
 
+def _project_url(user, line: BudgetLine) -> str:
+    """The line's project page, for those who may open it: a town hall sees the lines of its état
+    spécial even for a project it does not see (the link would answer 404)."""
+    if not line.project_id:
+        return ""
+    if access.sees_everything(user) or access.can_view(user, line.project):
+        return reverse("projects:detail", args=[line.project_id])
+    return ""
+
+
 def _line_context(request, line: BudgetLine) -> dict:
     open_task = selectors.open_task_of_line(line)
     return {
@@ -71,7 +81,7 @@ def _line_context(request, line: BudgetLine) -> dict:
         "history": selectors.line_history(line),
         "open_task": open_task,
         "open_task_due": task_due_on(open_task) if open_task else None,
-        "project_url": reverse("projects:detail", args=[line.project_id]) if line.project_id else "",
+        "project_url": _project_url(request.user, line),
         "needs_director": needs_director(line),
     }
 
