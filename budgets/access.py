@@ -23,8 +23,13 @@ def budget_line_scope(user, queryset):
     return queryset.none()
 
 
+def may_request_line(user) -> bool:
+    """Who creates budget lines: the MDO (and administrators)."""
+    return access.is_active_user(user) and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
+
+
 def budget_line_can_change(user, line) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
+    return may_request_line(user)
 
 
 def task_refusal(user, task, line) -> str | None:

@@ -15,12 +15,14 @@ class BudgetsConfig(AppConfig):
         from mdo import access, registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
+        from projects.registry import register_project_section
 
         access.register(BudgetLine, scope=budget_line_scope, can_change=budget_line_can_change)
 
         registry.register_nav("budgets", _("Budgets"), "budgets:index", order=20)
         registry.register_tasks("budgets", count=selectors.task_count_for_user, items=selectors.task_items_for_user)
         registry.register_panel("budgets", panels.render_panel, order=20)
+        register_project_section("budget_lines", panels.render_project_section, order=20)
         registry.register_seeder("budgets", seed.seed_budgets, order=20)
         registry.register_bench(
             "Lignes budgétaires", url=lambda: reverse("budgets:index"),

@@ -18,3 +18,30 @@ def render_panel(request) -> str:
         {"tasks": tasks[:PANEL_TASKS], "task_count": len(tasks), "my_statuses": my_statuses},
         request=request,
     )
+
+
+def render_project_section(request, project) -> str:
+    """The project page's « Lignes budgétaires »: the lines of the project the user may see (one query).
+
+    Hidden when the user sees no line and may not create one; the MDO gets the link to create a
+    line for this project even while it has none.
+    """
+    from django.urls import reverse
+
+    from budgets.access import may_request_line
+
+    user = request.user
+    lines, totals = selectors.project_budget_lines(user=user, project=project)
+    may_request = may_request_line(user)
+    if not lines and not may_request:
+        return ""
+    return render_to_string(
+        "budgets/_project_section.html",
+        {
+            "project": project,
+            "lines": lines,
+            "totals": totals,
+            "create_url": f"{reverse('budgets:line_create')}?project={project.pk}" if may_request else "",
+        },
+        request=request,
+    )

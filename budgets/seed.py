@@ -36,6 +36,14 @@ CATALOGUE = [
     ("Ateliers de concertation", Section.OPERATING, "011", "6228", "020"),
     ("Boîte à livres et mobilier de lecture", Section.INVESTMENT, "21", "2184", "321"),
 ]
+# What a project's line pays for: (label, section, chapter, nature, function).
+PROJECT_PHASES = [
+    ("travaux", Section.INVESTMENT, "23", "2312", "823"),
+    ("fournitures et mobilier", Section.INVESTMENT, "21", "2188", "844"),
+    ("études et maîtrise d'œuvre", Section.INVESTMENT, "20", "2031", "823"),
+    ("plantations", Section.INVESTMENT, "21", "2121", "823"),
+    ("communication et inauguration", Section.OPERATING, "011", "6237", "024"),
+]
 PLACES = [
     "place Sathonay", "parc Blandan", "rue Paul Bert", "quai Saint-Vincent", "Montchat", "parc de la Tête d'Or",
     "Gerland", "La Duchère", "Vaise", "Croix-Rousse", "Monplaisir", "Guillotière", "Point du Jour", "Confluence",
@@ -66,7 +74,12 @@ def _seed_demo_lines(stdout) -> int:
         return 0
     if BudgetLine.objects.filter(requester=officer).exists():
         return 0  # idempotent: the demo set is there already
-    projects = list(Project.objects.order_by("-selected", "pk")[:40])
+    from projects.enums import ProjectStatus
+
+    # Winners being designed, procured or built are those that need money this year.
+    in_progress = [ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS]
+    projects = (list(Project.objects.filter(selected=True, status__in=in_progress).order_by("pk")[:40])
+                or list(Project.objects.order_by("-selected", "pk")[:40]))
     rng = random.Random(20)
     year = datetime.date.today().year
     count = 0
@@ -74,11 +87,18 @@ def _seed_demo_lines(stdout) -> int:
     def line(index: int, amount: str, *, district=None, project=True, fiscal_year=year):
         nonlocal count
         label, section, chapter, nature, function = CATALOGUE[index % len(CATALOGUE)]
-        chosen = projects[index % len(projects)] if project and projects else None
+        label = f"{label} — {PLACES[index % len(PLACES)]}"
+        chosen = None
+        if project and projects:
+            # A district's état spécial pays for a project of that district; the line is named after its project.
+            same_district = [p for p in projects if p.district == district] if district is not None else projects
+            chosen = (same_district or projects)[index % len(same_district or projects)]
+            label, section, chapter, nature, function = PROJECT_PHASES[index % len(PROJECT_PHASES)]
+            label = f"{chosen.title} — {label}"
         count += 1
         return services.budget_line_create(
             by=officer, fiscal_year=fiscal_year, section=section, chapter=chapter, nature=nature, function=function,
-            label=f"{label} — {PLACES[index % len(PLACES)]}", amount_ht=Decimal(amount), vat_rate=Decimal("20"),
+            label=label[:255], amount_ht=Decimal(amount), vat_rate=Decimal("20"),
             project=chosen, holder_district=district if district is not None else None,
         )
 
@@ -135,7 +155,26 @@ def _seed_demo_lines(stdout) -> int:
                     commitment=commitment, amount=to_cents(commitment.amount * Decimal(rng.choice(["0.3", "0.5", "1"]))),
                     paid_on=datetime.date(year, 3 + index % 9, 10), reference=f"M{year}-{7200 + index:05d}", by=manager,
                 )
+        _age_open_tasks(rng)
     return count
+
+
+def _age_open_tasks(rng) -> None:
+    """Submitted a few days ago rather than at seeding time, one of them past its due date: the
+    inbox's waiting times, its oldest-first order and its « en retard » then read as in real life."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from budgets.selectors import _flow_tasks
+
+    tasks = list(_flow_tasks().filter(status__in=[STATUS.NEW, STATUS.ASSIGNED]).order_by("pk"))
+    for index, task in enumerate(tasks):
+        days = 12 if index == 0 else rng.randrange(1, 8)
+        task.created -= datetime.timedelta(days=days)
+        due = (task.data or {}).get("due_on")
+        if due:
+            task.data["due_on"] = (datetime.date.fromisoformat(due) - datetime.timedelta(days=days)).isoformat()
+        Task.objects.filter(pk=task.pk).update(created=task.created, data=task.data)
 
 
 def _seed_large(stdout) -> None:

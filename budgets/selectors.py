@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -58,12 +58,40 @@ def line_history(line) -> list:
     return rows
 
 
-def safe_url(obj) -> str:
-    """The page of a related record, or '' while its app does not serve one yet."""
-    try:
-        return obj.get_absolute_url() if obj is not None else ""
-    except NoReverseMatch:
-        return ""
+@dataclass
+class ProjectLinesTotal:
+    label: str
+    amount_ht: Decimal = ZERO
+    amount_ttc: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    available: Decimal | None = None
+
+
+def project_budget_lines(*, user, project) -> tuple[list, list[ProjectLinesTotal]]:
+    """The lines of ``project`` that ``user`` may see (one query), newest year first, each with its
+    committed, paid and available amounts, and the totals: approved lines, then those still in approval.
+
+    Available is the approved amount TTC less what is committed; a line not approved has none.
+    """
+    lines = list(
+        budget_line_list_for_user(user=user).filter(project=project).order_by("-fiscal_year", "chapter", "nature", "pk")
+    )
+    approved = ProjectLinesTotal(label="Total des lignes approuvées", available=ZERO)
+    pending = ProjectLinesTotal(label="En cours d'approbation (brouillon, soumises, à modifier)")
+    for line in lines:
+        line.available = line.amount_ttc - line.committed_total if line.status == BudgetLineStatus.APPROVED else None
+        if line.status == BudgetLineStatus.REJECTED:
+            continue  # a refused request is money nobody will spend
+        total = approved if line.status == BudgetLineStatus.APPROVED else pending
+        total.amount_ht += line.amount_ht
+        total.amount_ttc += line.amount_ttc
+        total.committed += line.committed_total
+        total.paid += line.paid_total
+        if line.available is not None:
+            total.available += line.available
+    totals = [approved] + ([pending] if pending.amount_ht else [])
+    return lines, totals
 
 
 # --- "Mes tâches" -----------------------------------------------------------------------------
@@ -120,7 +148,7 @@ def task_items_for_user(user) -> list[TaskItem]:
                 due=task_due_on(task),
                 amount=line.amount_ht,
                 project=str(line.project) if line.project_id else "",
-                project_url=safe_url(line.project) if line.project_id else "",
+                project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id else "",
                 assigned_to_me=mine,
                 take_url="" if task.owner_id else reverse("budgets:task_take", args=[task.pk]),
                 release_url=reverse("budgets:task_release", args=[task.pk]) if mine and step != ApprovalStep.REWORK else "",

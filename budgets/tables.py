@@ -22,7 +22,8 @@ class BudgetLineTable(BaseTable):
     section = tables.Column(verbose_name=_("Section"))
     imputation = tables.Column(verbose_name=_("Imputation"), accessor="imputation", order_by=("chapter", "nature", "function"),
                                attrs={"td": {"class": "text-nowrap"}})
-    project = tables.Column(verbose_name=_("Projet"), accessor="project__title", default="—")
+    project = tables.Column(verbose_name=_("Projet"), accessor="project__title", default="—",
+                            linkify=lambda record: record.project.get_absolute_url() if record.project_id else None)
     holder = tables.Column(verbose_name=_("Porteur"), accessor="holder_label", order_by=("holder_district",))
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))

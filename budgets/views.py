@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
-from budgets.access import task_refusal
+from budgets.access import may_request_line, task_refusal
 from budgets.charts import summary_bar_chart
 from budgets.enums import ApprovalStep, BudgetLineStatus
 from budgets.filters import BudgetLineFilter
@@ -17,7 +17,6 @@ from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentF
 from budgets.models import BudgetLine, BudgetSettings
 from budgets.tables import BudgetLineTable
 from mdo import access
-from mdo.enums import Role
 from mdo.listing import ScopedTableView
 
 BUDGETS = (_("Budgets"), None)
@@ -30,10 +29,6 @@ def _crumbs(*extra):
 def _error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _may_request(user) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
 
 
 class BudgetLineListView(ScopedTableView):
@@ -50,7 +45,7 @@ class BudgetLineListView(ScopedTableView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_request"] = _may_request(self.request.user)
+        context["may_request"] = may_request_line(self.request.user)
         return context
 
 
@@ -67,6 +62,16 @@ def _get_changeable_line(request, pk: int) -> BudgetLine:
     return line
 
 
+def _project_url(user, line: BudgetLine) -> str:
+    """The line's project page, for those who may open it: a town hall sees the lines of its état
+    spécial even for a project it does not see (the link would answer 404)."""
+    if not line.project_id:
+        return ""
+    if access.sees_everything(user) or access.can_view(user, line.project):
+        return reverse("projects:detail", args=[line.project_id])
+    return ""
+
+
 def _line_context(request, line: BudgetLine) -> dict:
     open_task = selectors.open_task_of_line(line)
     return {
@@ -76,7 +81,7 @@ def _line_context(request, line: BudgetLine) -> dict:
         "history": selectors.line_history(line),
         "open_task": open_task,
         "open_task_due": task_due_on(open_task) if open_task else None,
-        "project_url": selectors.safe_url(line.project) if line.project_id else "",
+        "project_url": _project_url(request.user, line),
         "needs_director": needs_director(line),
     }
 
@@ -97,9 +102,12 @@ def line_detail(request, pk: int):
 
 
 def line_create(request):
-    if not _may_request(request.user):
+    if not may_request_line(request.user):
         raise Http404("Page réservée à la Mission Démocratie Ouverte.")
-    form = BudgetLineForm(request.POST or None, user=request.user)
+    # "Nouvelle ligne pour ce projet" on the project page comes with ?project=<pk>; the field's
+    # queryset is the user's visible projects, so a foreign pk is simply not preselected.
+    initial = {"project": request.GET["project"]} if request.GET.get("project", "").isdigit() else {}
+    form = BudgetLineForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             line = services.budget_line_create(by=request.user, **form.cleaned_for_service())

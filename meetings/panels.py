@@ -18,6 +18,8 @@ def upcoming_meetings_panel(request) -> str:
 
 def my_actions_panel(request) -> str:
     actions = list(selectors.my_actions(user=request.user).filter(status=ActionStatus.OPEN)[:8])
+    if not actions:
+        return ""  # an empty card among the others is noise; « Mes actions » stays in the Réunions pages
     return render_to_string("meetings/_panel_actions.html", {"actions": actions}, request=request)
 
 
@@ -37,3 +39,17 @@ def minutes_task_items(user) -> list[TaskItem]:
                  created=m.updated_at, kind="Validation de compte rendu", assigned_to_me=True)
         for m in _minutes_to_approve(user).select_related("meeting")
     ]
+
+
+def project_meetings_section(request, project) -> str:
+    """The project page's « Réunions »: meetings with a point about the project, and the decisions
+    taken on it; nothing when the user sees none of them. Three queries."""
+    upcoming, past = selectors.project_meetings(user=request.user, project=project)
+    if not upcoming and not past:
+        return ""
+    return render_to_string(
+        "meetings/_project_section.html",
+        {"upcoming": upcoming, "past": past,
+         "decisions": selectors.project_decisions(user=request.user, project=project)},
+        request=request,
+    )

@@ -48,6 +48,11 @@ DECISIONS = [
     "Les projets de végétalisation des cours d'école sont regroupés en un lot unique.",
     "La grille d'analyse de recevabilité est adoptée dans sa version 3.",
 ]
+PROJECT_DECISIONS = [
+    "Le calendrier des travaux de « {title} » est confirmé ; la mairie informe les riverains.",
+    "« {title} » : le surcoût est absorbé par l'enveloppe de l'arrondissement.",
+    "Le comité valide le choix du prestataire pour « {title} ».",
+]
 ACTIONS = [
     "Transmettre la liste des idées recevables de l'arrondissement",
     "Envoyer le bilan des conseils de quartier",
@@ -132,11 +137,43 @@ def _seed_demo() -> None:
             _agenda(council, COUNCIL_AGENDA, presenters=[agent])
             councils.append(council)
 
+    # Points about projects, so that a project's page lists its meetings: the COPILs follow the first winners
+    # in progress (those the budgets seed gives lines to), each conseil de quartier one of its district.
+    from projects.models import Project
+
+    from projects.enums import ProjectStatus
+
+    winners = Project.objects.filter(selected=True, status__in=[ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT,
+                                                                ProjectStatus.WORKS]).order_by("pk")
+    project_points = [(copil, project) for copil in copils for project in winners[:3]]
+    for council in councils:
+        district = 3 if "Montchat" in council.title else 5
+        project_points += [(council, project) for project in winners.filter(district=district)[:1]]
+    _project_points(project_points, presenter=officer)
+
     now = timezone.now()
     owners = [users["mairie3.agent"], users["mairie5.agent"], users["dev.agent"], officer]
     for meeting in network + copils + councils:
         if meeting.end < now:
             _hold(meeting, rng, approver=manager, owners=owners)
+    Decision.objects.bulk_create([
+        Decision(meeting=item.meeting, agenda_item=item, text=rng.choice(PROJECT_DECISIONS).format(title=item.project.title))
+        for item in AgendaItem.objects.filter(meeting__in=[m for m in copils + councils if m.end < now],
+                                              project__isnull=False).select_related("meeting", "project")
+    ])
+
+
+def _project_points(points, *, presenter) -> None:
+    """One point per (meeting, project), after the meeting's usual agenda."""
+    last = {}
+    rows = []
+    for meeting, project in points:
+        if meeting.pk not in last:
+            last[meeting.pk] = meeting.agenda_items.count()
+        last[meeting.pk] += 1
+        rows.append(AgendaItem(meeting=meeting, order=last[meeting.pk], title=f"Avancement : {project.title}",
+                               duration_minutes=10, presenter=presenter, project=project))
+    AgendaItem.objects.bulk_create(rows)
 
 
 def _meeting(title, kind, start, minutes, place, organiser, *, series=None, neighbourhood=None) -> Meeting:
@@ -193,7 +230,8 @@ def _hold(meeting, rng, *, approver, owners) -> None:
     )
     day = timezone.localtime(meeting.start).date()
     for text in rng.sample(DECISIONS, 2):
-        Decision.objects.create(meeting=meeting, agenda_item=rng.choice(items) if items else None,
+        general = [item for item in items if not item.project_id] or items  # a project's point gets its own decision
+        Decision.objects.create(meeting=meeting, agenda_item=rng.choice(general) if general else None,
                                 text=text.format(date=f"{day + dt.timedelta(days=60):%d/%m/%Y}"))
     for index, title in enumerate(rng.sample(ACTIONS, 2)):
         due = day + dt.timedelta(days=rng.choice([20, 45, 90, 150]))

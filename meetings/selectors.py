@@ -27,6 +27,17 @@ def agenda_for(meeting):
     )
 
 
+def visible_project_ids(*, user, agenda) -> set[int]:
+    """The projects linked from ``agenda`` whose page ``user`` may open: an invited town hall may hear
+    about another district's project without seeing its page (a link would answer 404)."""
+    from projects.models import Project
+
+    ids = {item.project_id for item in agenda if item.project_id}
+    if not ids or access.sees_everything(user):
+        return ids
+    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def attendees_for(meeting):
     return list(
         Attendee.objects.filter(meeting=meeting)
@@ -157,4 +168,31 @@ def calendar_token_for(user) -> CalendarToken:
 def open_actions_with_due_date(*, user):
     return list(
         ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN, due_on__isnull=False).select_related("meeting")
+    )
+
+
+def project_meetings(*, user, project) -> tuple[list, list]:
+    """The meetings ``user`` may see with a point about ``project`` on their agenda, split into upcoming
+    (soonest first) and past ones (latest first); each carries ``project_points``, its points about the
+    project. Two queries."""
+    meetings = list(
+        access.visible(user, Meeting)
+        .filter(pk__in=AgendaItem.objects.filter(project=project).values("meeting_id"))
+        .select_related("organisation")
+        .prefetch_related(Prefetch(
+            "agenda_items", queryset=AgendaItem.objects.filter(project=project).order_by("order", "pk"),
+            to_attr="project_points",
+        ))
+        .order_by("start", "pk")
+    )
+    now = timezone.now()
+    upcoming = [meeting for meeting in meetings if meeting.end >= now]
+    past = [meeting for meeting in reversed(meetings) if meeting.end < now]
+    return upcoming, past
+
+
+def project_decisions(*, user, project):
+    """Decisions of approved minutes taken on a point about ``project``, latest meeting first."""
+    return list(
+        decisions_for_user(user=user).filter(agenda_item__project=project).order_by("-meeting__start", "pk")
     )

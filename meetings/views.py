@@ -222,6 +222,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
     may_write = can_change and writable and flows.may_write(minutes or Minutes(meeting=meeting), user)
     context = {
         "meeting": meeting, "can_change": can_change, "agenda": agenda, "attendees": attendees,
+        "linkable_projects": selectors.visible_project_ids(user=user, agenda=agenda),
         "agenda_minutes": sum(item.duration_minutes for item in agenda),
         "carried_actions": selectors.carried_actions_for(meeting),
         "minutes": minutes, "minutes_readable": _minutes_readable(minutes, user, can_change),

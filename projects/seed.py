@@ -232,11 +232,17 @@ def _seed_reviews(people) -> None:
         return
     candidates = Project.objects.filter(status=S.FEASIBILITY_REVIEW, lead_directorate=people["dev"],
                                         district__in=[3, 5]).order_by("pk")[:4]
+    from viewflow.workflow.models import Task
+
     today = timezone.localdate()
     for index, project in enumerate(candidates):
-        due = today + datetime.timedelta(days=14 if index else -3)  # the first one is late
+        due = today + datetime.timedelta(days=14 - 4 * index if index else -3)  # the first one is late
         with transaction.atomic():
             review = feasibility_review_open(project=project, by=people["main"], due=max(due, today))
+            # Opened two weeks before their due date, as the MDO does: the inbox's « en attente depuis »
+            # and its oldest-first order then read as they would in real life.
+            Task.objects.filter(process_id=review.pk).update(
+                created=timezone.now() - datetime.timedelta(days=14 - (due - today).days))
             if index == 0:
                 FeasibilityReview.objects.filter(pk=review.pk).update(directorate_due=due, town_hall_due=due)
 

@@ -21,19 +21,31 @@ def late_q() -> Q:
     return Q(planned_end__lt=timezone.localdate(), actual_end__isnull=True) & ~Q(status__in=FINAL_STATUSES)
 
 
-def my_projects(*, user, limit: int = 10) -> tuple[list[Project], int]:
-    """« Mes projets »: those I own, of my district or led by my directorate, late ones first."""
+def my_projects_scope(*, user) -> tuple[str, QuerySet | None, dict]:
+    """Which projects the dashboard calls the user's: its title, the projects in progress, and the
+    project list's filter that shows the same ones (None when the user follows none).
+
+    An officer follows the projects she is in charge of; a town hall its district; a directorate
+    the projects it leads; the other city-wide roles (manager, director, administrator) the city's.
+    """
     qs = project_list_for_user(user=user).exclude(status__in=FINAL_STATUSES)
     org = user.organisation
-    if user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER):
-        qs = qs.filter(officer=user)
-    elif user.has_role(Role.TOWN_HALL_AGENT) and user.district:
-        qs = qs.filter(district=user.district)
-    elif user.has_role(Role.DIRECTORATE_AGENT) and org:
-        qs = qs.filter(lead_directorate=org)
-    elif not access.sees_everything(user):
+    if user.has_role(Role.MDO_OFFICER):
+        return "Mes projets", qs.filter(officer=user), {"officer": user.pk}
+    if user.has_role(Role.TOWN_HALL_AGENT) and user.district:
+        return "Projets de mon arrondissement", qs.filter(district=user.district), {"district": user.district}
+    if user.has_role(Role.DIRECTORATE_AGENT) and org:
+        return "Projets de ma direction", qs.filter(lead_directorate=org), {"lead_directorate": org.pk}
+    if access.sees_everything(user):
+        return "Projets de la ville", qs, {}
+    return "Mes projets", None, {}
+
+
+def my_projects(*, user, limit: int = 10) -> tuple[list[Project], int]:
+    """« Mes projets »: those I own, of my district or led by my directorate, late ones first."""
+    _title, qs, _filters = my_projects_scope(user=user)
+    if qs is None:
         return [], 0
-    today = timezone.localdate()
     from django.db.models import BooleanField, Case, When
 
     qs = qs.annotate(

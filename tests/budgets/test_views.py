@@ -364,7 +364,7 @@ def test_dashboard_panel_shows_lines_awaiting_my_decision_and_my_lines(client, m
     line = submitted_line(mdo_officer)
     client.force_login(mdo_manager)
     page = client.get("/").text
-    assert "En attente de votre décision (1)" in page and line.label in page
+    assert "À traiter (1)" in page and line.label in page
     client.force_login(mdo_officer)
     page = client.get("/").text
     assert "Mes demandes" in page and "Soumise : <strong>1</strong>" in page
@@ -482,3 +482,12 @@ def test_admin_edits_the_threshold_with_history(client, admin_user):
     assert BudgetSettings.load().threshold_ht == Decimal("50000.00")
     assert client.get(reverse("admin:budgets_budgetsettings_history", args=[settings.pk])).status_code == 200
     assert client.get(reverse("admin:budgets_budgetline_changelist")).status_code == 200
+
+
+def test_dashboard_panel_says_in_words_that_a_task_is_late(client, mdo_officer, mdo_manager):
+    line = submitted_line(mdo_officer)
+    task = open_task(line)
+    task.data["due_on"] = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    task.save(update_fields=["data"])
+    client.force_login(mdo_manager)
+    assert "(en retard)" in client.get("/").text

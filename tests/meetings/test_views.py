@@ -346,3 +346,11 @@ def test_user_without_organisation_cannot_open_the_creation_forms(client, no_rol
     client.force_login(no_role_user)
     assert client.get(reverse("meetings:create")).status_code == 404
     assert client.get(reverse("meetings:series_create")).status_code == 404
+
+
+def test_dashboard_shows_my_actions_only_when_i_have_open_ones(client, meeting, mdo_officer, mdo_manager):
+    services.action_add(meeting=meeting, by=mdo_officer, title="Envoyer le bilan", owner=mdo_officer)
+    client.force_login(mdo_officer)
+    assert 'data-testid="panel-actions"' in client.get(reverse("dashboard")).content.decode()
+    client.force_login(mdo_manager)
+    assert 'data-testid="panel-actions"' not in client.get(reverse("dashboard")).content.decode()

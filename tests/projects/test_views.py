@@ -128,7 +128,14 @@ def test_project_page_keeps_a_constant_number_of_queries(client, project, mdo_of
             TimelineEntry.objects.create(project=project, author=mdo_officer, text=f"Point {index}")
 
     count = assert_constant_queries(client, url, grow)
-    with django_assert_max_num_queries(count):
+    # 13 = 9 for the page itself + the nav badge's count query of each task source that asks one for an
+    # officer (projects, budgets; meetings' minutes source only asks for managers) + one query for each
+    # section another app hangs on the page with nothing to show here (budgets' lines, meetings'
+    # meetings: projects.registry). Those sections pin their own cost with data in tests/budgets and
+    # tests/meetings (test_project_section.py).
+    pinned = 13
+    assert count <= pinned
+    with django_assert_max_num_queries(pinned):
         client.get(url)
 
 
@@ -327,3 +334,15 @@ def test_history_shows_status_labels_not_codes(client, project, mdo_officer):
     client.force_login(mdo_officer)
     history = client.get(project.get_absolute_url()).context["history"]
     assert ("statut", "Soumise", "Recevable") in [(n, str(o), str(v)) for row in history for n, o, v in row.changes]
+
+
+def test_dashboard_panel_names_whose_projects_it_lists(client, mdo_manager, town_hall_agent, directorate_agent):
+    ProjectFactory(title="Jardin du 3e", district=3, status=S.WORKS, lead_directorate=directorate_agent.organisation)
+    for user, title, list_filter in (
+        (mdo_manager, "Projets de la ville", 'href="/projects/"'),
+        (town_hall_agent, "Projets de mon arrondissement", "?district=3"),
+        (directorate_agent, "Projets de ma direction", f"?lead_directorate={directorate_agent.organisation_id}"),
+    ):
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert title in page and "Jardin du 3e" in page and list_filter in page, user
