@@ -1,8 +1,7 @@
 """The "Bons de commande et jalons" section of the project page (``projects.registry``)."""
 
-from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
