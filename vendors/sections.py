@@ -1,6 +1,5 @@
 """The "Bons de commande et jalons" section of the project page (``projects.registry``)."""
 
-
 from django.db.models import OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
