@@ -11,7 +11,8 @@ class VendorsConfig(AppConfig):
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
         from vendors import access as rules
-        from vendors import bench, calendar, dashboard, seed
+        from projects.registry import register_project_section
+        from vendors import bench, calendar, dashboard, sections, seed
         from vendors.models import Amendment, Contract, Invoice, LatePaymentRate, Milestone, PurchaseOrder, Vendor, VendorContact
 
         access.register(Vendor, scope=rules.vendor_scope, can_change=rules.mdo_can_change)
@@ -35,4 +36,5 @@ class VendorsConfig(AppConfig):
         registry.register_tasks("vendors_service_fait", count=dashboard.task_count, items=dashboard.task_items)
         registry.register_calendar("vendors", events=calendar.milestone_events)
         registry.register_seeder("vendors", seed.seed_vendors, order=30)
+        register_project_section("vendors_orders", sections.render_project_orders, order=20)
         bench.register()

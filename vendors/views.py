@@ -276,7 +276,9 @@ def contract_milestone_create(request, pk: int):
 
 def order_create(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
-    form = forms.OrderForm(request.POST or None, user=request.user)
+    # The project page links here with ?budget_line=&subject= to prefill the order for that project.
+    initial = {key: request.GET[key] for key in ("budget_line", "subject") if request.GET.get(key)}
+    form = forms.OrderForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         order = _run(form, lambda d: services.purchase_order_create(contract=contract, by=request.user, **d))
         if order:

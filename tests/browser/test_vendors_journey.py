@@ -89,3 +89,10 @@ def test_vendors_lists_are_accessible(page, mdo_officer, other_mdo_officer, mdo_
         assert_accessible(page)
     page.goto("/vendors/milestones/")
     screenshot(page, "vendors-milestones")
+    # The project page's "Bons de commande et jalons" section.
+    page.goto(line.project.get_absolute_url())
+    section = page.get_by_test_id("vendors-section")
+    assert order.number in section.inner_text()
+    assert "Livré avec 3 jours de retard" in section.inner_text()
+    assert_accessible(page)
+    section.screenshot(path="test-artifacts/vendors-project-section.png")
