@@ -89,9 +89,8 @@ class OrderUpdateForm(forms.Form):
     issued_on = DateField(label=_("Date d'émission"),
                           help_text=_("Dans la validité du marché et dans l'année du numéro du bon."))
     amount_ht = MoneyField(label=_("Montant HT (€)"), required=False, disabled=True,
-                           help_text=_("Non modifiable ici : le montant est engagé sur la ligne budgétaire et les "
-                                       "factures sont contrôlées par rapport à lui ; une fois facturé, il ne peut plus "
-                                       "changer. Pour le modifier, passez par un avenant ou un nouveau bon."))
+                           help_text=_("Non modifiable ici : le montant est engagé sur la ligne budgétaire et sert de "
+                                       "référence aux factures ; une fois facturé, il ne peut plus changer."))
 
     def __init__(self, *args, order, **kwargs):
         kwargs.setdefault("initial", {"subject": order.subject, "issued_on": order.issued_on, "amount_ht": order.amount_ht})

@@ -195,6 +195,8 @@ def contract_update(
         errors["min_amount_ht"] = "Le minimum ne peut pas dépasser le maximum."
     if ends_on < starts_on:
         errors["ends_on"] = "La fin ne peut pas précéder le début."
+    if contract.parent_id and not contract.parent.is_valid_on(starts_on):
+        errors["starts_on"] = "Un marché subséquent commence pendant la validité de son accord-cadre."
     dates = orders.aggregate(first=Min("issued_on"), last=Max("issued_on"))
     if dates["first"] is not None and "ends_on" not in errors:
         valid_until = add_months(ends_on, contract.renewal_months * contract.renewals_done)

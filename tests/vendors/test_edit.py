@@ -245,3 +245,30 @@ def test_non_mdo_reader_sees_no_edit_link(client, town_hall_agent, framework, or
     assert page.status_code == 200
     assert "/edit/" not in page.content.decode()
     assert PurchaseOrder.objects.filter(pk=order_3e.pk).exists() and Vendor.objects.exists()
+
+
+def _update_args(contract, **changes):
+    fields = ("subject", "kind", "starts_on", "ends_on", "lot", "notified_on", "min_amount_ht", "max_amount_ht")
+    return {**{name: getattr(contract, name) for name in fields}, **changes}
+
+
+def test_subsequent_and_framework_maxima_stay_consistent_on_edit(mdo_officer):
+    from django.core.exceptions import ValidationError
+
+    vendor = VendorFactory()
+    framework = make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.FRAMEWORK, max_amount_ht=Decimal("50000"))
+    first = make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework,
+                          max_amount_ht=Decimal("30000"))
+    make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework, max_amount_ht=Decimal("15000"))
+    with pytest.raises(ValidationError) as error:
+        services.contract_update(contract=first, by=mdo_officer, **_update_args(first, max_amount_ht=Decimal("35000.01")))
+    assert "35000.00" in error.value.message_dict["max_amount_ht"][0]
+    services.contract_update(contract=first, by=mdo_officer, **_update_args(first, max_amount_ht=Decimal("35000")))
+    with pytest.raises(ValidationError) as error:
+        services.contract_update(contract=framework, by=mdo_officer, **_update_args(framework, max_amount_ht=Decimal("49999")))
+    assert "marchés subséquents" in error.value.message_dict["max_amount_ht"][0]
+    with pytest.raises(ValidationError) as error:
+        services.contract_update(contract=first, by=mdo_officer, **_update_args(first, kind=ContractKind.SIMPLE))
+    assert "subséquent" in error.value.message_dict["kind"][0]
+    assert Contract.objects.get(pk=first.pk).max_amount_ht == Decimal("35000.00")
+    assert Contract.objects.get(pk=framework.pk).max_amount_ht == Decimal("50000.00")
