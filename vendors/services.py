@@ -179,7 +179,7 @@ def contract_update(
     its framework). The framework's row, then the contract's, are locked. Side effects: a historical record."""
     if contract.parent_id:
         Contract.objects.select_for_update().get(pk=contract.parent_id)
-    contract = Contract.objects.select_for_update().select_related("parent").get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(of=("self",)).select_related("parent").get(pk=contract.pk)
     orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
     errors: dict[str, str] = {}
     if kind != contract.kind:
