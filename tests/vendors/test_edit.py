@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.vendors.factories import VendorFactory, make_contract, make_order, valid_siret
+from tests.vendors.factories import VendorFactory, make_contract, valid_siret
 from vendors import services
 from vendors.enums import ContractKind
-from vendors.models import Contract, PurchaseOrder, Vendor, VendorContact
+from vendors.models import Contract, VendorContact
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,9 @@ def test_contract_end_before_an_order_date_is_refused(client, mdo_officer, frame
 
 
 def test_contract_kind_is_frozen_once_ordered(mdo_officer, framework, order_3e):
-    with pytest.raises(Exception) as error:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
         services.contract_update(contract=framework, by=mdo_officer, **{
             **{k: getattr(framework, k) for k in ("subject", "starts_on", "ends_on", "lot", "notified_on",
                                                    "min_amount_ht", "max_amount_ht")}, "kind": ContractKind.SIMPLE,
@@ -244,7 +246,6 @@ def test_non_mdo_reader_sees_no_edit_link(client, town_hall_agent, framework, or
     page = client.get(f"/vendors/orders/{order_3e.pk}/")
     assert page.status_code == 200
     assert "/edit/" not in page.content.decode()
-    assert PurchaseOrder.objects.filter(pk=order_3e.pk).exists() and Vendor.objects.exists()
 
 
 def _update_args(contract, **changes):
