@@ -127,6 +127,17 @@ def open_tasks_for_user(user):
     )
 
 
+def visible_project_ids(*, user, project_ids) -> set[int]:
+    """Which of ``project_ids`` ``user`` may open, in one query: a town hall sees the lines of its état
+    spécial even on another district's project, whose page would answer 404 (show the title, no link)."""
+    from projects.models import Project
+
+    ids = {pk for pk in project_ids if pk}
+    if not ids or access.sees_everything(user):
+        return ids
+    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def task_count_for_user(user) -> int:
     return open_tasks_for_user(user).count()
 
@@ -135,7 +146,10 @@ def task_items_for_user(user) -> list[TaskItem]:
     from budgets.flows import task_due_on
 
     items = []
-    for task in open_tasks_for_user(user):
+    tasks = list(open_tasks_for_user(user))
+    openable = visible_project_ids(user=user, project_ids=[task.process.budgetapproval.budget_line.project_id
+                                                           for task in tasks])
+    for task in tasks:
         line = task.process.budgetapproval.budget_line
         mine = task.owner_id == user.pk
         step = task.flow_task.step
@@ -148,7 +162,7 @@ def task_items_for_user(user) -> list[TaskItem]:
                 due=task_due_on(task),
                 amount=line.amount_ht,
                 project=str(line.project) if line.project_id else "",
-                project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id else "",
+                project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id in openable else "",
                 assigned_to_me=mine,
                 take_url="" if task.owner_id else reverse("budgets:task_take", args=[task.pk]),
                 release_url=reverse("budgets:task_release", args=[task.pk]) if mine and step != ApprovalStep.REWORK else "",

@@ -43,6 +43,9 @@ class BudgetLineListView(ScopedTableView):
     def get_queryset(self):
         return selectors.budget_line_list_for_user(user=self.request.user)
 
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_request"] = may_request_line(self.request.user)

@@ -58,6 +58,45 @@ class VendorContactForm(PageForm):
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
 
 
+class ContractUpdateForm(forms.Form):
+    """What a chargé·e de mission may correct on a contract; the kind is frozen once orders exist."""
+
+    kind = forms.ChoiceField(label=_("Type de marché"), choices=ContractKind.choices)
+    subject = forms.CharField(label=_("Objet"), max_length=255)
+    lot = forms.CharField(label=_("Lot"), max_length=100, required=False)
+    notified_on = DateField(label=_("Date de notification"), required=False)
+    starts_on = DateField(label=_("Début"))
+    ends_on = DateField(label=_("Fin de la période initiale"),
+                        help_text=_("Les reconductions exercées s'ajoutent à cette date ; la validité doit couvrir "
+                                    "les bons de commande déjà émis."))
+    min_amount_ht = MoneyField(label=_("Montant minimum HT (€)"), required=False, min_value=0)
+    max_amount_ht = MoneyField(label=_("Montant maximum HT (€)"), required=False, min_value=0.01,
+                               help_text=_("Obligatoire pour un accord-cadre ; avenants compris, il ne peut descendre "
+                                           "sous le montant déjà commandé."))
+
+    def __init__(self, *args, contract, has_orders: bool, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(contract, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        if has_orders:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _("Non modifiable : des bons de commande ont été émis sur ce marché.")
+
+
+class OrderUpdateForm(forms.Form):
+    """Subject and date only: the amount is committed on the budget line and invoiced against."""
+
+    subject = forms.CharField(label=_("Objet"), max_length=255)
+    issued_on = DateField(label=_("Date d'émission"),
+                          help_text=_("Dans la validité du marché et dans l'année du numéro du bon."))
+    amount_ht = MoneyField(label=_("Montant HT (€)"), required=False, disabled=True,
+                           help_text=_("Non modifiable ici : le montant est engagé sur la ligne budgétaire et sert de "
+                                       "référence aux factures ; une fois facturé, il ne peut plus changer."))
+
+    def __init__(self, *args, order, **kwargs):
+        kwargs.setdefault("initial", {"subject": order.subject, "issued_on": order.issued_on, "amount_ht": order.amount_ht})
+        super().__init__(*args, **kwargs)
+
+
 class ContractForm(forms.Form):
     reference = forms.CharField(label=_("Référence"), max_length=50)
     kind = forms.ChoiceField(label=_("Type de marché"), choices=ContractKind.choices)

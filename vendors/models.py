@@ -78,6 +78,7 @@ class VendorContact(models.Model):
     role = models.CharField(_("fonction"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact")

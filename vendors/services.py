@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
 from budgets.models import BudgetLine
@@ -29,6 +29,7 @@ from vendors.models import (
     PurchaseOrder,
     Vendor,
     VendorContact,
+    add_months,
 )
 from vendors.rules import penalty_proposal
 
@@ -57,6 +58,37 @@ def vendor_contact_create(*, vendor: Vendor, name: str, role: str = "", email: s
     contact.full_clean()
     contact.save()
     return contact
+
+
+@transaction.atomic
+def vendor_update(*, vendor: Vendor, by, name: str, siret: str, address: str = "", postcode: str = "", city: str = "",
+                  email: str = "", phone: str = "") -> Vendor:
+    """Correct a titulaire; the SIRET is checked again (Luhn key) and stays unique.
+    Side effects: a historical record (django-simple-history)."""
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    vendor.name, vendor.siret = name.strip(), "".join(siret.split())
+    vendor.address, vendor.postcode, vendor.city, vendor.email, vendor.phone = address, postcode, city, email, phone
+    vendor.full_clean()
+    vendor.save()
+    return vendor
+
+
+@transaction.atomic
+def vendor_contact_update(*, contact: VendorContact, by, name: str, role: str = "", email: str = "",
+                          phone: str = "") -> VendorContact:
+    """Correct a contact. Side effects: a historical record."""
+    contact = VendorContact.objects.select_for_update().get(pk=contact.pk)
+    contact.name, contact.role, contact.email, contact.phone = name.strip(), role, email, phone
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def vendor_contact_delete(*, contact: VendorContact, by) -> None:
+    """Remove a contact. Side effects: a historical record of the deletion."""
+    contact._history_user = by
+    contact.delete()
 
 
 # --- contracts ----------------------------------------------------------------------------
@@ -131,6 +163,71 @@ def contract_create(
         renewal_months=renewal_months, min_amount_ht=min_amount_ht, max_amount_ht=max_amount_ht, vat_rate=vat_rate,
         intellectual_services=intellectual_services, created_by=by,
     )
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *, contract: Contract, by, subject: str, kind: str, starts_on: datetime.date, ends_on: datetime.date, lot: str = "",
+    notified_on: datetime.date | None = None, min_amount_ht: Decimal | None = None, max_amount_ht: Decimal | None = None,
+) -> Contract:
+    """Correct a contract with the checks of its creation, and against what already hangs on it:
+    the ceiling (amendments included) never below what is ordered, the validity still covering
+    every order's date, the kind fixed once orders exist (a subsequent contract stays one, tied to
+    its framework). The framework's row, then the contract's, are locked. Side effects: a historical record."""
+    if contract.parent_id:
+        Contract.objects.select_for_update().get(pk=contract.parent_id)
+    contract = Contract.objects.select_for_update(of=("self",)).select_related("parent").get(pk=contract.pk)
+    orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
+    errors: dict[str, str] = {}
+    if kind != contract.kind:
+        if orders.exists():
+            errors["kind"] = "Le type ne peut plus changer : des bons de commande ont été émis sur ce marché."
+        elif ContractKind.SUBSEQUENT in (kind, contract.kind):
+            errors["kind"] = "Un marché subséquent le reste (et un autre marché ne le devient pas) : créez un nouveau marché."
+        elif contract.kind == ContractKind.FRAMEWORK and contract.subsequents.exists():
+            errors["kind"] = "Cet accord-cadre a des marchés subséquents : son type ne peut plus changer."
+    if kind in FRAMEWORK_KINDS and max_amount_ht is None:
+        errors["max_amount_ht"] = "Un accord-cadre doit avoir un montant maximum."
+    if min_amount_ht is not None and max_amount_ht is not None and min_amount_ht > max_amount_ht:
+        errors["min_amount_ht"] = "Le minimum ne peut pas dépasser le maximum."
+    if ends_on < starts_on:
+        errors["ends_on"] = "La fin ne peut pas précéder le début."
+    if contract.parent_id and not contract.parent.is_valid_on(starts_on):
+        errors["starts_on"] = "Un marché subséquent commence pendant la validité de son accord-cadre."
+    dates = orders.aggregate(first=Min("issued_on"), last=Max("issued_on"))
+    if dates["first"] is not None and "ends_on" not in errors:
+        valid_until = add_months(ends_on, contract.renewal_months * contract.renewals_done)
+        if starts_on > dates["first"]:
+            errors["starts_on"] = f"Un bon de commande de ce marché est daté du {dates['first']:%d/%m/%Y} : le début ne peut pas être après."
+        if valid_until < dates["last"]:
+            errors["ends_on"] = f"Un bon de commande de ce marché est daté du {dates['last']:%d/%m/%Y} : la validité doit le couvrir."
+    if max_amount_ht is not None and "max_amount_ht" not in errors:
+        max_amount_ht = to_cents(max_amount_ht)
+        amendments = amendments_total(contract)
+        ordered = contract_ordered_total(contract)
+        if max_amount_ht + amendments < ordered:
+            errors["max_amount_ht"] = (
+                f"Le maximum (avec les avenants : {to_cents(max_amount_ht + amendments)} € HT) serait inférieur "
+                f"au montant déjà commandé ({to_cents(ordered)} € HT)."
+            )
+        elif contract.kind == ContractKind.FRAMEWORK and max_amount_ht + amendments < _subsequents_total(contract):
+            errors["max_amount_ht"] = (
+                f"Les marchés subséquents totalisent déjà {_subsequents_total(contract)} € HT : le maximum ne peut être inférieur."
+            )
+        elif contract.parent_id:
+            room = contract_ceiling(contract.parent) - _subsequents_total(contract.parent, exclude_pk=contract.pk)
+            if max_amount_ht > room:
+                errors["max_amount_ht"] = f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
+    if errors:
+        raise ValidationError(errors)
+    if kind != contract.kind and kind == ContractKind.AMO:
+        contract.intellectual_services = True
+    contract.subject, contract.kind, contract.lot, contract.notified_on = subject, kind, lot, notified_on
+    contract.starts_on, contract.ends_on = starts_on, ends_on
+    contract.min_amount_ht, contract.max_amount_ht = min_amount_ht, max_amount_ht
     contract.full_clean()
     contract.save()
     return contract
@@ -256,6 +353,28 @@ def purchase_order_create(
     order = PurchaseOrder(number=number, contract=contract, commitment=commitment, subject=subject, issued_on=issued_on,
                           amount_ht=amount_ht, vat_rate=contract.vat_rate, amount_ttc=amount_ttc, issued_by=by)
     order.save()
+    return order
+
+
+@transaction.atomic
+def purchase_order_update(*, order: PurchaseOrder, by, subject: str, issued_on: datetime.date) -> PurchaseOrder:
+    """Correct an order's subject and date. Its amount is not corrected here: it is committed on the
+    budget line and invoices are checked against it. The date stays in the contract's validity (and
+    its framework's) and in the year of the order's number. Side effects: a historical record."""
+    order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("contract__parent").get(pk=order.pk)
+    match = ORDER_NUMBER.match(order.number)
+    if match and int(match.group(1)) != issued_on.year:
+        raise ValidationError({"issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."})
+    for checked in [order.contract] + ([order.contract.parent] if order.contract.parent_id else []):
+        if not checked.is_valid_on(issued_on):
+            raise ValidationError({"issued_on": (
+                f"Le marché {checked.reference} n'est pas valide à cette date "
+                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
+            )})
+    if not subject.strip():
+        raise ValidationError({"subject": "L'objet est obligatoire."})
+    order.subject, order.issued_on = subject.strip(), issued_on
+    order.save(update_fields=["subject", "issued_on"])
     return order
 
 

@@ -18,7 +18,7 @@ from vendors.enums import MilestoneStatus
 from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
 from vendors.flows import MilestoneFlow
 from vendors.imports import ImportError_, import_contracts
-from vendors.models import Contract, Invoice, Milestone, PurchaseOrder, Vendor
+from vendors.models import Contract, Invoice, Milestone, PurchaseOrder, Vendor, VendorContact
 from vendors.tables import ContractTable, InvoiceTable, MilestoneTable, OrderTable, VendorTable
 
 VENDORS = (_("Prestataires"), "vendors:index")
@@ -187,6 +187,44 @@ def vendor_detail(request, pk: int):
     })
 
 
+def vendor_update(request, pk: int):
+    vendor = access.get_changeable_or_404(request.user, Vendor, pk=pk)
+    title, crumb = f"Modifier le titulaire « {vendor.name} »", str(vendor)  # before the form touches the instance
+    form = forms.VendorForm(request.POST or None, instance=vendor)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.vendor_update(vendor=vendor, by=request.user, **d)):
+            messages.success(request, "Titulaire modifié.")
+            return redirect(vendor)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": title, "cancel_url": vendor.get_absolute_url(),
+        "breadcrumbs": _crumbs(VENDORS, (crumb, vendor.get_absolute_url()), ("Modifier", None)),
+    }, status=400 if form.is_bound else 200)
+
+
+def vendor_contact_update(request, pk: int):
+    contact = access.get_changeable_or_404(request.user, VendorContact.objects.select_related("vendor"), pk=pk)
+    vendor = contact.vendor
+    initial = {name: getattr(contact, name) for name in forms.VendorContactForm.base_fields}
+    form = forms.VendorContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.vendor_contact_update(contact=contact, by=request.user, **d)):
+            messages.success(request, "Contact modifié.")
+            return redirect(vendor)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": f"Modifier le contact « {contact.name} »", "cancel_url": vendor.get_absolute_url(),
+        "breadcrumbs": _crumbs(VENDORS, (str(vendor), vendor.get_absolute_url()), ("Modifier un contact", None)),
+    }, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def vendor_contact_delete(request, pk: int):
+    contact = access.get_changeable_or_404(request.user, VendorContact.objects.select_related("vendor"), pk=pk)
+    vendor = contact.vendor
+    services.vendor_contact_delete(contact=contact, by=request.user)
+    messages.success(request, f"Contact « {contact.name} » retiré.")
+    return redirect(vendor)
+
+
 @require_POST
 def vendor_contact_create(request, pk: int):
     vendor = access.get_changeable_or_404(request.user, Vendor, pk=pk)
@@ -239,6 +277,20 @@ def _contract_queryset():
 
 def contract_detail(request, pk: int):
     return _contract_page(request, access.get_visible_or_404(request.user, _contract_queryset(), pk=pk))
+
+
+def contract_update(request, pk: int):
+    contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
+    has_orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract)).exists()
+    form = forms.ContractUpdateForm(request.POST or None, contract=contract, has_orders=has_orders)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.contract_update(contract=contract, by=request.user, **d)):
+            messages.success(request, f"Marché {contract.reference} modifié.")
+            return redirect(contract)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": f"Modifier le marché {contract.reference}", "cancel_url": contract.get_absolute_url(),
+        "breadcrumbs": _crumbs(VENDORS, (contract.reference, contract.get_absolute_url()), ("Modifier", None)),
+    }, status=400 if form.is_bound else 200)
 
 
 @require_POST
@@ -320,6 +372,20 @@ def _order_page(request, order, *, milestone_form=None, invoice_form=None, statu
 
 def order_detail(request, pk: int):
     return _order_page(request, access.get_visible_or_404(request.user, _order_queryset(), pk=pk))
+
+
+def order_update(request, pk: int):
+    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    form = forms.OrderUpdateForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.purchase_order_update(
+                order=order, by=request.user, subject=d["subject"], issued_on=d["issued_on"])):
+            messages.success(request, f"Bon de commande {order.number} modifié.")
+            return redirect(order)
+    return render(request, "vendors/form.html", {
+        "form": form, "title": f"Modifier le bon de commande {order.number}", "cancel_url": order.get_absolute_url(),
+        "breadcrumbs": _crumbs(VENDORS, (order.number, order.get_absolute_url()), ("Modifier", None)),
+    }, status=400 if form.is_bound else 200)
 
 
 @require_POST

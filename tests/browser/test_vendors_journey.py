@@ -81,12 +81,18 @@ def test_vendors_lists_are_accessible(page, mdo_officer, other_mdo_officer, mdo_
     services.milestone_deliver(milestone=milestone, delivered_on=timezone.localdate(), by=mdo_officer)
     services.invoice_create(order=order, number="F-1", received_on=timezone.localdate() - datetime.timedelta(days=40),
                             amount_ht=Decimal("100"), by=mdo_officer)
+    contact = services.vendor_contact_create(vendor=framework.vendor, name="Claire Dubois", role="Cheffe de projet",
+                                             by=mdo_officer)
     login(page, "leo", TEST_PASSWORD)
     for path in ["/vendors/", "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/",
                  "/vendors/milestones/to-certify/", "/vendors/invoices/", framework.vendor.get_absolute_url(),
-                 milestone.get_absolute_url(), "/vendors/import/", "/"]:
+                 milestone.get_absolute_url(), "/vendors/import/", "/",
+                 # The MDO's edit pages.
+                 f"/vendors/{framework.vendor_id}/edit/", f"/vendors/contacts/{contact.pk}/edit/",
+                 f"/vendors/contracts/{framework.pk}/edit/", f"/vendors/orders/{order.pk}/edit/"]:
         page.goto(path)
         assert_accessible(page)
+    screenshot(page, "vendors-order-edit")
     page.goto("/vendors/milestones/")
     screenshot(page, "vendors-milestones")
     # The project page's "Bons de commande et jalons" section.
