@@ -82,6 +82,10 @@ def _crawl(client: Client, files_seen: set) -> tuple[int, list[str]]:
         if response.status_code not in (200, 302):
             defects.append(f"{url} → {response.status_code} (lien vu sur {referer})")
             continue
+        if response.status_code == 302:
+            if response["Location"].startswith("/accounts/login/"):
+                # Signed in, yet sent to the login page: a permission refusal in disguise.
+                defects.append(f"{url} → connexion demandée (lien vu sur {referer})")
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             for link in _links(response.content.decode(), url):
                 queue.append((link, url))
