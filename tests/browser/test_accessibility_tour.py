@@ -58,6 +58,7 @@ def test_main_pages_details_and_forms_are_accessible_to_the_mdo_and_a_town_hall(
             # A form this role may not open (refused or redirected) is not part of its tour.
             if response.status != 200 or not page.url.endswith(path):
                 assert path in FORMS or "/orders/new/" in path, f"{username} : {path} → {response.status}"
+                print(f"{username} : {path} hors de son rôle ({response.status}), non vérifié")
                 continue
             try:
                 assert_accessible(page)
@@ -65,4 +66,5 @@ def test_main_pages_details_and_forms_are_accessible_to_the_mdo_and_a_town_hall(
                 violations.append(f"{username} : {error}")
             checked += 1
         assert checked >= len(MAIN_PAGES), username
+        print(f"{username} : {checked} pages vérifiées par axe")
     assert not violations, "\n\n".join(violations)
