@@ -354,3 +354,12 @@ def test_dashboard_shows_my_actions_only_when_i_have_open_ones(client, meeting, 
     assert 'data-testid="panel-actions"' in client.get(reverse("dashboard")).content.decode()
     client.force_login(mdo_manager)
     assert 'data-testid="panel-actions"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_my_actions_late_row_link_uses_a_contrasted_colour(client, meeting, mdo_officer, town_hall_agent):
+    # Bootstrap's link blue on .table-danger falls below 4.5:1 (axe colour-contrast, found by the tour).
+    services.action_add(meeting=meeting, by=mdo_officer, title="Action en retard", owner=town_hall_agent,
+                        due_on=timezone.localdate() - dt.timedelta(days=3))
+    client.force_login(town_hall_agent)
+    page = client.get(reverse("meetings:my_actions")).content.decode()
+    assert f'href="{meeting.get_absolute_url()}" class="link-body-emphasis"' in page
