@@ -11,10 +11,10 @@ from viewflow.workflow.models import Process
 
 from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome, Section
 from mdo.enums import district_label
+from mdo.fields import MONEY
 from mdo.models import Organisation
 from projects.models import Project
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 

@@ -46,16 +46,10 @@ def line_commitments_and_payments(line) -> tuple[list, list]:
 
 
 def line_history(line) -> list:
-    """The line's history (mdo.history) with statuses and sections in words, not codes."""
+    """The line's history; mdo.history already puts statuses and sections in words."""
     from mdo.history import history_rows
 
-    labels = {str(f.verbose_name): dict(f.choices) for f in BudgetLine._meta.fields if f.choices}
-    rows = history_rows(line)
-    for row in rows:
-        row.changes = [
-            (name, labels.get(name, {}).get(old, old), labels.get(name, {}).get(new, new)) for name, old, new in row.changes
-        ]
-    return rows
+    return history_rows(line)
 
 
 @dataclass

@@ -15,9 +15,11 @@ KIND_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 
 
 def _display(field, value):
-    """Choice fields show their French label, not their code."""
+    """Choice fields show their French label, not their code; booleans say « oui » / « non »."""
     if field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
     return value
 
 

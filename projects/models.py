@@ -11,10 +11,10 @@ from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
 
 from mdo.enums import district_label
+from mdo.fields import MONEY
 from mdo.models import Neighbourhood, Organisation
 from projects.enums import ProjectKind, ProjectStatus
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Edition(models.Model):

@@ -106,24 +106,6 @@ def project_detail(request, pk: int):
     return render(request, "projects/project_detail.html", _detail_context(request, project))
 
 
-def _readable_history(project) -> list:
-    """The history rows with labels instead of codes ("Lauréate", not "winner"; "oui", not "True")."""
-    fields = {str(field.verbose_name): field for field in Project._meta.fields}
-    rows = history_rows(project, limit=30)
-
-    def readable(field, value):
-        if field is not None and field.choices and value:
-            return dict(field.choices).get(value, value)
-        if isinstance(value, bool):
-            return "oui" if value else "non"
-        return value
-
-    for row in rows:
-        row.changes = [(name, readable(fields.get(name), old), readable(fields.get(name), new))
-                       for name, old, new in row.changes]
-    return rows
-
-
 def _detail_context(request, project, *, attachment_form=None) -> dict:
     user = request.user
     transitions = [
@@ -144,7 +126,7 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         "my_tasks": [(flows.TASK_KINDS[task.flow_task.name], flows.task_url(task))
                      for task in flows.open_tasks_for(user).filter(process__feasibilityreview__project=project)]
         if reviews else [],
-        "history": _readable_history(project),
+        "history": history_rows(project, limit=30),
         "can_comment": project_can_comment(user, project),
         "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,
         "can_edit": access.can_change(user, project),

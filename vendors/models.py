@@ -16,9 +16,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
 from budgets.models import Commitment
+from mdo.fields import MONEY
 from vendors.enums import ContractKind, MilestoneStatus, PenaltyDecision
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 #: Délai global de paiement of the State and local authorities (code de la commande publique, R2192-10).
 PAYMENT_DELAY_DAYS = 30
