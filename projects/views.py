@@ -17,7 +17,8 @@ from mdo.listing import ScopedTableView
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
-from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
+from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecidimLinkForm,
+                            DecidimResultsImportForm, DecidimStatusMappingForm, DecisionForm, DirectorateAnswerForm,
                             RescopeForm, TownHallAnswerForm, TransitionForm, VoteImportForm)
 from projects.enums import FINAL_STATUSES
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
@@ -382,12 +383,118 @@ def open_data_csv(request):
     return response
 
 
+# --- Decidim round trip (docs/projects.md) ----------------------------------------------------------
+
+def _decidim_edition(request, value) -> Edition:
+    if not _is_mdo(request.user):
+        raise Http404
+    editions = access.visible(request.user, Edition)
+    if value in (None, ""):
+        edition = editions.order_by("-number", "-pk").first()
+    else:
+        edition = editions.filter(pk=value).first() if str(value).isdigit() else None
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def decidim_page(request):
+    """The MDO's Decidim page for one edition: import of Decidim's results, statuses, what is not matched."""
+    from projects import decidim
+    from projects.models import DecidimResult, DecidimStatus, DecidimStatusMapping
+
+    edition = _decidim_edition(request, request.GET.get("edition"))
+    import_form = DecidimResultsImportForm()
+    statuses = list(DecidimStatus.objects.filter(edition=edition))
+    mapping = {m.status: m.decidim_status for m in
+               DecidimStatusMapping.objects.filter(edition=edition).select_related("decidim_status")}
+    status_form = DecidimStatusMappingForm(edition=edition, statuses=statuses, followed=decidim.FOLLOWED_STATUSES,
+                                           initial_mapping=mapping)
+    table = decidim.accountability_rows(edition=edition, projects=project_list_for_user(user=request.user))
+    loose_results = list(DecidimResult.objects.filter(edition=edition, project__isnull=True).only(
+        "pk", "decidim_id", "title", "edition_id"))
+    return render(request, "projects/decidim.html", {
+        "edition": edition, "editions": access.visible(request.user, Edition).order_by("-number", "-pk"),
+        "import_form": import_form, "status_form": status_form, "statuses": statuses,
+        "exported": len(table.rows), "unexported": table.unexported, "loose_results": loose_results,
+        "col_sep": decidim.col_sep(),
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Decidim : suivi des réalisations"), None)],
+    })
+
+
+@require_POST
+def decidim_import(request):
+    from projects import decidim
+    from projects.imports import ImportFailed
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimResultsImportForm(request.POST, request.FILES)
+    back = f"{reverse('projects:decidim')}?edition={edition.pk}"
+    if not form.is_valid():
+        messages.error(request, "Choisissez le fichier exporté de Decidim.")
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    try:
+        summary = decidim.decidim_results_import(edition=edition, data=upload.read(), filename=upload.name,
+                                                 by=request.user)
+    except ImportFailed as failure:
+        messages.error(request, "Rien n'a été importé : " + " ; ".join(failure.errors[:20]))
+    else:
+        messages.success(request, " · ".join(summary.lines()))
+    return redirect(back)
+
+
+@require_POST
+def decidim_statuses(request):
+    from projects import decidim
+    from projects.models import DecidimStatus
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimStatusMappingForm(request.POST, edition=edition,
+                                    statuses=list(DecidimStatus.objects.filter(edition=edition)),
+                                    followed=decidim.FOLLOWED_STATUSES, initial_mapping={})
+    if form.is_valid():
+        decidim.decidim_status_map(edition=edition, mapping=form.mapping(), by=request.user)
+        messages.success(request, "Correspondance des statuts enregistrée.")
+    else:
+        messages.error(request, "Un des statuts choisis n'est pas un statut Decidim de cette édition.")
+    return redirect(f"{reverse('projects:decidim')}?edition={edition.pk}")
+
+
+@require_POST
+def decidim_link(request):
+    from projects import decidim
+    from projects.models import DecidimResult
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimLinkForm(request.POST)
+    back = f"{reverse('projects:decidim')}?edition={edition.pk}"
+    if not form.is_valid():
+        messages.error(request, "Choisissez un projet.")
+        return redirect(back)
+    result = DecidimResult.objects.filter(edition=edition, pk=form.cleaned_data["result"]).first()
+    if result is None:
+        raise Http404
+    project = None
+    if form.cleaned_data["project"]:
+        project = project_list_for_user(user=request.user).filter(
+            edition=edition, pk=form.cleaned_data["project"]).first()
+        if project is None:
+            messages.error(request, "Ce projet n'est pas un projet de l'édition.")
+            return redirect(back)
+    decidim.decidim_result_link(result=result, project=project, by=request.user)
+    messages.success(request, f"Résultat Decidim n° {result.decidim_id} relié." if project else "Lien retiré.")
+    return redirect(back)
+
+
 @require_GET
 def decidim_accountability_csv(request):
-    """The progress of the projects in Decidim's Accountability import columns."""
-    projects = project_list_for_user(user=request.user)
-    edition = request.GET.get("edition", "")
+    """What Decidim's accountability import will match: its result ids and status ids, its separator."""
+    from projects import decidim
+
+    edition = _decidim_edition(request, request.GET.get("edition"))
+    table = decidim.accountability_rows(edition=edition, projects=project_list_for_user(user=request.user))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decidim-accountability.csv"'
-    opendata.write_accountability_csv(response, projects, edition=edition)
+    response["Content-Disposition"] = f'attachment; filename="decidim-accountability-{edition.pk}.csv"'
+    decidim.write_accountability_csv(response, table)
     return response

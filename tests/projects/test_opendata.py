@@ -65,35 +65,3 @@ def test_open_data_json_keeps_a_constant_number_of_queries(client, ballot, djang
                                     lambda: ProjectFactory.create_batch(20, status=S.WINNER, selected=True))
     with django_assert_max_num_queries(count):
         client.get(reverse("projects:open_data_json"))
-
-
-def test_decidim_accountability_export_columns_and_scope(client, ballot, other_town_hall_agent, mdo_officer):
-    client.force_login(mdo_officer)
-    response = client.get(reverse("projects:decidim_accountability"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(rows[0]) == ["id", "title/fr", "description/fr", "start_date", "end_date", "status/id", "progress",
-                             "parent/id"]
-    assert {row["title/fr"] for row in rows} == {"Jardin Montchat", "Fresque Croix-Rousse"}
-    assert next(r for r in rows if r["id"] == "42")["progress"] == "75"
-    client.force_login(other_town_hall_agent)  # 5e: neither the 3e nor the 4e project
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("projects:decidim_accountability")).content.decode())))
-    assert rows == []
-
-
-def test_seed_demo_builds_an_edition_in_every_status_and_is_idempotent():
-    call_command("seed_demo", stdout=io.StringIO())
-    statuses = set(Project.objects.values_list("status", flat=True))
-    assert statuses == set(S.values)
-    assert Project.objects.filter(edition__name="Budget participatif 2026-2027").count() >= 200
-    assert Project.objects.filter(officer__username="mdo.officer", district=3).exists()
-    assert Project.objects.filter(lead_directorate__short_name="DEV").exists()
-    counts = (Project.objects.count(), Project.timeline.rel.related_model.objects.count())
-    call_command("seed_demo", stdout=io.StringIO())
-    assert (Project.objects.count(), Project.timeline.rel.related_model.objects.count()) == counts
-
-
-def test_bench_lists_the_project_pages():
-    from mdo.registry import registry
-
-    labels = [page.label for page in registry.bench]
-    assert "Liste des projets" in labels and "Open data JSON" in labels and "Fiche d'un projet" in labels
