@@ -128,7 +128,16 @@ class VoteImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier de résultats (.pb Pabulib ou .csv)"))
     edition = forms.CharField(label=_("Édition"), max_length=200,
                               help_text=_("Nom de l'édition ; elle est créée si elle n'existe pas encore."))
+    winners = forms.ChoiceField(
+        label=_("Lauréats"), required=False,
+        choices=[("", _("Selon le fichier (colonne selected, sinon règle du fichier)")),
+                 ("rule", _("Calculer selon la règle du fichier, même si la colonne selected existe")),
+                 ("file", _("Colonne selected telle quelle, même si elle ne désigne aucun lauréat"))],
+        help_text=_("Decidim écrit une colonne selected à 0 tant que ses administrateurs n'ont pas marqué les lauréats."))
     dry_run = forms.BooleanField(label=_("Essai à blanc (vérifier sans rien enregistrer)"), required=False)
+
+    def winners_by_rule(self) -> bool | None:
+        return {"rule": True, "file": False}.get(self.cleaned_data.get("winners") or "")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

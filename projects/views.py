@@ -348,7 +348,8 @@ def vote_import(request):
         upload = form.cleaned_data["file"]
         try:
             summary = import_votes(upload.read(), filename=upload.name, edition_name=form.cleaned_data["edition"],
-                                   by=request.user, dry_run=form.cleaned_data["dry_run"])
+                                   by=request.user, dry_run=form.cleaned_data["dry_run"],
+                                   winners_by_rule=form.winners_by_rule())
         except ImportFailed as failure:
             errors = failure.errors
     return render(request, "projects/vote_import.html", {
