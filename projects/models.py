@@ -45,6 +45,12 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def currency_symbol(self) -> str:
+        from projects.imports import CURRENCY_SYMBOLS
+
+        return CURRENCY_SYMBOLS.get(self.currency, self.currency)
+
 
 class EditionDistrict(models.Model):
     """A district of an edition with its envelope. Lyon's carry their arrondissement number;

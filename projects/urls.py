@@ -26,6 +26,8 @@ urlpatterns = [
     path("projects/tasks/<int:task_pk>/", views.task_detail, name="task"),
     path("projects/tasks/<int:task_pk>/take/", views.task_take, name="task_take"),
     path("projects/tasks/<int:task_pk>/release/", views.task_release, name="task_release"),
+    path("open-data/", views.open_data_page, name="open_data"),
+    path("projects/editions/<int:pk>/publish/", views.edition_publish, name="edition_publish"),
     path("open-data/projects.json", views.open_data_json, name="open_data_json"),
     path("open-data/projects.csv", views.open_data_csv, name="open_data_csv"),
 ]

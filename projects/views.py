@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q, Sum
@@ -8,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from mdo import access
 from mdo.enums import Role
@@ -25,7 +24,7 @@ from projects.lifecycle import ProjectLifecycle, available_transitions, transiti
 from projects.models import Attachment, Edition, Project
 from projects.registry import render_project_sections
 from projects.selectors import project_list_for_user
-from projects.services import (RESCOPABLE, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
+from projects.services import (RESCOPABLE, edition_publication_set, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
                                project_rescope, project_transition, timeline_comment_add)
 from projects.tables import ProjectTable
 
@@ -182,7 +181,7 @@ def edition_list(request):
         edition.rows = [(district, totals.get((district.pk, edition.pk), {})) for district in edition.districts.all()]
         edition.citywide = totals.get((None, edition.pk), {})
     return render(request, "projects/edition_list.html", {
-        "editions": editions, "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
+        "editions": editions, "can_publish": _is_mdo(request.user), "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
 
 
 @require_POST
@@ -360,28 +359,97 @@ def vote_import(request):
 
 # --- open data and exports ------------------------------------------------------------------------
 
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _open_data_response(request, build, content_type: str, *, filename: str = ""):
+    """GET, HEAD and the CORS preflight of a public feed; 304 when the reader's copy is current.
+
+    The ETag and Last-Modified come from one aggregate query (``opendata.fingerprint``); the body is
+    built only when the data changed (and cached under that fingerprint)."""
+    from django.utils.cache import get_conditional_response, patch_vary_headers
+    from django.utils.http import http_date
+
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for header, value in CORS_HEADERS.items():
+            response[header] = value
+        return response
+    edition = request.GET.get("edition", "")[:200]
+    etag, modified = opendata.fingerprint(edition=edition)
+    etag = f'"{etag}"'
+    timestamp = int(modified.timestamp()) if modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        # HEAD answers the headers of GET: the body is cached anyway, and left out.
+        body = build(edition, etag)
+        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=content_type)
+    response["ETag"] = etag
+    if timestamp:
+        response["Last-Modified"] = http_date(timestamp)
+    response["Cache-Control"] = "public, max-age=300"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    for header, value in CORS_HEADERS.items():
+        response[header] = value
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _page_number(value, default: int, maximum: int) -> int:
+    return min(int(value), maximum) if str(value).isdigit() and int(value) > 0 else default
+
+
 @login_not_required
-@require_GET
+@gzip_page
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
 def open_data_json(request):
-    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
-    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    """The data set in pages (``?page=2&taille=500``), licence and metadata in every page."""
+    page = _page_number(request.GET.get("page"), 1, 10**6)
+    size = _page_number(request.GET.get("taille"), opendata.DEFAULT_PAGE_SIZE, opendata.MAX_PAGE_SIZE)
+    return _open_data_response(
+        request, lambda edition, etag: opendata.json_page(edition=edition, page=page, page_size=size, etag=etag,
+                                                          request=request),
+        "application/json; charset=utf-8")
 
 
 @login_not_required
-@require_GET
+@gzip_page
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
 def open_data_csv(request):
-    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets-budget-participatif.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    writer = csv.DictWriter(response, fieldnames=opendata.OPEN_DATA_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else "" if v is None else v)
-                         for k, v in row.items()})
-    return response
+    """The whole data set in one CSV file (compressed on the wire)."""
+    return _open_data_response(request, lambda edition, etag: opendata.csv_file(edition=edition, etag=etag),
+                               "text/csv; charset=utf-8", filename="projets-budget-participatif.csv")
+
+
+@login_not_required
+@require_safe
+def open_data_page(request):
+    """The public page that describes the data set: producer, licence, fields, links."""
+    return render(request, "projects/open_data.html", {"meta": opendata.metadata(request=request),
+                                                       "editions": Edition.objects.filter(published_at__isnull=False)
+                                                       .order_by("-number", "name")})
+
+
+@require_POST
+def edition_publish(request, pk: int):
+    """The MDO publishes an edition's projects in the open data set (or withdraws them)."""
+    if not _is_mdo(request.user):
+        raise Http404
+    edition = access.get_visible_or_404(request.user, Edition, pk=pk)
+    if request.POST.get("publish") == "1":
+        edition_publication_set(edition=edition, published=True, by=request.user)
+        messages.success(request, f"« {edition.name} » est publiée en open data.")
+    else:
+        edition_publication_set(edition=edition, published=False, by=request.user)
+        messages.success(request, f"« {edition.name} » est retirée de l'open data.")
+    return redirect("projects:editions")
 
 
 # --- Decidim round trip (docs/projects.md) ----------------------------------------------------------
