@@ -131,3 +131,16 @@ def test_voters_counted_per_district_from_the_ballots():
     assert all(d.voters and d.voters <= 7260 for d in districts)
     # Each ballot stays in one district in Toulouse: the districts' voters add up to the city's.
     assert sum(d.voters for d in districts) >= 7260
+
+
+def test_pln_project_and_edition_pages_show_zloty(client, mdo_officer):
+    from django.urls import reverse
+
+    _import(PABULIB / "Poland_Warszawa_2023_Wesola.pb")
+    client.force_login(mdo_officer)
+    project = Project.objects.get(external_id="818")
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "201\u202f710,00 zł" in page or "201 710,00 zł" in page or "201\xa0710,00 zł" in page
+    editions = client.get(reverse("projects:editions")).content.decode()
+    assert "Enveloppe (zł)" in editions
+    assert '<td class="money">1\xa0181</td>' in editions.replace("\u202f", "\xa0").replace("1 181", "1\xa0181")  # voters
