@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def create_identity(apps, schema_editor):
+    """The one row, so that no public GET has to create it."""
+    CityIdentity = apps.get_model("mdo", "CityIdentity")
+    if not CityIdentity.objects.exists():
+        CityIdentity.objects.create()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +32,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'identité de la collectivité',
             },
         ),
+        migrations.RunPython(create_identity, migrations.RunPython.noop),
     ]
