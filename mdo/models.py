@@ -112,10 +112,8 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """Role codes of the user, read once per request from its groups."""
-        labels = {str(label): code for code, label in Role.choices}
-        names = self.groups.values_list("name", flat=True)
-        codes = {labels[name] for name in names if name in labels}
+        """Role codes of the user, read once per request from the role keys of its groups."""
+        codes = set(self.groups.filter(role_key__isnull=False).values_list("role_key__code", flat=True))
         if self.is_superuser:
             codes.add(Role.ADMIN)
         return frozenset(codes)
@@ -131,3 +129,18 @@ class User(AbstractUser):
     def district(self) -> int | None:
         org = self.organisation
         return org.district if org and org.is_town_hall else None
+
+
+class RoleKey(models.Model):
+    """The stable code of a role group: access follows the code, so the group's French label may change."""
+
+    code = models.CharField(_("code du rôle"), max_length=40, unique=True, choices=Role.choices)
+    group = models.OneToOneField("auth.Group", verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="role_key")
+
+    class Meta:
+        verbose_name = _("clé de rôle")
+        verbose_name_plural = _("clés de rôle")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.group.name}"
