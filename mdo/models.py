@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mdo.enums import OrganisationKind, Role, district_label
+from mdo.enums import DirectorySource, OrganisationKind, Role, district_label
 
 
 class Organisation(models.Model):
@@ -144,3 +144,48 @@ class RoleKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} → {self.group.name}"
+
+
+class DirectoryRule(models.Model):
+    """One line of the directory mapping, applied at every sign-in through the city's directory.
+
+    A group (its name or its DN) or the value of an attribute (department, OU…) grants a role,
+    an organisation, or both. Matching ignores case.
+    """
+
+    source = models.CharField(_("d'après"), max_length=20, choices=DirectorySource.choices, default=DirectorySource.GROUP)
+    attribute = models.CharField(
+        _("attribut"), max_length=100, blank=True,
+        help_text=_("Pour un attribut : son nom dans l'annuaire (department, ou, extensionAttribute1…)."),
+    )
+    value = models.CharField(
+        _("valeur"), max_length=500,
+        help_text=_("Le nom ou le DN du groupe, ou la valeur de l'attribut (sans distinction de casse)."),
+    )
+    role = models.CharField(_("rôle accordé"), max_length=40, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation accordée"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="directory_rules",
+    )
+
+    class Meta:
+        verbose_name = _("correspondance de l'annuaire")
+        verbose_name_plural = _("correspondances de l'annuaire")
+        ordering = ["source", "attribute", "value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="") | models.Q(organisation__isnull=False),
+                name="directory_rule_grants_something",
+                violation_error_message=_("Choisissez un rôle, une organisation, ou les deux."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="attribute", attribute=""),
+                name="directory_rule_attribute_named",
+                violation_error_message=_("Indiquez le nom de l'attribut."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.value if self.source == DirectorySource.GROUP else f"{self.attribute} = {self.value}"
+        grants = " + ".join(str(x) for x in (self.get_role_display() if self.role else "", self.organisation or "") if x)
+        return f"{what} → {grants}"

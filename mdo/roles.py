@@ -10,6 +10,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "mdo.add_organisation", "mdo.change_organisation", "mdo.view_organisation",
         "mdo.add_neighbourhood", "mdo.change_neighbourhood", "mdo.view_neighbourhood",
         "mdo.add_user", "mdo.change_user", "mdo.view_user",
+        "mdo.add_directoryrule", "mdo.change_directoryrule", "mdo.delete_directoryrule", "mdo.view_directoryrule",
+        "mdo.view_rolekey", "mdo.change_rolekey",
     },
     Role.MDO_OFFICER: {"mdo.view_organisation", "mdo.view_neighbourhood", "mdo.change_neighbourhood"},
     Role.MDO_MANAGER: {"mdo.view_organisation", "mdo.view_neighbourhood", "mdo.change_neighbourhood"},
