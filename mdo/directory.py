@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -242,6 +243,10 @@ class CityOIDCCallbackView(OIDCAuthenticationCallbackView):
         if not oidc_enabled():
             raise Http404("Aucun fournisseur d'identité n'est configuré.")
         return super().get(request)
+
+    @property
+    def failure_url(self):
+        return resolve_url(self.get_settings("LOGIN_REDIRECT_URL_FAILURE", "login"))
 
     def login_success(self):
         from mdo.views import no_role_page
