@@ -55,7 +55,11 @@ def test_removed_group_loses_the_role_at_next_login(client, ldap, directory_mapp
     client.logout()
     ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\ndelete: member\n"
                 "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
-    response = sign_in(client, "lucie.roux")
+    try:
+        response = sign_in(client, "lucie.roux")
+    finally:
+        ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\nadd: member\n"
+                    "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
     assert response.status_code == 403
     assert "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur." in response.content.decode()
     assert User.objects.get(username="lucie.roux").roles == frozenset()
