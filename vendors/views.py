@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from mdo import access
+from mdo import access, policy
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from vendors import forms, selectors, services
-from vendors.access import is_mdo_staff
 from vendors.enums import MilestoneStatus
 from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
 from vendors.flows import MilestoneFlow
@@ -39,11 +38,6 @@ def _run(form, call):
         return None
 
 
-def _require_mdo(user):
-    if not is_mdo_staff(user):
-        raise Http404("Aucun objet modifiable ne correspond à cette adresse.")
-
-
 # --- lists --------------------------------------------------------------------------------
 
 class VendorsListMixin:
@@ -53,7 +47,7 @@ class VendorsListMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        allowed = is_mdo_staff(self.request.user)
+        allowed = policy.allows(self.request.user, "change", self.model)
         context["list_actions"] = [(label, reverse(name)) for label, name in self.actions] if allowed else []
         return context
 
@@ -149,8 +143,8 @@ class InvoiceListView(VendorsListMixin, ScopedTableView):
 
 # --- vendors ------------------------------------------------------------------------------
 
+@policy_required("create", "vendors.vendor")
 def vendor_create(request):
-    _require_mdo(request.user)
     form = forms.VendorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         vendor = _run(form, lambda d: services.vendor_create(by=request.user, **d))
@@ -238,8 +232,8 @@ def vendor_contact_create(request, pk: int):
 
 # --- contracts ----------------------------------------------------------------------------
 
+@policy_required("create", "vendors.contract")
 def contract_create(request):
-    _require_mdo(request.user)
     initial = {"vendor": request.GET.get("vendor"), "parent": request.GET.get("parent")}
     form = forms.ContractForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -538,9 +532,9 @@ def invoice_pay(request, pk: int):
 
 # --- import -------------------------------------------------------------------------------
 
+@policy_required("import", "vendors.contract")
 def import_view(request):
     """Upload of the MDO's spreadsheet of contracts and orders: all or nothing, errors by line."""
-    _require_mdo(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():
