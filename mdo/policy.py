@@ -88,6 +88,9 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
         "transition:close": _roles(MANAGER),
         "transition:abandon": _roles(MANAGER),
     },
+    "projects.edition": {
+        "change": _roles(ADMIN, MANAGER),
+    },
     "vendors.vendor": {
         "create": _roles(*MDO_STAFF),
         "change": _roles(*MDO_STAFF),
