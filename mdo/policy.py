@@ -123,7 +123,11 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
         "organise": _roles(*EVERYONE, when=HAS_ORGANISATION),
         "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=MEETING_ORGANISER)},
     },
+    "meetings.meetingseries": {
+        "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=MEETING_ORGANISER)},
+    },
     "meetings.minutes": {
+        "write": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
         "transition:submit": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
         "transition:reopen": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
         "transition:approve": _roles(MANAGER),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mdo import access
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
@@ -107,13 +108,8 @@ def my_actions(request):
 
 # --- creating -----------------------------------------------------------------------------
 
-def _may_organise(user) -> bool:
-    return user.organisation_id is not None and access.is_active_user(user)
-
-
+@policy_required("organise", "meetings.meeting")
 def meeting_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,9 +130,8 @@ def meeting_create(request):
     })
 
 
+@policy_required("organise", "meetings.meeting")
 def series_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
