@@ -91,6 +91,10 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     "projects.edition": {
         "change": _roles(ADMIN, MANAGER),
     },
+    "budgets.budgetline": {
+        "create": _roles(*MDO_STAFF),
+        "change": _roles(*MDO_STAFF),
+    },
     "vendors.vendor": {
         "create": _roles(*MDO_STAFF),
         "change": _roles(*MDO_STAFF),
