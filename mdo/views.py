@@ -71,7 +71,6 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "members": members,
             "history": history_rows(organisation),
-            "can_change": access.can_change(request.user, organisation),
         },
     )
 
