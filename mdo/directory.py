@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -173,7 +174,7 @@ class CityOIDCBackend(OIDCAuthenticationBackend):
         # the French failure page, not on an error page.
         try:
             return super().authenticate(request, **kwargs)
-        except (SuspiciousOperation, requests.RequestException) as exc:
+        except (SuspiciousOperation, requests.RequestException, jwt.PyJWTError) as exc:
             logger.warning("Connexion OIDC refusée : %s", exc)
             return None
 
@@ -198,7 +199,11 @@ class CityOIDCBackend(OIDCAuthenticationBackend):
         return str(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("sub"))[:150]
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username__iexact=self._username(claims))
+        username = self._username(claims)
+        if settings.BREAK_GLASS_USERNAME and username.lower() == settings.BREAK_GLASS_USERNAME.lower():
+            # The break-glass account stays local: a provider's claim never signs in as it.
+            raise SuspiciousOperation("Le compte de secours ne se connecte pas par le fournisseur d'identité.")
+        return self.UserModel.objects.filter(username__iexact=username)
 
     def verify_claims(self, claims):
         return bool(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("sub"))

@@ -29,6 +29,12 @@ LDIF = Path(__file__).resolve().parent / "directory" / "agents.ldif"
 OIDC_CONFIG = Path(__file__).resolve().parent / "directory" / "oidc_provider.mjs"
 
 
+def clock_offset_seconds() -> float:
+    """How far the tests' clock (``MDO_TEST_NOW``, time-machine) is from the machine's real clock."""
+    real = float(subprocess.run(["date", "+%s.%N"], capture_output=True, text=True, check=True).stdout)
+    return time.time() - real
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -68,11 +74,13 @@ def make_tls_certificate(directory: Path) -> tuple[Path, Path]:
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
+    # A fixed, wide validity: slapd and libldap check it with the machine's real clock, whatever
+    # moment the tests' clock reads.
+    not_before, not_after = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2099, 12, 31, tzinfo=datetime.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+        .not_valid_before(not_before).not_valid_after(not_after)
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                                                     x509.DNSName("localhost")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -200,7 +208,8 @@ def oidc_provider_factory(tmp_path_factory):
                                         for login, claims in OIDC_ACCOUNTS.items()}), encoding="utf-8")
         env = {**os.environ, "OIDC_PORT": str(port), "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": provider.client_id,
                "OIDC_CLIENT_SECRET": provider.client_secret, "OIDC_APP_URLS": app_url.rstrip("/"),
-               "OIDC_ACCOUNTS": str(accounts), "NODE_PATH": str(ROOT / "node_modules")}
+               "OIDC_ACCOUNTS": str(accounts), "NODE_PATH": str(ROOT / "node_modules"),
+               "OIDC_CLOCK_OFFSET_MS": str(round(clock_offset_seconds() * 1000))}
         process = subprocess.Popen(["node", str(OIDC_CONFIG)], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _wait_for_port(port, process, "oidc-provider")

@@ -6,6 +6,14 @@ import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const env = process.env;
+
+// The suite may run at another moment (MDO_TEST_NOW): the provider's clock follows the tests' clock,
+// or every token would look issued in the past or the future.
+const clockOffset = Number(env.OIDC_CLOCK_OFFSET_MS || 0);
+if (clockOffset) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + clockOffset;
+}
 const accounts = JSON.parse(readFileSync(env.OIDC_ACCOUNTS, 'utf8'));
 const appUrls = env.OIDC_APP_URLS.split(',');
 

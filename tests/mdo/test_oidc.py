@@ -200,3 +200,12 @@ def test_throttling_still_works_for_local_passwords_with_a_provider(client, prov
         client.post(reverse("login"), {"username": town_hall_agent.username, "password": "mauvais"})
     response = client.post(reverse("login"), {"username": town_hall_agent.username, "password": TEST_PASSWORD})
     assert response.status_code == 429
+
+
+def test_provider_cannot_sign_in_as_the_break_glass_account(client, provider, settings):
+    admin = make_user(Role.ADMIN, None, username="camille.girard", is_superuser=True, is_staff=True)
+    settings.BREAK_GLASS_USERNAME = "camille.girard"
+    response = sign_in(client, "camille.girard")
+    assert response.status_code == 302 and response["Location"] == reverse("sign_in_failed")
+    admin.refresh_from_db()
+    assert admin.roles == {Role.ADMIN} and "_auth_user_id" not in client.session
