@@ -146,6 +146,7 @@ def line_edit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def line_submit(request, pk: int):
     line = _get_changeable_line(request, pk)
     try:
@@ -158,6 +159,7 @@ def line_submit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def commitment_add(request, pk: int):
     line = _get_changeable_line(request, pk)
     form = CommitmentForm(request.POST)
@@ -176,6 +178,7 @@ def commitment_add(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def payment_add(request, pk: int):
     line = _get_changeable_line(request, pk)
     form = PaymentForm(request.POST, line=line)

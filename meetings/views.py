@@ -271,6 +271,7 @@ def meeting_edit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def meeting_cancel(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     try:
@@ -301,6 +302,7 @@ def invite(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def attendance(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     form = AttendanceForm(request.POST, attendees=selectors.attendees_for(meeting), prefix="presence")

@@ -211,6 +211,7 @@ def vendor_contact_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.vendorcontact")
 def vendor_contact_delete(request, pk: int):
     contact = access.get_changeable_or_404(request.user, VendorContact.objects.select_related("vendor"), pk=pk)
     vendor = contact.vendor
@@ -220,6 +221,7 @@ def vendor_contact_delete(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.vendor")
 def vendor_contact_create(request, pk: int):
     vendor = access.get_changeable_or_404(request.user, Vendor, pk=pk)
     form = forms.VendorContactForm(request.POST)
@@ -288,6 +290,7 @@ def contract_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def amendment_create(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     form = forms.AmendmentForm(request.POST)
@@ -298,6 +301,7 @@ def amendment_create(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def contract_renew(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     try:
@@ -309,6 +313,7 @@ def contract_renew(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def contract_milestone_create(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     form = forms.MilestoneForm(request.POST)
@@ -383,6 +388,7 @@ def order_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.purchaseorder")
 def milestone_create(request, pk: int):
     order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
     form = forms.MilestoneForm(request.POST)
@@ -393,6 +399,7 @@ def milestone_create(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.purchaseorder")
 def invoice_create(request, pk: int):
     order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
     form = forms.InvoiceForm(request.POST)
@@ -434,6 +441,7 @@ def milestone_detail(request, pk: int):
 
 
 @require_POST
+@policy_required("deliver", "vendors.milestone")
 def milestone_deliver(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.DeliverForm(request.POST)
@@ -444,6 +452,7 @@ def milestone_deliver(request, pk: int):
 
 
 @require_POST
+@policy_required("certify", "vendors.milestone")
 def milestone_certify(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.CertifyForm(request.POST)
@@ -455,6 +464,7 @@ def milestone_certify(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.milestone")
 def milestone_penalty_apply(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     try:
@@ -466,6 +476,7 @@ def milestone_penalty_apply(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.milestone")
 def milestone_penalty_waive(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.WaiveForm(request.POST)
@@ -500,6 +511,7 @@ def invoice_detail(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_suspend(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.SuspendForm(request.POST)
@@ -511,6 +523,7 @@ def invoice_suspend(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_resume(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.ResumeForm(request.POST)
@@ -521,6 +534,7 @@ def invoice_resume(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_pay(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.PayForm(request.POST)
