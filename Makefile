@@ -8,9 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-dates bench system-deps clean
+.PHONY: install run test test-dates bench system-deps build-deps clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | build-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
@@ -20,9 +20,19 @@ install: $(STAMP)
 
 # WeasyPrint needs Pango; the browser tests need Debian's Chromium. Installed when missing
 # (as root), otherwise the exact apt command is printed.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-system-deps:
+# The sign-in tests start Debian's OpenLDAP (slapd, ldap-utils); python-ldap builds against libldap and libsasl.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils slapd ldap-utils
+BUILD_PACKAGES := libldap2-dev libsasl2-dev
+system-deps: build-deps
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Paquets système manquants. Lancez : sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+# python-ldap (django-auth-ldap) compiles against the OpenLDAP and SASL headers.
+build-deps:
+	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Paquets système manquants. Lancez : sudo apt-get install -y$$missing"; exit 1; fi; \

@@ -18,6 +18,7 @@ from django.views.decorators.http import condition, require_GET, require_POST, r
 from mdo import access
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
@@ -109,13 +110,8 @@ def my_actions(request):
 
 # --- creating -----------------------------------------------------------------------------
 
-def _may_organise(user) -> bool:
-    return user.organisation_id is not None and access.is_active_user(user)
-
-
+@policy_required("organise", "meetings.meeting")
 def meeting_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,9 +132,8 @@ def meeting_create(request):
     })
 
 
+@policy_required("organise", "meetings.meeting")
 def series_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -278,6 +273,7 @@ def meeting_edit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def meeting_cancel(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     try:
@@ -308,6 +304,7 @@ def invite(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def attendance(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     form = AttendanceForm(request.POST, attendees=selectors.attendees_for(meeting), prefix="presence")

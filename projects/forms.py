@@ -209,9 +209,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["district"] = forms.TypedChoiceField(
             label=_("Arrondissement"), choices=[("", _("Toute la ville"))] + DISTRICTS, coerce=int,
             empty_value=None, required=False)
-        self.fields["officer"].queryset = User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).distinct()
+        self.fields["officer"].queryset = User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).distinct()
         self.fields["town_hall_contact"].queryset = User.objects.filter(
-            groups__name=str(Role.TOWN_HALL_AGENT.label)).select_related("organisation").distinct()
+            groups__role_key__code=Role.TOWN_HALL_AGENT).select_related("organisation").distinct()
         self.fields["edition_district"].queryset = self.fields["edition_district"].queryset.select_related("edition")
 
     def clean(self):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from mdo import access
-from mdo.enums import Role
+from mdo import access, policy
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
@@ -35,10 +35,6 @@ LATE_START_STATUSES = {"winner", "design", "procurement"}
 BULK_TRANSITIONS = ["declare_admissible", "put_on_ballot", "declare_winner", "declare_not_selected", "start_design",
                     "start_procurement", "start_works", "close", "suspend", "resume", "abandon",
                     "declare_inadmissible"]
-
-
-def _is_mdo(user) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
 
 
 def _get_project_for_user(request, pk: int) -> Project:
@@ -64,11 +60,11 @@ class ProjectListView(ScopedTableView):
         return project_list_for_user(user=self.request.user).defer("description", "public_summary", "rescoped_note")
 
     def get_table_kwargs(self):
-        return {"selectable": _is_mdo(self.request.user) and not self.request.GET.get("_export")}
+        return {"selectable": policy.allows(self.request.user, "bulk", Project) and not self.request.GET.get("_export")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if _is_mdo(self.request.user):
+        if policy.allows(self.request.user, "bulk", Project):
             choices = [(name, next(iter(getattr(ProjectLifecycle, name).get_transitions())).label)
                        for name in BULK_TRANSITIONS]
             context["bulk_form"] = BulkTransitionForm(choices=choices)
@@ -78,10 +74,9 @@ class ProjectListView(ScopedTableView):
 
 
 @require_POST
+@policy_required("bulk", "projects.project")
 def project_bulk(request):
     """Bulk status change: each selected project goes through its own transition and checks."""
-    if not _is_mdo(request.user):
-        raise Http404
     choices = [(name, name) for name in BULK_TRANSITIONS]
     form = BulkTransitionForm(request.POST, choices=choices)
     back = request.POST.get("next") or reverse("projects:index")
@@ -128,7 +123,7 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         if reviews else [],
         "history": history_rows(project, limit=30),
         "can_comment": project_can_comment(user, project),
-        "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,
+        "can_rescope": policy.allows(user, "rescope", project) and project.status in RESCOPABLE,
         "can_edit": access.can_change(user, project),
         "comment_form": CommentForm(),
         "attachment_form": attachment_form or AttachmentForm(),
@@ -141,9 +136,8 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
     }
 
 
+@policy_required("create", "projects.project")
 def project_create(request):
-    if not _is_mdo(request.user):
-        raise Http404
     form = ProjectForm(request.POST or None, initial={"officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
         project = project_save(form=form, by=request.user)
@@ -245,10 +239,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 
 @require_POST
+@policy_required("rescope", "projects.project")
 def project_rescope_view(request, pk: int):
     project = _get_project_for_user(request, pk)
-    if not _is_mdo(request.user):
-        raise Http404
     form = RescopeForm(request.POST)
     try:
         if not form.is_valid():
@@ -335,12 +328,11 @@ def task_release(request, task_pk: int):
 
 # --- vote import ---------------------------------------------------------------------------------
 
+@policy_required("import_votes", "projects.project")
 def vote_import(request):
     """The MDO uploads a vote file (.pb or .csv); all of it is imported or nothing is."""
     from projects.imports import ImportFailed, import_votes
 
-    if not _is_mdo(request.user):
-        raise Http404
     form = VoteImportForm(request.POST or None, request.FILES or None)
     summary = errors = None
     if request.method == "POST" and form.is_valid():
