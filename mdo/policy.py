@@ -90,6 +90,9 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     },
     "projects.edition": {
         "change": _roles(ADMIN, MANAGER),
+        # Publishing an edition in the open data set and the Decidim round trip are the MDO's.
+        "publish": _roles(*MDO),
+        "decidim": _roles(*MDO),
     },
     "budgets.budgetline": {
         "create": _roles(*MDO_STAFF),

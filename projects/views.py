@@ -175,7 +175,7 @@ def edition_list(request):
         edition.rows = [(district, totals.get((district.pk, edition.pk), {})) for district in edition.districts.all()]
         edition.citywide = totals.get((None, edition.pk), {})
     return render(request, "projects/edition_list.html", {
-        "editions": editions, "can_publish": _is_mdo(request.user), "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
+        "editions": editions, "can_publish": policy.allows(request.user, "publish", Edition), "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
 
 
 @require_POST
@@ -432,7 +432,7 @@ def open_data_page(request):
 @require_POST
 def edition_publish(request, pk: int):
     """The MDO publishes an edition's projects in the open data set (or withdraws them)."""
-    if not _is_mdo(request.user):
+    if not policy.allows(request.user, "publish", Edition):
         raise Http404
     edition = access.get_visible_or_404(request.user, Edition, pk=pk)
     if request.POST.get("publish") == "1":
@@ -447,7 +447,7 @@ def edition_publish(request, pk: int):
 # --- Decidim round trip (docs/projects.md) ----------------------------------------------------------
 
 def _decidim_edition(request, value) -> Edition:
-    if not _is_mdo(request.user):
+    if not policy.allows(request.user, "decidim", Edition):
         raise Http404
     editions = access.visible(request.user, Edition)
     if value in (None, ""):
