@@ -590,3 +590,16 @@ def resource_version_add(*, resource: Resource, file, note: str = "", by) -> Res
     version = ResourceVersion.objects.create(resource=resource, number=number, file=file, note=note, uploaded_by=by)
     resource.save(update_fields=["updated_at"])
     return version
+
+
+@transaction.atomic
+def resource_attach_to_agenda_item(*, resource: Resource, agenda_item, by) -> None:
+    """Attach a resource to a point of a meeting's agenda (e.g. the bimonthly network meeting).
+
+    Whoever may change the meeting may do it (its organiser, the MDO); the meeting is linked too."""
+    from mdo import access
+
+    if not access.can_change(by, agenda_item.meeting):
+        raise ConsultationError("Seuls l'organisateur·rice de la réunion et la MDO joignent une ressource à son ordre du jour.")
+    resource.agenda_items.add(agenda_item)
+    resource.meetings.add(agenda_item.meeting)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("ressources/nouvelle/", views.resource_create, name="resource_create"),
     path("ressources/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("ressources/<int:pk>/modifier/", views.resource_edit, name="resource_edit"),
+    path("ressources/<int:pk>/ordre-du-jour/", views.resource_attach, name="resource_attach"),
     path("ressources/<int:pk>/versions/", views.resource_version_add, name="resource_version_add"),
     path("ressources/<int:pk>/versions/<int:number>/telecharger/", views.resource_download, name="resource_download"),
 ]

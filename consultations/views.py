@@ -60,6 +60,8 @@ from consultations.pdf import render_pdf
 from consultations.tables import ConsultationTable, ResourceTable
 from mdo import access
 from mdo.listing import ScopedTableView
+from meetings.models import AgendaItem, Meeting
+from projects.models import Project
 
 CRUMB = (_("Consultations"), "/consultations/")
 LIBRARY_CRUMB = (_("Ressources du réseau"), "/ressources/")
@@ -694,8 +696,6 @@ def evaluation(request, pk: int):
 
 
 def project_evaluation(request, project_pk: int):
-    from projects.models import Project
-
     project = access.get_visible_or_404(request.user, Project, pk=project_pk)
     return _evaluation_page(request, subject=project, lookup={"project": project},
                             title=f"Évaluation : {project.title}", back=project.get_absolute_url(),
@@ -704,8 +704,6 @@ def project_evaluation(request, project_pk: int):
 
 def evaluations(request):
     """Every evaluated consultation and project the user sees, criteria side by side (four queries)."""
-    from projects.models import Project
-
     criteria = list(EvaluationCriterion.objects.filter(active=True))
     rows = []
     evaluations = (Evaluation.objects.filter(
@@ -816,11 +814,15 @@ def resource_create(request):
 
 def resource_detail(request, pk: int):
     resource = access.get_visible_or_404(request.user, Resource, pk=pk)
-    from meetings.models import Meeting
-    from projects.models import Project
-
+    meetings_visible = access.visible(request.user, Meeting)
+    attachable = (AgendaItem.objects.filter(meeting__in=meetings_visible, meeting__start__gte=timezone.now())
+                  .select_related("meeting").order_by("meeting__start", "order")[:100])
+    attachable = [item for item in attachable if access.can_change(request.user, item.meeting)] \
+        if is_mdo(request.user) or request.user.organisation_id else []
     return render(request, "consultations/resource_detail.html", {
-        "resource": resource, "versions": resource.versions.select_related("uploaded_by"),
+        "resource": resource, "attachable": attachable,
+        "agenda_items": AgendaItem.objects.filter(resources=resource, meeting__in=meetings_visible)
+        .select_related("meeting").order_by("meeting__start"), "versions": resource.versions.select_related("uploaded_by"),
         "themes": resource.themes.all(),
         "consultations": access.visible(request.user, resource.consultations.all()),
         "projects": access.visible(request.user, Project.objects.filter(resources=resource)),
@@ -857,6 +859,20 @@ def resource_version_add(request, pk: int):
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+    return redirect(resource)
+
+
+@require_POST
+def resource_attach(request, pk: int):
+    resource = access.get_visible_or_404(request.user, Resource, pk=pk)
+    item = get_object_or_404(AgendaItem, pk=_int(request.POST.get("agenda_item")),
+                             meeting__in=access.visible(request.user, Meeting))
+    try:
+        services.resource_attach_to_agenda_item(resource=resource, agenda_item=item, by=request.user)
+    except services.ConsultationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Ressource jointe au point « {item.title} » de « {item.meeting} ».")
     return redirect(resource)
 
 

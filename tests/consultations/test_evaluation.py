@@ -54,3 +54,19 @@ def test_a_consultation_is_evaluated_only_once_its_bilan_is_published(client, op
     response = client.post(reverse("consultations:evaluation", args=[open_one.pk]), {f"score_{criterion.pk}": "3"})
     assert response.status_code == 400 and "bilan publié" in response.content.decode()
     assert Consultation.objects.get(pk=open_one.pk).status == "open"
+
+
+def test_a_delivered_project_is_evaluated_and_compared(client, mdo_manager, other_town_hall_agent):
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(title="Jardin partagé Montchat", district=3, status="delivered")
+    criterion = EvaluationCriterion.objects.create(name="Coût")
+    client.force_login(mdo_manager)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert reverse("consultations:project_evaluation", args=[project.pk]) in page
+    client.post(reverse("consultations:project_evaluation", args=[project.pk]),
+                {f"score_{criterion.pk}": "5", f"comment_{criterion.pk}": "Sous le budget"})
+    assert EvaluationScore.objects.get(evaluation__project=project).score == 5
+    assert "Jardin partagé Montchat" in client.get(reverse("consultations:evaluations")).content.decode()
+    client.force_login(other_town_hall_agent)
+    assert client.get(reverse("consultations:project_evaluation", args=[project.pk])).status_code == 404

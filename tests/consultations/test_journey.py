@@ -186,3 +186,20 @@ def test_reorder_with_a_stale_order_is_refused_and_changes_nothing(client, consu
     assert list(draft.questions.order_by("position").values_list("pk", flat=True)) == before
     garbage = client.post(reverse("consultations:questions_reorder", args=[consultation.pk]), {"order": "a:b"})
     assert garbage.status_code == 302
+
+
+def test_editing_the_file_with_a_closing_date_before_the_opening_is_refused_at_the_field(client, consultation,
+                                                                                       mdo_officer):
+    client.force_login(mdo_officer)
+    response = client.post(reverse("consultations:edit", args=[consultation.pk]), {
+        "title": "Nouveau titre", "public_question": "?", "district": "3", "start_on": "2030-05-10",
+        "end_on": "2030-05-01"})
+    assert response.status_code == 200 and "La clôture ne peut pas précéder l&#x27;ouverture." in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.title == "Place Guichard"
+    response = client.post(reverse("consultations:edit", args=[consultation.pk]), {
+        "title": "Nouveau titre", "public_question": "?", "district": "", "participation_target": "400"})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.title == "Nouveau titre" and consultation.district is None
+    assert consultation.participation_target == 400

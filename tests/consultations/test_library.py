@@ -52,3 +52,32 @@ def test_a_file_that_is_not_pdf_office_or_opendocument_is_refused(client, mdo_of
 def test_an_unknown_resource_is_404(client, town_hall_agent):
     client.force_login(town_hall_agent)
     assert client.get(reverse("consultations:resource_detail", args=[999])).status_code == 404
+
+
+def test_the_organiser_attaches_a_resource_to_a_point_of_the_network_meeting(client, mdo_officer, town_hall_agent):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from consultations import services
+    from meetings.enums import MeetingKind
+    from tests.meetings.factories import make_meeting
+
+    meeting = make_meeting(mdo_officer, kind=MeetingKind.NETWORK, title="Réseau de janvier",
+                           start=timezone.now() + dt.timedelta(days=7), users=[town_hall_agent],
+                           agenda=["Retour d'expérience : questionnaires"])
+    item = meeting.agenda_items.get()
+    resource = services.resource_create(title="Fiche questionnaire", kind="fiche", summary="",
+                                        file=ContentFile(b"%PDF-1.4", name="f.pdf"), by=town_hall_agent)
+    url = reverse("consultations:resource_attach", args=[resource.pk])
+    # An invited agent sees the meeting but may not change its agenda.
+    client.force_login(town_hall_agent)
+    client.post(url, {"agenda_item": item.pk})
+    assert not resource.agenda_items.exists()
+    client.force_login(mdo_officer)
+    page = client.get(resource.get_absolute_url()).content.decode()
+    assert "Retour d&#x27;expérience : questionnaires" in page  # offered in the form
+    client.post(url, {"agenda_item": item.pk})
+    assert list(resource.agenda_items.all()) == [item] and list(resource.meetings.all()) == [meeting]
+    assert client.post(url, {"agenda_item": "999"}).status_code == 404
