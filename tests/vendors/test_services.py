@@ -274,9 +274,10 @@ def test_penalty_under_1000_euros_cannot_be_applied(delivered_milestone, mdo_man
 # --- invoices -----------------------------------------------------------------------------
 
 def test_invoice_due_date_is_received_plus_30_days(order_3e, mdo_officer):
-    invoice = services.invoice_create(order=order_3e, number="F-2026-118", received_on=datetime.date(2026, 11, 2),
+    received_on = order_3e.issued_on + datetime.timedelta(days=3)
+    invoice = services.invoice_create(order=order_3e, number="F-2026-118", received_on=received_on,
                                       amount_ht=Decimal("5000"), by=mdo_officer)
-    assert invoice.due_on == datetime.date(2026, 12, 2)
+    assert invoice.due_on == received_on + datetime.timedelta(days=30)
     assert invoice.amount_ttc == Decimal("6000.00")
 
 
