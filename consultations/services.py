@@ -321,7 +321,7 @@ def consultation_transition(*, consultation: Consultation, name: str, by, due_on
                             note: str = "") -> Consultation:
     """Fire the transition ``name`` for ``by``; refused (nothing written) when not allowed.
 
-    Side effects, after the status change and its timeline line:
+    Side effects, after the status change and its timeline line (also written on each linked project's):
     - ``submit_for_review``: the draft is frozen (in review) and each partner gets a review task
       in « Mes tâches »;
     - ``new_version``: the version in review is superseded by a new draft that copies it;
@@ -373,6 +373,14 @@ def consultation_transition(*, consultation: Consultation, name: str, by, due_on
     if note and name != "new_version":
         text += f" · {note}"
     _event(consultation, EventKind.TRANSITION, text, by=by, from_status=source, to_status=consultation.status)
+    # The linked projects' timelines tell the consultation's story too (their own status does not move).
+    from projects.models import TimelineEntry, TimelineKind
+
+    TimelineEntry.objects.bulk_create([
+        TimelineEntry(project=project, kind=TimelineKind.COMMENT, author=by,
+                      text=f"Consultation « {consultation.title} » : {_status_label(source)} → "
+                           f"{_status_label(consultation.status)}")
+        for project in consultation.projects.all()])
     return consultation
 
 

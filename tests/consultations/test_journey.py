@@ -203,3 +203,16 @@ def test_editing_the_file_with_a_closing_date_before_the_opening_is_refused_at_t
     consultation.refresh_from_db()
     assert consultation.title == "Nouveau titre" and consultation.district is None
     assert consultation.participation_target == 400
+
+
+def test_each_step_is_written_on_the_linked_projects_timeline(client, consultation, mdo_officer):
+    from consultations import services
+    from projects.models import TimelineEntry
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(title="Place Guichard végétalisée", district=3, kind="consultation")
+    services.consultation_update(consultation=consultation, projects=[project], by=mdo_officer)
+    services.consultation_transition(consultation=consultation, name="submit_for_review", by=mdo_officer)
+    entry = TimelineEntry.objects.get(project=project)
+    assert entry.text == "Consultation « Place Guichard » : En préparation → Questionnaire en relecture"
+    assert entry.author == mdo_officer
