@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from consultations import checks, charts, decidim, imports, selectors, services
 from consultations.access import is_mdo
 from consultations.diff import version_diff
-from consultations.enums import TEXT_KINDS, ConsultationStatus, QuestionKind, VersionStatus
+from consultations.enums import TEXT_KINDS, QuestionKind, VersionStatus
 from consultations.filters import ConsultationFilter, ResourceFilter
 from consultations.forms import (
     BilanForm,
@@ -40,7 +40,6 @@ from consultations.forms import (
 )
 from consultations.lifecycle import available_transitions
 from consultations.models import (
-    AnalystTag,
     Answer,
     Bilan,
     Consultation,

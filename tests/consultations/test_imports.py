@@ -121,25 +121,23 @@ def test_an_xlsx_file_is_imported(client, open_one, mdo_officer):
 
 
 def test_a_conditional_required_question_is_only_required_when_shown(mdo_officer, mdo_manager, green_directorate):
-    from consultations import imports
+    from consultations import imports, services
     from consultations.enums import QuestionKind
-    from tests.consultations.conftest import open_consultation
+    from tests.consultations.conftest import build_consultation
 
-    consultation = open_consultation(mdo_officer, mdo_manager, partners=[green_directorate], questions=[
+    consultation = build_consultation(mdo_officer, partners=[green_directorate], questions=[
         (QuestionKind.YES_NO, "Avez-vous des enfants ?", [], {"required": True}),
     ])
-    from consultations import services
-    from consultations.models import Question
-
-    # Built in one more version to put a condition: simpler with the ORM for this unit case.
-    first = Question.objects.get(text="Avez-vous des enfants ?")
-    Question.objects.create(version=first.version, section=first.section, position=2, kind=QuestionKind.NUMBER,
-                            text="Combien ?", required=True, condition_question=first, condition_value="Oui")
-    data = "Q1;Q2\nNon;\nOui;2\n".encode()
-    batch = imports.import_answers(consultation=consultation, data=data, filename="a.csv", by=mdo_officer)
+    draft = services.draft_of(consultation)
+    first = draft.questions.get()
+    services.question_save(version=draft, section=first.section, kind=QuestionKind.NUMBER, text="Combien ?",
+                           required=True, condition_question=first, condition_value="Oui", by=mdo_officer)
+    for name in ("submit_for_review", "validate", "open"):
+        services.consultation_transition(consultation=consultation, name=name, by=mdo_manager)
+    batch = imports.import_answers(consultation=consultation, data="Q1;Q2\nNon;\nOui;2\n".encode(),
+                                   filename="a.csv", by=mdo_officer)
     assert batch.rows == 2
     with pytest.raises(imports.ImportFailed) as refused:
         imports.import_answers(consultation=consultation, data="Q1;Q2\nOui;\n".encode(), filename="a.csv",
                                by=mdo_officer)
     assert refused.value.errors == ["Ligne 2, colonne Q2 : réponse obligatoire manquante."]
-    del services
