@@ -24,7 +24,8 @@ MAX_ERRORS = 30
 RESPONDENT = {"repondant", "répondant", "respondent", "id", "identifiant"}
 DISTRICT = {"arrondissement", "district"}
 CHANNEL = {"canal", "channel"}
-QUESTION_HEADER = re.compile(r"^q(\d+)\b", re.I)
+#: "Q3", "Q3 - Fréquentez-vous…" or "3. Fréquentez-vous…" (the numbered headers of platform exports).
+QUESTION_HEADER = re.compile(r"^(?:q(\d+)\b|(\d+)\.)", re.I)
 
 
 class ImportFailed(Exception):
@@ -95,8 +96,8 @@ def parse(data: bytes, *, filename: str, consultation, version) -> list[ParsedRo
             columns[index] = "district"
         elif key in CHANNEL:
             columns[index] = "channel"
-        elif (match := QUESTION_HEADER.match(key)) and int(match.group(1)) in questions:
-            columns[index] = questions[int(match.group(1))]
+        elif (match := QUESTION_HEADER.match(key)) and int(match.group(1) or match.group(2)) in questions:
+            columns[index] = questions[int(match.group(1) or match.group(2))]
         elif key:
             errors.append(f"Ligne {header_line} : la colonne « {name} » n'est pas reconnue "
                           f"(repondant, arrondissement, canal, Q1 à Q{len(questions)}).")

@@ -232,8 +232,19 @@ def _seed() -> None:
             file=ContentFile(_tiny_pdf(title), name=f"{title[:30].replace(' ', '-')}.pdf"),
             consultations=[cerisaie] if kind == ResourceKind.TEMPLATE else [])
         if kind == ResourceKind.FICHE:
+            _join_next_network_meeting(resource, officer)
             services.resource_version_add(resource=resource, by=officer, note="Exemples ajoutés.",
                                           file=ContentFile(_tiny_pdf(title + " v2"), name="fiche-questionnaire-v2.pdf"))
+
+
+def _join_next_network_meeting(resource, officer) -> None:
+    from meetings.enums import MeetingKind
+    from meetings.models import AgendaItem
+
+    item = (AgendaItem.objects.filter(meeting__kind=MeetingKind.NETWORK, meeting__start__gte=timezone.now())
+            .order_by("meeting__start", "order").first())
+    if item is not None:
+        services.resource_attach_to_agenda_item(resource=resource, agenda_item=item, by=officer)
 
 
 def _answers_csv(rng: random.Random, count: int) -> bytes:

@@ -107,7 +107,7 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused_at_the_field(client, open_one
 def test_an_xlsx_file_is_imported(client, open_one, mdo_officer):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["repondant", "arrondissement", "Q1", "Q6"])
+    sheet.append(["repondant", "arrondissement", "1. Fréquentez-vous la place ?", "Q6 - Enfants"])
     sheet.append(["A", "Lyon 3e", "Oui", 2])
     sheet.append(["B", 5, "non", 0])
     data = io.BytesIO()

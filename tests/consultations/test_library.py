@@ -80,4 +80,9 @@ def test_the_organiser_attaches_a_resource_to_a_point_of_the_network_meeting(cli
     assert "Retour d&#x27;expérience : questionnaires" in page  # offered in the form
     client.post(url, {"agenda_item": item.pk})
     assert list(resource.agenda_items.all()) == [item] and list(resource.meetings.all()) == [meeting]
+    # The meeting page lists it, with its point; the invited agent sees it too.
+    client.force_login(town_hall_agent)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Fiche questionnaire" in page and "point « Retour d&#x27;expérience : questionnaires »" in page
+    client.force_login(mdo_officer)
     assert client.post(url, {"agenda_item": "999"}).status_code == 404
