@@ -4,14 +4,17 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from consultations.access import is_mdo
+from consultations.services import EVALUABLE_PROJECT
 from consultations.models import Consultation, Evaluation
 from mdo import access
 
 
 def project_consultations_section(request, project) -> str:
     consultations = list(access.visible(request.user, Consultation.objects.filter(projects=project)))
-    evaluation = Evaluation.objects.filter(project=project).first()
-    may_evaluate = is_mdo(request.user) and project.status in ("delivered", "closed")
+    # Only a delivered or closed project can have been evaluated: no query for the others.
+    evaluable = project.status in EVALUABLE_PROJECT
+    evaluation = Evaluation.objects.filter(project=project).first() if evaluable else None
+    may_evaluate = evaluable and is_mdo(request.user)
     if not consultations and evaluation is None and not may_evaluate:
         return ""
     return render_to_string("consultations/_project_section.html", {

@@ -318,8 +318,8 @@ def question_form(request, pk: int, question_pk: int | None = None):
                    "options": "\n".join(question.options), "has_other": question.has_other,
                    "has_dont_know": question.has_dont_know, "condition_question": question.condition_question,
                    "condition_value": question.condition_value}
-    elif request.GET.get("section"):
-        initial = {"section": draft.sections.filter(pk=request.GET["section"]).first()}
+    elif _int(request.GET.get("section")) is not None:
+        initial = {"section": draft.sections.filter(pk=_int(request.GET["section"])).first()}
     form = QuestionForm(request.POST or None, version=draft, question=question, initial=initial)
     advice = []
     if request.method == "POST" and form.is_valid():

@@ -216,3 +216,17 @@ def test_each_step_is_written_on_the_linked_projects_timeline(client, consultati
     entry = TimelineEntry.objects.get(project=project)
     assert entry.text == "Consultation « Place Guichard » : En préparation → Questionnaire en relecture"
     assert entry.author == mdo_officer
+
+
+def test_nonsense_parameters_never_answer_a_server_error(client, consultation, mdo_officer):
+    client.force_login(mdo_officer)
+    pk = consultation.pk
+    assert client.get(reverse("consultations:question_add", args=[pk]), {"section": "abc"}).status_code == 200
+    assert client.get(reverse("consultations:diff", args=[pk]), {"de": "x"}).status_code == 404
+    assert client.get(reverse("consultations:version", args=[pk, 99])).status_code == 404
+    assert client.post(reverse("consultations:transition", args=[pk, "explode"])).status_code == 302
+    response = client.post(reverse("consultations:transition", args=[pk, "submit_for_review"]),
+                           {"due_on": "31/02/2026"}, follow=True)
+    assert "La date d&#x27;échéance n&#x27;est pas valide." in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == "preparation"

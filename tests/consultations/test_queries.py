@@ -62,3 +62,24 @@ def test_results_and_free_text_queries_are_constant(client, open_one, mdo_office
     with django_assert_max_num_queries(16):
         client.get(free)
     assert before_free <= 16
+
+
+def test_project_page_with_linked_consultations_keeps_a_constant_number_of_queries(client, mdo_officer,
+                                                                                   django_assert_max_num_queries):
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(title="Place Guichard", district=3, status="delivered")
+    client.force_login(mdo_officer)
+    url = project.get_absolute_url()
+
+    def grow():
+        for n in range(3):
+            consultation = build_consultation(mdo_officer, title=f"Concertation {n}")
+            services.consultation_update(consultation=consultation, projects=[project], by=mdo_officer)
+
+    count = assert_constant_queries(client, url, grow)
+    # The project page's 17 (tests/projects) + the evaluation, asked only for a delivered or closed project.
+    assert count <= 18
+    with django_assert_max_num_queries(18):
+        response = client.get(url)
+    assert "Concertation 2" in response.content.decode() and "Évaluer le projet" in response.content.decode()
