@@ -40,9 +40,10 @@ run: $(STAMP)
 test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The suite at the moments that break date arithmetic: both clock changes (mid-run), 29 February,
-# New Year's Eve at 23:30 (the year turns while it runs) and a first of the month.
-TEST_DATES ?= 2027-03-28T01:55 2027-10-31T02:10 2028-02-29T09:00 2026-12-31T23:30 2027-06-01T08:00
+# The suite at the moments that break date arithmetic: the spring clock change (mid-run), 29 February,
+# and New Year's Eve at 23:30 (the year, the month and the day turn while it runs). Any other moment:
+# `make test-dates TEST_DATES="2027-10-31T02:10 2027-06-01T08:00"`.
+TEST_DATES ?= 2027-03-28T01:55 2028-02-29T09:00 2026-12-31T23:30
 test-dates: $(STAMP) system-deps $(AXE)
 	@for moment in $(TEST_DATES); do \
 	  echo "== MDO_TEST_NOW=$$moment"; \
