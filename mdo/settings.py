@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "budgets",
     "vendors",
     "meetings",
+    "consultations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,7 +192,7 @@ LOGGING = {
 
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
-APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls"]
+APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "consultations.urls"]
 
 # Decidim's accountability import reads CSV with Decidim.default_csv_col_sep (";" unless the
 # instance sets another) and the organisation's default locale.

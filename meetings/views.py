@@ -38,6 +38,7 @@ from meetings.forms import (
 )
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesComment
 from meetings.pdf import render_pdf
+from meetings.registry import render_meeting_sections
 from meetings.tables import DecisionTable, MeetingTable
 
 MEETINGS_CRUMB = (_("Réunions"), "/meetings/")
@@ -227,6 +228,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
         "may_write": may_write, "may_comment": minutes is not None and flows.may_comment(minutes, user, is_attendee=is_attendee),
         "today": timezone.localdate(),
         "history": history_rows(meeting, limit=20) if can_change else None,
+        "sections": render_meeting_sections(request, meeting),
         "breadcrumbs": [MEETINGS_CRUMB, (meeting.title, None)],
     }
     if can_change and not meeting.is_cancelled:

@@ -20,13 +20,15 @@ MAIN_PAGES = [
     "/", "/tasks/", "/projects/", "/projects/editions/", "/budgets/", "/budgets/summary/", "/vendors/",
     "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/", "/meetings/", "/meetings/calendrier/",
     "/meetings/decisions/", "/meetings/mes-actions/", "/calendar/", "/organisations/", "/open-data/",
+    "/consultations/", "/consultations/glossaire/", "/consultations/evaluations/", "/ressources/",
 ]
-FORMS = ["/projects/new/", "/budgets/lines/new/", "/meetings/nouvelle/", "/projects/decidim/"]
+FORMS = ["/projects/new/", "/budgets/lines/new/", "/meetings/nouvelle/", "/projects/decidim/", "/consultations/nouvelle/"]
 
 
 def _tour(user) -> list[str]:
     """The pages of the tour for ``user``: main pages, one visible object of each kind, the forms."""
     from budgets.models import BudgetLine
+    from consultations.models import Consultation, Resource
     from meetings.models import Meeting
     from projects.models import Project
     from vendors.models import Contract, PurchaseOrder, Vendor
@@ -35,10 +37,15 @@ def _tour(user) -> list[str]:
     for model, url in [
         (Project, "/projects/{}/"), (BudgetLine, "/budgets/lines/{}/"), (Vendor, "/vendors/{}/"),
         (Contract, "/vendors/contracts/{}/"), (PurchaseOrder, "/vendors/orders/{}/"), (Meeting, "/meetings/{}/"),
+        (Consultation, "/consultations/{}/"), (Consultation, "/consultations/{}/questionnaire/"),
+        (Consultation, "/consultations/{}/versions/1/"), (Resource, "/ressources/{}/"),
     ]:
         obj = access.visible(user, model).order_by("pk").first()
         if obj is not None:
             paths.append(url.format(obj.pk))
+    answered = access.visible(user, Consultation).filter(responses__isnull=False).order_by("pk").first()
+    if answered is not None:
+        paths += [f"/consultations/{answered.pk}/resultats/", f"/consultations/{answered.pk}/reponses-libres/"]
     paths += FORMS
     contract = access.visible(user, Contract).order_by("pk").first()
     if contract is not None:

@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.enums import ConsultationStatus, ResourceKind
+from consultations.models import Consultation, Resource, Theme
+from mdo.enums import DISTRICTS
+from mdo.filters import SearchFilterSet
+
+
+class ConsultationFilter(SearchFilterSet):
+    search_fields = ("title", "public_question", "description")
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=ConsultationStatus.choices, empty_label=_("Tous"))
+    district = django_filters.ChoiceFilter(label=_("Arrondissement"), choices=DISTRICTS, empty_label=_("Tous"))
+
+    class Meta:
+        model = Consultation
+        fields = ["q", "status", "district"]
+
+
+class ResourceFilter(SearchFilterSet):
+    search_fields = ("title", "summary", "themes__name")
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=ResourceKind.choices, empty_label=_("Tous"))
+    theme = django_filters.ModelChoiceFilter(label=_("Thème"), field_name="themes", queryset=Theme.objects.all(),
+                                             empty_label=_("Tous"))
+
+    def filter_search(self, queryset, name, value):
+        # Themes through a subquery: a resource with two matching themes is listed once.
+        by_theme = Resource.objects.filter(themes__name__icontains=value).values("pk")
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value) | Q(pk__in=by_theme))
+
+    class Meta:
+        model = Resource
+        fields = ["q", "kind", "theme"]
