@@ -46,14 +46,23 @@ class ContractTable(BaseTable):
     subject = tables.Column(verbose_name=_("Objet"))
     vendor = tables.Column(linkify=True, verbose_name=_("Titulaire"), order_by=("vendor__name",))
     starts_on = FrenchDateColumn(verbose_name=_("Début"))
-    ends_on = FrenchDateColumn(verbose_name=_("Fin"))
+    ends_on = FrenchDateColumn(verbose_name=_("Fin (période initiale)"))
+    valid_until = FrenchDateColumn(verbose_name=_("Valide jusqu'au"))
+    is_valid = tables.Column(verbose_name=_("En cours de validité"), empty_values=(), orderable=False)
     max_amount_ht = MoneyColumn(verbose_name=_("Maximum HT"), default="—")
     amendments_ht = MoneyColumn(verbose_name=_("Avenants HT"))
     ordered_ht = MoneyColumn(verbose_name=_("Commandé HT"))
 
     class Meta(BaseTable.Meta):
         model = Contract
-        fields = ("reference", "kind", "subject", "vendor", "starts_on", "ends_on", "max_amount_ht", "amendments_ht", "ordered_ht")
+        fields = ("reference", "kind", "subject", "vendor", "starts_on", "ends_on", "valid_until", "is_valid", "max_amount_ht",
+                  "amendments_ht", "ordered_ht")
+
+    def render_is_valid(self, record):
+        return _("Oui") if record.is_valid else _("Non")
+
+    def value_is_valid(self, record):
+        return "Oui" if record.is_valid else "Non"
 
 
 class OrderTable(BaseTable):

@@ -169,9 +169,7 @@ def vendor_detail(request, pk: int):
     contracts = selectors.contract_list(user=user).filter(vendor=vendor)
     orders = selectors.order_list(user=user).filter(contract__vendor=vendor)
     invoices = selectors.invoice_list(user=user).filter(order__contract__vendor=vendor)
-    late_milestones = selectors.milestone_list(user=user).filter(
-        Q(contract__vendor=vendor), Q(late_rank=0) | Q(delivered_on__gt=F("due_on"))
-    )
+    late_milestones = selectors.milestone_list(user=user).filter(contract__vendor=vendor).late()
     return render(request, "vendors/vendor_detail.html", {
         "vendor": vendor,
         "contacts": list(vendor.contacts.all()),
@@ -272,7 +270,7 @@ def _contract_page(request, contract, *, amendment_form=None, milestone_form=Non
 
 
 def _contract_queryset():
-    return Contract.objects.select_related("vendor", "parent", "created_by")
+    return Contract.objects.select_related("vendor", "parent", "created_by").with_totals()
 
 
 def contract_detail(request, pk: int):
@@ -347,7 +345,7 @@ def order_create(request, pk: int):
 def _order_queryset():
     return PurchaseOrder.objects.select_related(
         "contract__vendor", "contract__parent", "commitment__budget_line__project", "issued_by"
-    )
+    ).with_invoiced()
 
 
 def _order_page(request, order, *, milestone_form=None, invoice_form=None, status=200):
@@ -355,13 +353,13 @@ def _order_page(request, order, *, milestone_form=None, invoice_form=None, statu
     rates = selectors.late_payment_rates()
     invoices = list(order.invoices.order_by("received_on", "pk"))
     invoice_rows = [(invoice, selectors.invoice_interest(invoice, rates)) for invoice in invoices]
-    invoiced = sum((invoice.amount_ht for invoice in invoices), services.ZERO)
     return render(request, "vendors/order_detail.html", {
         "order": order,
         "milestones": list(order.milestones.select_related("service_done_by").order_by("due_on", "pk")),
         "invoice_rows": invoice_rows,
-        "invoiced": invoiced,
-        "remaining": order.amount_ht - invoiced,
+        "invoiced": order.invoiced_ht,
+        "remaining": order.remaining_to_invoice_ht,
+        "interest_recorded": sum((invoice.interest_total for invoice in invoices), services.ZERO),
         "milestone_form": milestone_form or forms.MilestoneForm(),
         "invoice_form": invoice_form or forms.InvoiceForm(),
         "can_change": access.can_change(user, order),
