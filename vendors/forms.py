@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
 from mdo import access
+from mdo.forms import MoneyField
 from vendors.enums import ContractKind
 from vendors.models import Contract, Vendor
 
@@ -28,13 +29,6 @@ class DateField(forms.DateField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(*args, **kwargs)
-
-
-class MoneyField(forms.DecimalField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
 
 

@@ -95,11 +95,9 @@ def _projects() -> list[Project]:
 
 def _demo_lines(requester) -> list[BudgetLine]:
     """Approved lines with room for the demo orders (created when the budgets seeder made none)."""
-    from budgets.services import line_available
-
     year = timezone.localdate().year
-    candidates = BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=150000).order_by("pk")[:50]
-    lines = [line for line in candidates if line_available(line) >= 150000][:10]
+    candidates = BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=150000).order_by("pk")
+    lines = list(candidates.with_amounts().filter(available__gte=150000)[:10])
     if len(lines) >= 3:
         return lines
     return [
@@ -178,7 +176,8 @@ def _seed_demo(officer, manager) -> None:
     for index, (on, subject, amount, issued) in enumerate(plans):
         order = services.purchase_order_create(contract=on, budget_line=lines[index % len(lines)], subject=subject,
                                                amount_ht=Decimal(amount), issued_on=day(issued), by=officer,
-                                               commitment_number=f"ENG-{day(issued).year}-{300 + index:05d}")
+                                               commitment_number=f"ENG-{day(issued).year}-{300 + index:05d}",
+                                               historical=True)  # the demo's past, like an import
         _demo_follow_up(order, index, issued, officer, manager, day)
 
 
@@ -256,6 +255,7 @@ def _seed_large(officer, manager, stdout) -> None:
     contracts = Contract.objects.bulk_create([
         Contract(reference=f"{plan['start'].year}-L{plan['index']:04d}", kind=plan["kind"],
                  subject=rng.choice(SUBJECTS), vendor=plan["vendor"], starts_on=plan["start"], ends_on=plan["end"],
+                 valid_until=plan["end"],  # bulk_create skips save(): no renewal exercised yet
                  notified_on=plan["start"] - datetime.timedelta(days=10),
                  max_amount_ht=to_cents(plan["ordered"] * Decimal("1.25") + 1000),
                  intellectual_services=plan["kind"] == ContractKind.AMO, created_by=officer)

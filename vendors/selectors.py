@@ -4,8 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, DecimalField, DurationField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from mdo import access
@@ -24,7 +23,6 @@ from vendors.models import (
 from vendors.rules import LateInterest, half_year_start, interest_start, late_payment_interest
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 #: "Due soon": invoices to pay within this many days.
 DUE_SOON_DAYS = 10
 WARNING_RATE = Decimal("0.80")
@@ -113,20 +111,27 @@ def ecb_rate_for(due_on: datetime.date, rates: list[LatePaymentRate]) -> tuple[d
     return start, None
 
 
+def interest_owed(*, amount_ttc: Decimal, due_on: datetime.date, until: datetime.date,
+                  rates: list[LatePaymentRate]) -> LateInterest:
+    """Interest on ``amount_ttc`` for a payment on ``until`` of what was due on ``due_on``."""
+    days = max((until - due_on).days, 0)
+    if days <= 0:
+        return late_payment_interest(amount_ttc=amount_ttc, late_days=0, ecb_rate=ZERO)
+    start, ecb_rate = ecb_rate_for(due_on, rates)
+    if ecb_rate is None:
+        return LateInterest(days, ZERO, ZERO, ZERO, missing_rate_from=start)
+    return late_payment_interest(amount_ttc=amount_ttc, late_days=days, ecb_rate=ecb_rate)
+
+
 def invoice_interest(invoice: Invoice, rates: list[LatePaymentRate] | None = None) -> LateInterest:
-    """The late-payment interest of an invoice: as recorded at payment, else as it stands today."""
+    """The late-payment interest of an invoice: as recorded at its payment, else as it stands today."""
     if invoice.paid_on is not None:
         return LateInterest(invoice.interest_days, invoice.interest_rate or ZERO, invoice.interest_amount,
                             invoice.interest_flat_fee)
-    if rates is None:
-        rates = late_payment_rates()
-    days = invoice.late_days
-    if days <= 0:
+    if invoice.is_suspended:
         return late_payment_interest(amount_ttc=invoice.amount_ttc, late_days=0, ecb_rate=ZERO)
-    start, ecb_rate = ecb_rate_for(invoice.due_on, rates)
-    if ecb_rate is None:
-        return LateInterest(days, ZERO, ZERO, ZERO, missing_rate_from=start)
-    return late_payment_interest(amount_ttc=invoice.amount_ttc, late_days=days, ecb_rate=ecb_rate)
+    return interest_owed(amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=timezone.localdate(),
+                         rates=late_payment_rates() if rates is None else rates)
 
 
 # --- pages --------------------------------------------------------------------------------

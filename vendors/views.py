@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -547,8 +547,7 @@ def import_view(request):
         except ImportError_ as error:
             errors = error.errors
         else:
-            messages.success(request, f"Import réussi : {result.contracts} marché(s), {result.orders} bon(s) de commande, "
-                                      f"{result.vendors} titulaire(s) créés.")
+            messages.success(request, f"Import réussi : {result.summary}.")
             return redirect("vendors:contract_list")
     return render(request, "vendors/import.html", {
         "form": form, "errors": errors,
