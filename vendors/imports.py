@@ -4,8 +4,9 @@ All or nothing: every line is checked (in its own savepoint, so that one failure
 the next ones); if any line fails, nothing is kept and every error is reported with its line number.
 
 Importing the same file again changes nothing: a contract is matched on its reference, an order on
-its number (or, without a number, on its contract, date, subject, amount and budget line). A row
-that matches what is recorded is counted as unchanged. A row that contradicts what is recorded is
+its number (or, without a number, on its contract, date, subject, amount and budget line). The
+first row of a contract in the file describes it; its next rows only name it for their orders. A
+row that matches what is recorded is counted as unchanged. A row that contradicts what is recorded is
 an error of its line — the whole import is refused — rather than an update: a contract's or an
 order's corrections go through their own page, with the checks against the orders, commitments
 and invoices that already hang on them, and their history.
@@ -236,14 +237,15 @@ def _matching_contract(values: dict, *, contracts: dict, seen: _Seen, result: Im
     )
     if contract is None:
         return None
+    if reference in contracts or contract.pk in seen.contracts:
+        return contract  # the contract's first row in the file describes it; the next ones only name it
     differences = _differences(_recorded_contract_values(contract), _contract_values(values))
     if differences:
         raise ValueError(
             f"le marché {reference} est déjà enregistré avec d'autres valeurs ({' ; '.join(differences)}) : "
             f"corrigez-le depuis sa fiche (« Modifier ») ou alignez le fichier ; rien n'est remplacé par l'import"
         )
-    if contract.pk not in seen.contracts and reference not in contracts:
-        result.contracts_unchanged += 1
+    result.contracts_unchanged += 1
     seen.contracts.add(contract.pk)
     return contract
 
