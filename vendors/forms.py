@@ -123,6 +123,11 @@ class ContractForm(forms.Form):
         return data
 
 
+class RenewForm(PageForm):
+    id_prefix = "renew"
+    decided_on = DateField(label=_("Reconduction décidée le"), initial=timezone.localdate)
+
+
 class AmendmentForm(PageForm):
     id_prefix = "amendment"
     signed_on = DateField(label=_("Date de signature"))

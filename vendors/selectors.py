@@ -212,6 +212,8 @@ class VendorStats:
     milestones_on_time: int
     milestones_late: int
     average_payment_days: float | None
+    late_payments: int = 0
+    late_payment_interest: Decimal = ZERO  # interest and flat fees recorded at payment
 
 
 def vendor_stats(*, vendor: Vendor, user) -> VendorStats:
@@ -221,10 +223,14 @@ def vendor_stats(*, vendor: Vendor, user) -> VendorStats:
         late=Count("pk", filter=late),
     )
     paid = access.visible(user, Invoice).filter(order__contract__vendor=vendor, paid_on__isnull=False)
-    average = paid.aggregate(
-        delay=Avg(ExpressionWrapper(F("paid_on") - F("received_on"), output_field=DurationField()))
-    )["delay"]
+    totals = paid.aggregate(
+        delay=Avg(ExpressionWrapper(F("paid_on") - F("received_on"), output_field=DurationField())),
+        late=Count("pk", filter=Q(interest_days__gt=0)),
+        interest=Sum("interest_amount"), fees=Sum("interest_flat_fee"),
+    )
+    average = totals["delay"]
     days = None
     if average is not None:
         days = round(average.total_seconds() / 86400, 1) if isinstance(average, datetime.timedelta) else round(average / 86400e6, 1)
-    return VendorStats(milestones["on_time"], milestones["late"], days)
+    return VendorStats(milestones["on_time"], milestones["late"], days, totals["late"],
+                       (totals["interest"] or ZERO) + (totals["fees"] or ZERO))

@@ -143,10 +143,15 @@ class InvoiceTable(BaseTable):
 
     def render_interest(self, record):
         interest = self._interest(record)
+        if interest.missing_rate_from:
+            return format_html('<span class="text-late">taux BCE du {} non saisi</span>',
+                               interest.missing_rate_from.strftime("%d/%m/%Y"))
         return euros(interest.total) if interest.days else "—"
 
     def value_interest(self, record):
         interest = self._interest(record)
+        if interest.missing_rate_from:
+            return f"taux BCE du {interest.missing_rate_from:%d/%m/%Y} non saisi"
         return interest.total if interest.days else ""
 
     def render_due_on(self, record):

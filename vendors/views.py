@@ -251,7 +251,7 @@ def contract_create(request):
     })
 
 
-def _contract_page(request, contract, *, amendment_form=None, milestone_form=None, status=200):
+def _contract_page(request, contract, *, amendment_form=None, milestone_form=None, renew_form=None, status=200):
     user = request.user
     orders = selectors.order_list(user=user).filter(Q(contract=contract) | Q(contract__parent=contract))
     return render(request, "vendors/contract_detail.html", {
@@ -263,6 +263,7 @@ def _contract_page(request, contract, *, amendment_form=None, milestone_form=Non
         "milestones": list(selectors.milestone_list(user=user).filter(contract=contract, order__isnull=True)),
         "amendment_form": amendment_form or forms.AmendmentForm(),
         "milestone_form": milestone_form or forms.MilestoneForm(),
+        "renew_form": renew_form or forms.RenewForm(),
         "can_change": access.can_change(user, contract),
         "history": history_rows(contract),
         "breadcrumbs": _crumbs(VENDORS, (_("Marchés"), "vendors:contract_list"), (contract.reference, None)),
@@ -304,12 +305,13 @@ def amendment_create(request, pk: int):
 @require_POST
 def contract_renew(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
-    try:
-        services.contract_renew(contract=contract, by=request.user)
-        messages.success(request, "Reconduction enregistrée.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(contract)
+    form = forms.RenewForm(request.POST)
+    renewed = form.is_valid() and _run(form, lambda d: services.contract_renew(
+        contract=contract, by=request.user, decided_on=d["decided_on"]))
+    if renewed:
+        messages.success(request, f"Reconduction enregistrée : le marché est valide jusqu'au {renewed.valid_until:%d/%m/%Y}.")
+        return redirect(contract)
+    return _contract_page(request, contract, renew_form=form, status=400)
 
 
 @require_POST
@@ -411,7 +413,8 @@ def invoice_create(request, pk: int):
 
 def _milestone_queryset():
     return Milestone.objects.select_related(
-        "contract__vendor", "order__issued_by", "service_done_by", "penalty_decided_by", "created_by"
+        "contract__vendor", "order__issued_by", "order__commitment__budget_line__project", "service_done_by",
+        "penalty_decided_by", "created_by",
     )
 
 
@@ -439,7 +442,10 @@ def milestone_detail(request, pk: int):
 
 @require_POST
 def milestone_deliver(request, pk: int):
-    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    # The lead directorate records the delivery too: the permission is the transition's, not the MDO's edit right.
+    milestone = access.get_visible_or_404(request.user, _milestone_queryset(), pk=pk)
+    if not MilestoneFlow(milestone).deliver.has_perm(request.user):
+        raise Http404("Aucun jalon à livrer ne correspond à cette adresse.")
     form = forms.DeliverForm(request.POST)
     if form.is_valid() and _run(form, lambda d: services.milestone_deliver(milestone=milestone, by=request.user, **d)):
         messages.success(request, "Livraison enregistrée : le jalon attend la certification du service fait.")
