@@ -125,7 +125,8 @@ class ContractForm(forms.Form):
 
 class RenewForm(PageForm):
     id_prefix = "renew"
-    decided_on = DateField(label=_("Reconduction décidée le"), initial=timezone.localdate)
+    decided_on = DateField(label=_("Reconduction décidée le"), initial=timezone.localdate, required=False,
+                           help_text=_("Aujourd'hui si vide."))
 
 
 class AmendmentForm(PageForm):
