@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 #: Spaces a French user or a spreadsheet puts between thousands (space, no-break, narrow no-break).
@@ -62,3 +63,7 @@ class MoneyField(forms.DecimalField):
             return parse_amount(value)
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+#: For the admin's forms where amounts are typed (envelopes, thresholds, rates): the same field.
+MONEY_FORMFIELDS = {models.DecimalField: {"form_class": MoneyField}}
