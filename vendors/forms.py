@@ -131,7 +131,7 @@ class RenewForm(PageForm):
 
 class AmendmentForm(PageForm):
     id_prefix = "amendment"
-    signed_on = DateField(label=_("Date de signature"))
+    signed_on = DateField(label=_("Date de signature"), help_text=_("Pendant l'exécution du marché, pas dans le futur."))
     amount_ht = MoneyField(label=_("Variation du montant HT (€)"), help_text=_("Négative pour une diminution."))
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -140,7 +140,8 @@ class OrderForm(forms.Form):
     budget_line = forms.ModelChoiceField(label=_("Ligne budgétaire (imputation)"), queryset=BudgetLine.objects.none())
     subject = forms.CharField(label=_("Objet"), max_length=255)
     amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
-    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate)
+    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate,
+                          help_text=_("Pas dans le futur, dans la validité d'un marché en cours ; le numéro suit son année."))
     commitment_number = forms.CharField(label=_("Numéro d'engagement (logiciel financier)"), max_length=50, required=False)
 
     def __init__(self, *args, user, **kwargs):
