@@ -383,12 +383,12 @@ def purchase_order_update(*, order: PurchaseOrder, by, subject: str, issued_on: 
     budget line and invoices are checked against it. The date stays in the contract's validity (and
     its framework's) and in the year of the order's number. Side effects: a historical record."""
     order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("contract__parent").get(pk=order.pk)
-    match = ORDER_NUMBER.match(order.number)
-    if match and int(match.group(1)) != issued_on.year:
-        raise ValidationError({"issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."})
     # A correction keeps the order's place in history: the contract may have ended since.
     _check_order_date([order.contract] + ([order.contract.parent] if order.contract.parent_id else []), issued_on,
                       historical=True)
+    match = ORDER_NUMBER.match(order.number)
+    if match and int(match.group(1)) != issued_on.year:
+        raise ValidationError({"issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."})
     if not subject.strip():
         raise ValidationError({"subject": "L'objet est obligatoire."})
     order.subject, order.issued_on = subject.strip(), issued_on
