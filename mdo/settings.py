@@ -192,3 +192,8 @@ LOGGING = {
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
 APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls"]
+
+# Decidim's accountability import reads CSV with Decidim.default_csv_col_sep (";" unless the
+# instance sets another) and the organisation's default locale.
+DECIDIM_CSV_COL_SEP = os.environ.get("DECIDIM_CSV_COL_SEP", ";")
+DECIDIM_DEFAULT_LOCALE = os.environ.get("DECIDIM_DEFAULT_LOCALE", "fr")
