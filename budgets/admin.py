@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import BudgetDecision, BudgetLine, BudgetSettings, Commitment, Payment
+from mdo.forms import MONEY_FORMFIELDS
 
 
 @admin.register(BudgetSettings)
@@ -9,6 +10,7 @@ class BudgetSettingsAdmin(SimpleHistoryAdmin):
     """One row: the threshold and the due dates of the approval (changes kept in history)."""
 
     list_display = ("__str__", "threshold_ht", "review_days", "opinion_days")
+    formfield_overrides = MONEY_FORMFIELDS
 
     def has_add_permission(self, request):
         return not BudgetSettings.objects.exists()

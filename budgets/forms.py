@@ -8,6 +8,7 @@ from budgets.enums import DecisionOutcome
 from budgets.models import BudgetLine, Commitment, Payment
 from mdo import access
 from mdo.enums import DISTRICTS
+from mdo.forms import MoneyField
 from projects.models import Project
 
 VAT_CHOICES = [("20", "20 %"), ("10", "10 %"), ("5.5", "5,5 %"), ("0", "0 % (non assujetti)")]
@@ -25,7 +26,7 @@ class BudgetLineForm(forms.ModelForm):
         model = BudgetLine
         fields = ["fiscal_year", "section", "chapter", "nature", "function", "label", "amount_ht", "vat_rate",
                   "project", "holder_district"]
-        localized_fields = ["amount_ht"]
+        field_classes = {"amount_ht": MoneyField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +61,7 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["amount", "committed_on", "number", "label"]
-        localized_fields = ["amount"]
+        field_classes = {"amount": MoneyField}
         widgets = {"committed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
@@ -68,7 +69,7 @@ class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["commitment", "amount", "paid_on", "reference"]
-        localized_fields = ["amount"]
+        field_classes = {"amount": MoneyField}
         widgets = {"paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, line, **kwargs):

@@ -11,11 +11,25 @@ from viewflow.workflow.models import Process
 
 from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome, Section
 from mdo.enums import district_label
-from mdo.fields import MONEY
+from mdo.fields import MONEY, MONEY_OUTPUT, ZERO, annotated_property, subquery_sum
 from mdo.models import Organisation
 from projects.models import Project
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class BudgetLineQuerySet(models.QuerySet):
+    def with_amounts(self):
+        """``committed_total``, ``paid_total`` and ``available`` (approved TTC − committed; NULL for a
+        line not approved): the rule of ``BudgetLine.available``, for a whole list in SQL."""
+        committed = subquery_sum(Commitment.objects.filter(budget_line=models.OuterRef("pk")), "amount")
+        paid = subquery_sum(Payment.objects.filter(commitment__budget_line=models.OuterRef("pk")), "amount")
+        return self.annotate(committed_total=committed, paid_total=paid).annotate(
+            available=models.Case(
+                models.When(status=BudgetLineStatus.APPROVED, then=models.F("amount_ttc") - models.F("committed_total")),
+                default=None, output_field=MONEY_OUTPUT,
+            )
+        )
 
 
 class BudgetLine(models.Model):
@@ -42,6 +56,8 @@ class BudgetLine(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ligne budgétaire")
@@ -77,6 +93,21 @@ class BudgetLine(models.Model):
         if self.holder_district is None:
             return str(_("Ville de Lyon"))
         return f"État spécial {district_label(self.holder_district)}"
+
+    @annotated_property
+    def committed_total(self) -> Decimal:
+        return self.commitments.aggregate(total=models.Sum("amount"))["total"] or ZERO
+
+    @annotated_property
+    def paid_total(self) -> Decimal:
+        return Payment.objects.filter(commitment__budget_line=self).aggregate(total=models.Sum("amount"))["total"] or ZERO
+
+    @annotated_property
+    def available(self) -> Decimal | None:
+        """What may still be committed: approved amount TTC − committed; None while not approved."""
+        if self.status != BudgetLineStatus.APPROVED:
+            return None
+        return self.amount_ttc - self.committed_total
 
     @property
     def district(self) -> int | None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from viewflow.workflow.models import Task
@@ -16,26 +16,14 @@ from mdo.enums import district_label
 from mdo.registry import TaskItem
 
 ZERO = Decimal("0.00")
-MONEY_OUTPUT = DecimalField(max_digits=16, decimal_places=2)
 
 
 def budget_line_list_for_user(*, user):
-    """The lines a user may see, with what the list shows, committed and paid totals included."""
-    committed = (
-        Commitment.objects.filter(budget_line=OuterRef("pk")).order_by().values("budget_line")
-        .annotate(total=Sum("amount")).values("total")
-    )
-    paid = (
-        Payment.objects.filter(commitment__budget_line=OuterRef("pk")).order_by().values("commitment__budget_line")
-        .annotate(total=Sum("amount")).values("total")
-    )
+    """The lines a user may see, with what the list shows, committed, paid and available totals included."""
     return (
         access.visible(user, BudgetLine)
         .select_related("project", "project__lead_directorate", "requester")
-        .annotate(
-            committed_total=Coalesce(Subquery(committed, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT),
-            paid_total=Coalesce(Subquery(paid, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT),
-        )
+        .with_amounts()
     )
 
 
@@ -74,7 +62,6 @@ def project_budget_lines(*, user, project) -> tuple[list, list[ProjectLinesTotal
     approved = ProjectLinesTotal(label="Total des lignes approuvées", available=ZERO)
     pending = ProjectLinesTotal(label="En cours d'approbation (brouillon, soumises, à modifier)")
     for line in lines:
-        line.available = line.amount_ttc - line.committed_total if line.status == BudgetLineStatus.APPROVED else None
         if line.status == BudgetLineStatus.REJECTED:
             continue  # a refused request is money nobody will spend
         total = approved if line.status == BudgetLineStatus.APPROVED else pending

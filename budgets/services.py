@@ -18,17 +18,6 @@ from budgets.money import to_cents, ttc_from_ht
 ZERO = Decimal("0.00")
 
 
-def line_committed_total(line: BudgetLine) -> Decimal:
-    return line.commitments.aggregate(total=Sum("amount"))["total"] or ZERO
-
-
-def line_available(line: BudgetLine) -> Decimal:
-    """Available = approved amount (TTC) − committed; zero unless the line is approved."""
-    if line.status != BudgetLineStatus.APPROVED:
-        return ZERO
-    return line.amount_ttc - line_committed_total(line)
-
-
 @transaction.atomic
 def commitment_create(
     *, budget_line: BudgetLine, amount: Decimal, committed_on: datetime.date, by, number: str = "", label: str = ""
@@ -45,7 +34,7 @@ def commitment_create(
     line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
     if line.status != BudgetLineStatus.APPROVED:
         raise ValidationError({"budget_line": "Seule une ligne approuvée peut être engagée."})
-    available = line_available(line)
+    available = line.available
     if amount > available:
         raise ValidationError(
             {"amount": f"Le montant ({amount} €) dépasse le disponible de la ligne ({available} €)."}

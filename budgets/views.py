@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from budgets import selectors, services
 from budgets.access import task_refusal
 from budgets.charts import summary_bar_chart
-from budgets.enums import ApprovalStep, BudgetLineStatus
+from budgets.enums import ApprovalStep
 from budgets.filters import BudgetLineFilter
 from budgets.flows import STEP_OUTCOMES, needs_director, task_due_on
 from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentForm
@@ -80,7 +80,7 @@ def _line_context(request, line: BudgetLine) -> dict:
     open_task = selectors.open_task_of_line(line)
     return {
         "line": line,
-        "available": line.amount_ttc - line.committed_total if line.status == BudgetLineStatus.APPROVED else None,
+        "available": line.available,
         "decisions": line.decisions.select_related("decided_by", "organisation").order_by("decided_at", "pk"),
         "history": selectors.line_history(line),
         "open_task": open_task,

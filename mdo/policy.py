@@ -45,6 +45,13 @@ NOT_THE_ISSUER = When(
     "pas sur ses propres bons de commande",
     lambda user, milestone: (milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id) != user.pk,
 )
+def _milestone_lead_directorate(user, milestone) -> bool:
+    order = milestone.order
+    project = order.commitment.budget_line.project if order is not None else None
+    return bool(user.organisation_id) and project is not None and project.lead_directorate_id == user.organisation_id
+
+
+MILESTONE_LEAD_DIRECTORATE = When("direction pilote du projet du bon de commande", _milestone_lead_directorate)
 MEETING_ORGANISER = When("organisateur·rice de la réunion", lambda user, meeting: meeting.organiser_id == user.pk)
 MINUTES_ORGANISER = When(
     "organisateur·rice de la réunion", lambda user, minutes: minutes.meeting.organiser_id == user.pk,
@@ -119,7 +126,8 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     },
     "vendors.milestone": {
         "change": _roles(*MDO_STAFF),
-        "deliver": _roles(*MDO_STAFF),
+        # The directorate that delivers the project records its milestones' delivery; service fait stays with the MDO.
+        "deliver": {**_roles(*MDO_STAFF), DIRECTORATE: MILESTONE_LEAD_DIRECTORATE},
         # Certifying service fait commits the city's money: the MDO's staff, never on their own orders.
         "certify": _roles(*MDO, when=NOT_THE_ISSUER),
     },

@@ -1,18 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from mdo.forms import MONEY_FORMFIELDS
 from projects.models import Attachment, DecidimResult, Edition, EditionDistrict, Project, TimelineEntry
 
 
 class EditionDistrictInline(admin.TabularInline):
     model = EditionDistrict
     extra = 0
+    formfield_overrides = MONEY_FORMFIELDS
 
 
 @admin.register(Edition)
 class EditionAdmin(SimpleHistoryAdmin):
     list_display = ("name", "number", "start_year", "end_year", "total_envelope", "citywide_envelope")
     inlines = [EditionDistrictInline]
+    formfield_overrides = MONEY_FORMFIELDS
 
 
 class TimelineInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mdo.forms import MoneyField
 from projects.models import Edition, Opinion, Project, Verdict
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -45,28 +46,12 @@ def validate_attachment(file) -> None:
                               % {"type": content_type, "ext": extension})
 
 
-class MoneyField(forms.DecimalField):
-    """Euros with cents; accepts French input ("1 234,56")."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
-        return super().to_python(value)
-
-
 class TransitionForm(forms.Form):
     """The inputs of one transition; the view keeps only the fields the transition asks for."""
 
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     verdict = forms.CharField(label=_("Avis technique"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False, min_value=Decimal("0"))
     delivered_on = forms.DateField(label=_("Date de livraison"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     open_review = forms.BooleanField(
@@ -148,7 +133,7 @@ class VoteImportForm(forms.Form):
 
 class DirectorateAnswerForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Avis technique"), choices=Verdict.choices)
-    cost_estimate = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
+    cost_estimate = MoneyField(label=_("Coût estimé (€ TTC)"), required=False, min_value=Decimal("0"))
     delay_months = forms.IntegerField(label=_("Délai de réalisation (mois)"), min_value=0, max_value=120, required=False)
     conditions = forms.CharField(label=_("Conditions et remarques"), widget=forms.Textarea(attrs={"rows": 3}),
                                  required=False)
@@ -170,7 +155,7 @@ class TownHallAnswerForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Décision"), choices=[("feasible", _("Faisable")), ("unfeasible", _("Non faisable"))],
                                  widget=forms.RadioSelect)
-    estimated_cost = MoneyField(label=_("Coût estimé retenu (€ TTC)"), required=False)
+    estimated_cost = MoneyField(label=_("Coût estimé retenu (€ TTC)"), required=False, min_value=Decimal("0"))
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
@@ -185,8 +170,8 @@ class DecisionForm(forms.Form):
 class ProjectForm(forms.ModelForm):
     """Creation and edition of a project; its status changes only through its transitions."""
 
-    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False)
-    final_cost = MoneyField(label=_("Coût final (€ TTC)"), required=False)
+    estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False, min_value=Decimal("0"))
+    final_cost = MoneyField(label=_("Coût final (€ TTC)"), required=False, min_value=Decimal("0"))
 
     class Meta:
         model = Project

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from mdo.forms import MONEY_FORMFIELDS
 from vendors.models import Amendment, Contract, Invoice, LatePaymentRate, Milestone, OrderCounter, PurchaseOrder, Vendor, VendorContact
 
 
@@ -63,6 +64,7 @@ class LatePaymentRateAdmin(SimpleHistoryAdmin):
     """The administrator enters the ECB rate each half-year (1 January and 1 July)."""
 
     list_display = ("valid_from", "ecb_rate")
+    formfield_overrides = MONEY_FORMFIELDS
 
 
 @admin.register(OrderCounter)

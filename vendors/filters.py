@@ -1,6 +1,4 @@
 import django_filters
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mdo.filters import SearchFilterSet
@@ -29,10 +27,7 @@ class ContractFilter(SearchFilterSet):
         fields = ["q", "kind", "valid"]
 
     def filter_valid(self, queryset, name, value):
-        # Renewals push the end: a contract still inside its initial period is surely valid.
-        today = timezone.localdate()
-        current = Q(starts_on__lte=today, ends_on__gte=today)
-        return queryset.filter(current) if value == "yes" else queryset.exclude(current)
+        return queryset.valid() if value == "yes" else queryset.not_valid()
 
 
 class OrderFilter(SearchFilterSet):
@@ -56,8 +51,7 @@ class MilestoneFilter(SearchFilterSet):
         fields = ["q", "status", "late"]
 
     def filter_late(self, queryset, name, value):
-        late = Q(delivered_on__isnull=True, due_on__lt=timezone.localdate())
-        return queryset.filter(late) if value == "yes" else queryset.exclude(late)
+        return queryset.late() if value == "yes" else queryset.not_late()
 
 
 class InvoiceFilter(SearchFilterSet):

@@ -2,6 +2,8 @@
 
 Calling a transition does not check permission: the view does, with ``has_perm(user)``; the
 service checks the rule that matters in law (nobody certifies the service of an order they issued).
+The delivery is recorded by the MDO or by the directorate leading the project (it receives the
+work); the service fait stays with an MDO agent other than the order's issuer.
 """
 
 from viewflow.fsm.base import State
@@ -27,6 +29,14 @@ class MilestoneFlow:
     @status.getter()
     def _get_status(self):
         return self.milestone.status
+
+    def lead_directorate_id(self) -> int | None:
+        """The directorate leading the project the order is charged to (none for a contract's own milestone)."""
+        order = self.milestone.order
+        if order is None:
+            return None
+        project = order.commitment.budget_line.project
+        return project.lead_directorate_id if project else None
 
     def is_issuer(self, user) -> bool:
         """The one who issued the order (or entered a contract's milestone) cannot certify it."""

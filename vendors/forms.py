@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
 from mdo import access
+from mdo.forms import MoneyField
 from vendors.enums import ContractKind
 from vendors.models import Contract, Vendor
 
@@ -28,13 +29,6 @@ class DateField(forms.DateField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(*args, **kwargs)
-
-
-class MoneyField(forms.DecimalField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
 
 
@@ -129,9 +123,15 @@ class ContractForm(forms.Form):
         return data
 
 
+class RenewForm(PageForm):
+    id_prefix = "renew"
+    decided_on = DateField(label=_("Reconduction décidée le"), initial=timezone.localdate, required=False,
+                           help_text=_("Aujourd'hui si vide."))
+
+
 class AmendmentForm(PageForm):
     id_prefix = "amendment"
-    signed_on = DateField(label=_("Date de signature"))
+    signed_on = DateField(label=_("Date de signature"), help_text=_("Pendant l'exécution du marché, pas dans le futur."))
     amount_ht = MoneyField(label=_("Variation du montant HT (€)"), help_text=_("Négative pour une diminution."))
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -140,7 +140,8 @@ class OrderForm(forms.Form):
     budget_line = forms.ModelChoiceField(label=_("Ligne budgétaire (imputation)"), queryset=BudgetLine.objects.none())
     subject = forms.CharField(label=_("Objet"), max_length=255)
     amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
-    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate)
+    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate,
+                          help_text=_("Pas dans le futur, dans la validité d'un marché en cours ; le numéro suit son année."))
     commitment_number = forms.CharField(label=_("Numéro d'engagement (logiciel financier)"), max_length=50, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -2,22 +2,31 @@
 
 All or nothing: every line is checked (in its own savepoint, so that one failure does not hide
 the next ones); if any line fails, nothing is kept and every error is reported with its line number.
+
+Importing the same file again changes nothing: a contract is matched on its reference, an order on
+its number (or, without a number, on its contract, date, subject, amount and budget line). The
+first row of a contract in the file describes it; its next rows only name it for their orders. A
+row that matches what is recorded is counted as unchanged. A row that contradicts what is recorded is
+an error of its line — the whole import is refused — rather than an update: a contract's or an
+order's corrections go through their own page, with the checks against the orders, commitments
+and invoices that already hang on them, and their history.
 """
 
 import csv
 import datetime
 import io
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import BudgetLine
+from mdo.forms import parse_amount
 from vendors import services
 from vendors.enums import ContractKind
-from vendors.models import Contract, Vendor
+from vendors.models import Contract, PurchaseOrder, Vendor
 
 COLUMNS = [
     "reference_marche", "type_marche", "objet_marche", "siret", "titulaire", "lot", "accord_cadre", "notification",
@@ -58,6 +67,16 @@ class ImportResult:
     vendors: int = 0
     contracts: int = 0
     orders: int = 0
+    contracts_unchanged: int = 0
+    orders_unchanged: int = 0
+
+    @property
+    def summary(self) -> str:
+        text = (f"{self.contracts} marché(s), {self.orders} bon(s) de commande, {self.vendors} titulaire(s) créés")
+        if self.contracts_unchanged or self.orders_unchanged:
+            text += (f" ; déjà enregistrés à l'identique : {self.contracts_unchanged} marché(s), "
+                     f"{self.orders_unchanged} bon(s) de commande")
+        return text
 
 
 def decode(raw: bytes) -> str:
@@ -69,17 +88,8 @@ def decode(raw: bytes) -> str:
 
 
 def parse_decimal(value: str) -> Decimal:
-    """French amounts: « 1 234,56 », « 1 234,56 € », « 1.234,56 »; also « 1234.56 »."""
-    text = value.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"montant illisible « {value} » (attendu par exemple 1 234,56)") from None
-    if not number.is_finite():
-        raise ValueError(f"montant illisible « {value} »")
-    return number
+    """French amounts: « 1 234,56 », « 1 234,56 € », « 1.234,56 »; also « 1234.56 » (as the forms read them)."""
+    return parse_amount(value)
 
 
 def parse_date(value: str) -> datetime.date:
@@ -166,6 +176,7 @@ def import_contracts(raw: bytes, *, by) -> ImportResult:
     result = ImportResult()
     errors: list[str] = []
     contracts: dict[str, Contract] = {}
+    seen = _Seen()
     with transaction.atomic():
         for row in reader:
             line = reader.line_num
@@ -174,24 +185,125 @@ def import_contracts(raw: bytes, *, by) -> ImportResult:
                 continue
             try:
                 with transaction.atomic():
-                    _import_row(values, by=by, contracts=contracts, result=result)
+                    _import_row(values, by=by, contracts=contracts, result=result, seen=seen)
             except ValidationError as error:
                 errors.append(f"Ligne {line} : {_messages(error)}")
             except (ValueError, IntegrityError) as error:
                 errors.append(f"Ligne {line} : {error}")
-        if not errors and not (result.contracts or result.orders or contracts):
+        if not errors and not (result.contracts or result.orders or contracts or seen.orders):
             errors.append("Le fichier ne contient aucune ligne de données.")
         if errors:
             raise ImportError_(errors)  # leaving the atomic block by an exception rolls every line back
     return result
 
 
-def _import_row(values: dict, *, by, contracts: dict, result: ImportResult) -> None:
+@dataclass
+class _Seen:
+    """What this run already matched, so that a contract is counted once and two identical rows
+    without an order number stand for two orders."""
+
+    contracts: set = field(default_factory=set)
+    orders: set = field(default_factory=set)
+
+
+def _fmt(value) -> str:
+    if value is None or value == "":
+        return "(vide)"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def _differences(recorded: dict, incoming: dict) -> list[str]:
+    return [f"{label} : {_fmt(recorded[label])} enregistré, {_fmt(incoming[label])} dans le fichier"
+            for label in incoming if recorded[label] != incoming[label]]
+
+
+def _contract_values(values: dict) -> dict:
+    """The contract's columns as the application records them (the labels name them to the user)."""
+    kind = KIND_ALIASES.get(values["type_marche"].lower())
+    if kind is None:
+        raise ValueError(f"type de marché inconnu « {values['type_marche']} »")
+
+    def optional(name, parse):
+        return parse(values[name]) if values.get(name) else None
+
+    def cents(name):
+        number = optional(name, parse_decimal)
+        return None if number is None else number.quantize(Decimal("0.01"))
+
+    return {
+        "type_marche": kind.value, "objet_marche": values["objet_marche"], "siret": "".join(values["siret"].split()),
+        "lot": values.get("lot", ""), "accord_cadre": values.get("accord_cadre", ""),
+        "notification": optional("notification", parse_date), "debut": parse_date(values["debut"]),
+        "fin": parse_date(values["fin"]), "reconductions": _renewals(values.get("reconductions", "")),
+        "minimum_ht": cents("minimum_ht"), "maximum_ht": cents("maximum_ht"),
+        "tva": cents("tva") if values.get("tva") else Decimal("20.00"),
+    }
+
+
+def _recorded_contract_values(contract: Contract) -> dict:
+    return {
+        "type_marche": contract.kind, "objet_marche": contract.subject, "siret": contract.vendor.siret,
+        "lot": contract.lot, "accord_cadre": contract.parent.reference if contract.parent_id else "",
+        "notification": contract.notified_on, "debut": contract.starts_on, "fin": contract.ends_on,
+        "reconductions": contract.renewals_allowed, "minimum_ht": contract.min_amount_ht,
+        "maximum_ht": contract.max_amount_ht, "tva": contract.vat_rate,
+    }
+
+
+def _matching_contract(values: dict, *, contracts: dict, seen: _Seen, result: ImportResult) -> Contract | None:
+    reference = values["reference_marche"]
+    contract = contracts.get(reference) or (
+        Contract.objects.select_related("vendor", "parent").filter(reference=reference).first()
+    )
+    if contract is None:
+        return None
+    if reference in contracts or contract.pk in seen.contracts:
+        return contract  # the contract's first row in the file describes it; the next ones only name it
+    differences = _differences(_recorded_contract_values(contract), _contract_values(values))
+    if differences:
+        raise ValueError(
+            f"le marché {reference} est déjà enregistré avec d'autres valeurs ({' ; '.join(differences)}) : "
+            f"corrigez-le depuis sa fiche (« Modifier ») ou alignez le fichier ; rien n'est remplacé par l'import"
+        )
+    result.contracts_unchanged += 1
+    seen.contracts.add(contract.pk)
+    return contract
+
+
+def _matching_order(contract: Contract, *, number: str, budget_line: BudgetLine, subject: str, amount_ht: Decimal,
+                    issued_on: datetime.date, seen: _Seen) -> PurchaseOrder | None:
+    incoming = {"marché": contract.reference, "date": issued_on, "objet": subject,
+                "montant HT": amount_ht.quantize(Decimal("0.01")), "imputation": budget_line.pk}
+    if number:
+        order = PurchaseOrder.objects.select_related("contract", "commitment").filter(number=number).first()
+        if order is None:
+            return None
+        recorded = {"marché": order.contract.reference, "date": order.issued_on, "objet": order.subject,
+                    "montant HT": order.amount_ht, "imputation": order.commitment.budget_line_id}
+        differences = _differences(recorded, incoming)
+        if differences:
+            raise ValueError(
+                f"le bon de commande {number} est déjà enregistré avec d'autres valeurs ({' ; '.join(differences)}) : "
+                f"rien n'est remplacé par l'import"
+            )
+        return order
+    return (
+        PurchaseOrder.objects.filter(contract=contract, issued_on=issued_on, subject=subject,
+                                     amount_ht=incoming["montant HT"], commitment__budget_line=budget_line)
+        .exclude(pk__in=seen.orders).order_by("pk").first()
+    )
+
+
+def _import_row(values: dict, *, by, contracts: dict, result: ImportResult, seen: _Seen) -> None:
     for name in REQUIRED:
         if not values.get(name):
             raise ValueError(f"la colonne « {name} » est vide")
     reference = values["reference_marche"]
-    contract = contracts.get(reference) or Contract.objects.filter(reference=reference).first()
+    contract = _matching_contract(values, contracts=contracts, seen=seen, result=result)
     if contract is None:
         contract = _create_contract(values, by=by, result=result)
         result.contracts += 1
@@ -201,12 +313,22 @@ def _import_row(values: dict, *, by, contracts: dict, result: ImportResult) -> N
     for name in ORDER_REQUIRED:
         if not values.get(name):
             raise ValueError(f"la colonne « {name} » est vide alors qu'un bon de commande est décrit")
-    services.purchase_order_create(
-        contract=contract, budget_line=_budget_line(values["imputation"]), subject=values["objet_bc"],
-        amount_ht=parse_decimal(values["montant_bc_ht"]), issued_on=parse_date(values["date_bc"]), by=by,
-        number=values.get("numero_bc", ""), commitment_number=values.get("engagement", ""),
-    )
-    result.orders += 1
+    order_fields = {
+        "budget_line": _budget_line(values["imputation"]), "subject": values["objet_bc"],
+        "amount_ht": parse_decimal(values["montant_bc_ht"]), "issued_on": parse_date(values["date_bc"]),
+    }
+    number = values.get("numero_bc", "")
+    existing = _matching_order(contract, number=number, seen=seen, **order_fields)
+    if existing is not None:
+        seen.orders.add(existing.pk)
+        result.orders_unchanged += 1
+    else:
+        order = services.purchase_order_create(
+            contract=contract, by=by, number=number, commitment_number=values.get("engagement", ""), historical=True,
+            **order_fields,
+        )
+        seen.orders.add(order.pk)
+        result.orders += 1
     contracts[reference] = contract  # only once the whole line has passed: a failed line is rolled back
 
 

@@ -16,7 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
 from budgets.models import Commitment
-from mdo.fields import MONEY
+from mdo.fields import MONEY, ZERO, annotated_property, subquery_sum
 from vendors.enums import ContractKind, MilestoneStatus, PenaltyDecision
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -89,6 +89,33 @@ class VendorContact(models.Model):
         return self.name
 
 
+class ContractQuerySet(models.QuerySet):
+    """The contracts' rules in SQL; ``Contract``'s properties of the same names say them for one row."""
+
+    def valid_on(self, day: datetime.date):
+        """Valid on ``day``: from the start to the end of the initial period plus the renewals exercised."""
+        return self.filter(starts_on__lte=day, valid_until__gte=day)
+
+    def valid(self):
+        return self.valid_on(timezone.localdate())
+
+    def not_valid(self):
+        today = timezone.localdate()
+        return self.exclude(starts_on__lte=today, valid_until__gte=today)
+
+    def with_totals(self):
+        """``amendments_ht``, ``ordered_ht`` (a framework's own orders and its subsequent contracts') and
+        ``ceiling_ht`` (maximum + amendments, NULL without a maximum), one subquery each."""
+        # Two subqueries rather than one with an OR: each then walks its own index (20 × faster at 6 000 orders).
+        own_orders = subquery_sum(PurchaseOrder.objects.filter(contract=models.OuterRef("pk")), "amount_ht")
+        subsequents_orders = subquery_sum(PurchaseOrder.objects.filter(contract__parent=models.OuterRef("pk")), "amount_ht")
+        amendments = subquery_sum(Amendment.objects.filter(contract=models.OuterRef("pk")), "amount_ht")
+        return self.annotate(ordered_ht=own_orders + subsequents_orders, amendments_ht=amendments).annotate(
+            ceiling_ht=models.ExpressionWrapper(models.F("max_amount_ht") + models.F("amendments_ht"),
+                                                output_field=models.DecimalField(max_digits=16, decimal_places=2))
+        )
+
+
 class Contract(models.Model):
     """Marché: a contract with a vendor, its validity, its ceiling and its amendments."""
 
@@ -107,6 +134,9 @@ class Contract(models.Model):
     renewals_allowed = models.PositiveSmallIntegerField(_("reconductions possibles"), default=0)
     renewal_months = models.PositiveSmallIntegerField(_("durée d'une reconduction (mois)"), default=12)
     renewals_done = models.PositiveSmallIntegerField(_("reconductions effectuées"), default=0)
+    #: Kept by ``save()`` from the three fields above, so that lists filter on validity in SQL.
+    valid_until = models.DateField(_("valide jusqu'au"), editable=False,
+                                   help_text=_("Fin de la période initiale, reconductions exercées comprises."))
     min_amount_ht = models.DecimalField(_("montant minimum HT"), **MONEY, null=True, blank=True,
                                         validators=[MinValueValidator(Decimal("0"))])
     max_amount_ht = models.DecimalField(_("montant maximum HT"), **MONEY, null=True, blank=True, validators=POSITIVE,
@@ -121,6 +151,8 @@ class Contract(models.Model):
                                    verbose_name=_("saisi par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("marché")
@@ -140,13 +172,40 @@ class Contract(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("vendors:contract_detail", args=[self.pk])
 
-    @property
-    def valid_until(self) -> datetime.date:
-        """End of validity, renewals exercised included."""
-        return add_months(self.ends_on, self.renewal_months * self.renewals_done)
+    @staticmethod
+    def validity_end(ends_on: datetime.date, renewal_months: int, renewals_done: int) -> datetime.date:
+        """End of validity: the initial period's end pushed by each renewal exercised."""
+        return add_months(ends_on, renewal_months * renewals_done)
+
+    def save(self, *args, **kwargs):
+        self.valid_until = self.validity_end(self.ends_on, self.renewal_months, self.renewals_done)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "valid_until"}
+        super().save(*args, **kwargs)
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.valid_until
+        """The rule of ``ContractQuerySet.valid_on`` for this contract."""
+        return self.starts_on <= day <= self.validity_end(self.ends_on, self.renewal_months, self.renewals_done)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
+
+    @annotated_property
+    def amendments_ht(self) -> Decimal:
+        return self.amendments.aggregate(total=models.Sum("amount_ht"))["total"] or ZERO
+
+    @annotated_property
+    def ordered_ht(self) -> Decimal:
+        """Ordered HT on the contract, and on its subsequent contracts for a framework."""
+        orders = PurchaseOrder.objects.filter(models.Q(contract=self) | models.Q(contract__parent=self))
+        return orders.aggregate(total=models.Sum("amount_ht"))["total"] or ZERO
+
+    @annotated_property
+    def ceiling_ht(self) -> Decimal | None:
+        """Maximum HT, amendments included; None for a contract without a maximum."""
+        return None if self.max_amount_ht is None else self.max_amount_ht + self.amendments_ht
 
     @property
     def remaining_days(self) -> int:
@@ -190,6 +249,14 @@ class OrderCounter(models.Model):
         return f"{self.year} : {self.last}"
 
 
+class PurchaseOrderQuerySet(models.QuerySet):
+    def with_invoiced(self):
+        """``invoiced_ht`` (every invoice of the order) and ``paid_ht`` (the paid ones), one subquery each."""
+        invoices = Invoice.objects.filter(order=models.OuterRef("pk"))
+        return self.annotate(invoiced_ht=subquery_sum(invoices, "amount_ht"),
+                             paid_ht=subquery_sum(invoices.filter(paid_on__isnull=False), "amount_ht"))
+
+
 class PurchaseOrder(models.Model):
     """Bon de commande drawn on a contract and charged to a budget line through a commitment."""
 
@@ -207,6 +274,8 @@ class PurchaseOrder(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = PurchaseOrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("bon de commande")
         verbose_name_plural = _("bons de commande")
@@ -222,6 +291,39 @@ class PurchaseOrder(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vendors:order_detail", args=[self.pk])
+
+    @annotated_property
+    def invoiced_ht(self) -> Decimal:
+        return self.invoices.aggregate(total=models.Sum("amount_ht"))["total"] or ZERO
+
+    @annotated_property
+    def paid_ht(self) -> Decimal:
+        return self.invoices.filter(paid_on__isnull=False).aggregate(total=models.Sum("amount_ht"))["total"] or ZERO
+
+    @property
+    def remaining_to_invoice_ht(self) -> Decimal:
+        return self.amount_ht - self.invoiced_ht
+
+
+def milestone_late_condition(day: datetime.date) -> models.Q:
+    """Late: delivered after its due date, or not delivered and its due date passed (``Milestone.is_late``)."""
+    return models.Q(delivered_on__gt=models.F("due_on")) | milestone_overdue_condition(day)
+
+
+def milestone_overdue_condition(day: datetime.date) -> models.Q:
+    """Overdue: still not delivered after its due date (``Milestone.is_overdue``), the ones to chase."""
+    return models.Q(delivered_on__isnull=True, due_on__lt=day)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def late(self):
+        return self.filter(milestone_late_condition(timezone.localdate()))
+
+    def not_late(self):
+        return self.exclude(milestone_late_condition(timezone.localdate()))
+
+    def overdue(self):
+        return self.filter(milestone_overdue_condition(timezone.localdate()))
 
 
 class Milestone(models.Model):
@@ -250,6 +352,8 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = MilestoneQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("jalon")
         verbose_name_plural = _("jalons")
@@ -270,7 +374,13 @@ class Milestone(models.Model):
 
     @property
     def is_late(self) -> bool:
+        """The rule of ``MilestoneQuerySet.late``."""
         return self.late_days > 0
+
+    @property
+    def is_overdue(self) -> bool:
+        """The rule of ``MilestoneQuerySet.overdue``."""
+        return self.delivered_on is None and self.due_on < timezone.localdate()
 
 
 class LatePaymentRate(models.Model):
@@ -289,6 +399,11 @@ class LatePaymentRate(models.Model):
     def __str__(self) -> str:
         return f"{self.ecb_rate} % au {self.valid_from:%d/%m/%Y}"
 
+    def clean(self):
+        # R2192-31: the rate of the first day of a half-year applies to delays starting in that half-year.
+        if self.valid_from and (self.valid_from.day, self.valid_from.month) not in ((1, 1), (1, 7)):
+            raise ValidationError({"valid_from": _("Le taux se saisit au 1er janvier ou au 1er juillet (premier jour du semestre).")})
+
 
 class Invoice(models.Model):
     """Facture of an order; its due date is the délai global de paiement."""
@@ -304,6 +419,12 @@ class Invoice(models.Model):
     suspension_reason = models.TextField(_("motif de la suspension"), blank=True)
     resumed_on = models.DateField(_("délai repris le"), null=True, blank=True)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    # Recorded at payment when it comes after the due date: what the city owes on top of the invoice.
+    interest_days = models.PositiveIntegerField(_("jours de retard de paiement"), default=0)
+    interest_rate = models.DecimalField(_("taux des intérêts moratoires (%)"), max_digits=5, decimal_places=2,
+                                        null=True, blank=True)
+    interest_amount = models.DecimalField(_("intérêts moratoires"), **MONEY, default=ZERO)
+    interest_flat_fee = models.DecimalField(_("indemnité forfaitaire de recouvrement"), **MONEY, default=ZERO)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("saisi par"))
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -340,3 +461,8 @@ class Invoice(models.Model):
     @property
     def is_late(self) -> bool:
         return self.late_days > 0
+
+    @property
+    def interest_total(self) -> Decimal:
+        """Recorded late-payment interest and flat fee owed to the vendor (0 until paid late)."""
+        return self.interest_amount + self.interest_flat_fee

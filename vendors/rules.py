@@ -4,9 +4,10 @@
   services and supplies, V × R / 3000 for intellectual services, V the value of the late
   services HT and R the days late; capped at 10 % of the order's amount HT; the vendor is
   exempted when the penalties do not exceed 1 000 € HT.
-- Late-payment interest (code de la commande publique, R2192-31 and D2192-35): the ECB's main
-  refinancing rate in force on the first day of the half-year + 8 points, prorated by day
-  (365-day year), plus the 40 € flat fee for recovery costs (D2192-35).
+- Late-payment interest (code de la commande publique, L2192-13, R2192-31 and D2192-35): it runs
+  from the day after the due date; the ECB's main refinancing rate in force on the first day of
+  the half-year in which it starts + 8 points, prorated by day (365-day year), plus the 40 € flat
+  fee for recovery costs (D2192-35). Without the rate of that half-year nothing is computed.
 """
 
 import datetime
@@ -50,6 +51,8 @@ class LateInterest:
     rate: Decimal  # annual, in percent
     interest: Decimal
     flat_fee: Decimal
+    #: The first day of the half-year whose ECB rate is not entered: then nothing could be computed.
+    missing_rate_from: datetime.date | None = None
 
     @property
     def total(self) -> Decimal:
@@ -67,3 +70,23 @@ def late_payment_interest(*, amount_ttc: Decimal, late_days: int, ecb_rate: Deci
 def half_year_start(day: datetime.date) -> datetime.date:
     """The first day of the half-year: the rate in force then applies to the whole delay."""
     return datetime.date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def interest_start(due_on: datetime.date) -> datetime.date:
+    """Interest runs from the day after the due date (L2192-13): a due date of 30 June starts on 1 July."""
+    return due_on + datetime.timedelta(days=1)
+
+
+def half_year_label(start: datetime.date) -> str:
+    """« 1er juillet 2026 (2d semestre 2026) » — how a missing rate is named to the user."""
+    month = "janvier" if start.month == 1 else "juillet"
+    half = "1er" if start.month == 1 else "2d"
+    return f"1er {month} {start.year} ({half} semestre {start.year})"
+
+
+def missing_rate_message(start: datetime.date) -> str:
+    return (
+        f"Le taux de la BCE du {half_year_label(start)} n'est pas saisi : les intérêts moratoires de cette facture "
+        f"ne peuvent pas être calculés. Un administrateur doit l'enregistrer (Administration › Taux des intérêts "
+        f"moratoires) ; aucun autre taux n'est utilisé à sa place."
+    )

@@ -1,6 +1,6 @@
 """The "Bons de commande et jalons" section of the project page (``projects.registry``)."""
 
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,22 +9,20 @@ from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
 from mdo import access, policy
 from vendors.enums import ORDERABLE_KINDS
-from vendors.models import Invoice, Milestone, PurchaseOrder
-from vendors.selectors import ZERO, _total
+from vendors.models import Milestone, PurchaseOrder
+from vendors.selectors import ZERO
 
 PROJECT = "commitment__budget_line__project"
 
 
 def project_orders(*, user, project) -> list[PurchaseOrder]:
     """The project's orders the user may see, with invoiced/paid HT and their milestones: three queries."""
-    invoices = Invoice.objects.filter(order=OuterRef("pk"))
     milestones = access.visible(user, Milestone).select_related("service_done_by").order_by("due_on", "pk")
     return list(
         access.visible(user, PurchaseOrder)
         .filter(**{PROJECT: project})
         .select_related("contract__vendor", "commitment__budget_line")
-        .annotate(invoiced_ht=_total(invoices, "amount_ht"),
-                  paid_ht=_total(invoices.filter(paid_on__isnull=False), "amount_ht"))
+        .with_invoiced()
         .prefetch_related(Prefetch("milestones", queryset=milestones, to_attr="visible_milestones"))
         .order_by("issued_on", "pk")
     )

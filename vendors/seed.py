@@ -21,7 +21,20 @@ from mdo.models import Organisation, User
 from projects.models import Project
 from vendors import services
 from vendors.enums import ContractKind, MilestoneStatus
-from vendors.models import PAYMENT_DELAY_DAYS, Contract, Invoice, Milestone, OrderCounter, PurchaseOrder, Vendor, VendorContact
+from vendors.models import (
+    PAYMENT_DELAY_DAYS,
+    Contract,
+    Invoice,
+    LatePaymentRate,
+    Milestone,
+    OrderCounter,
+    PurchaseOrder,
+    Vendor,
+    VendorContact,
+    add_months,
+)
+from vendors.rules import half_year_start
+from vendors.selectors import interest_owed, late_payment_rates
 
 DEMO_MARKER = "2026-AMO-001"
 LARGE = {"contracts": 400, "orders": 6000, "milestones": 20000, "invoices": 15000}
@@ -61,6 +74,7 @@ def seed_vendors(*, size: str, stdout) -> None:
     if officer is None or manager is None:
         stdout.write("Prestataires : comptes de démo absents, rien à faire.")
         return
+    _demo_ecb_rates()
     if not Contract.objects.filter(reference=DEMO_MARKER).exists():
         _seed_demo(officer, manager)
     if size == "large":
@@ -70,6 +84,18 @@ def seed_vendors(*, size: str, stdout) -> None:
         f"{PurchaseOrder.objects.count()} bons de commande, {Milestone.objects.count()} jalons, "
         f"{Invoice.objects.count()} factures."
     )
+
+
+def _demo_ecb_rates() -> None:
+    """Demo only: the last rate entered carried on to every half-year up to tomorrow's, so that the
+    demo's late invoices can be paid. In production the administrator enters each half-year's rate."""
+    last = LatePaymentRate.objects.order_by("-valid_from").first()
+    if last is None:
+        return
+    start, end = last.valid_from, half_year_start(timezone.localdate() + datetime.timedelta(days=1))
+    while start < end:
+        start = add_months(start, 6)
+        LatePaymentRate.objects.get_or_create(valid_from=start, defaults={"ecb_rate": last.ecb_rate})
 
 
 # --- budget lines to charge -----------------------------------------------------------------
@@ -95,11 +121,9 @@ def _projects() -> list[Project]:
 
 def _demo_lines(requester) -> list[BudgetLine]:
     """Approved lines with room for the demo orders (created when the budgets seeder made none)."""
-    from budgets.services import line_available
-
     year = timezone.localdate().year
-    candidates = BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=150000).order_by("pk")[:50]
-    lines = [line for line in candidates if line_available(line) >= 150000][:10]
+    candidates = BudgetLine.objects.filter(status="approved", project__isnull=False, amount_ttc__gte=150000).order_by("pk")
+    lines = list(candidates.with_amounts().filter(available__gte=150000)[:10])
     if len(lines) >= 3:
         return lines
     return [
@@ -178,7 +202,8 @@ def _seed_demo(officer, manager) -> None:
     for index, (on, subject, amount, issued) in enumerate(plans):
         order = services.purchase_order_create(contract=on, budget_line=lines[index % len(lines)], subject=subject,
                                                amount_ht=Decimal(amount), issued_on=day(issued), by=officer,
-                                               commitment_number=f"ENG-{day(issued).year}-{300 + index:05d}")
+                                               commitment_number=f"ENG-{day(issued).year}-{300 + index:05d}",
+                                               historical=True)  # the demo's past, like an import
         _demo_follow_up(order, index, issued, officer, manager, day)
 
 
@@ -256,6 +281,7 @@ def _seed_large(officer, manager, stdout) -> None:
     contracts = Contract.objects.bulk_create([
         Contract(reference=f"{plan['start'].year}-L{plan['index']:04d}", kind=plan["kind"],
                  subject=rng.choice(SUBJECTS), vendor=plan["vendor"], starts_on=plan["start"], ends_on=plan["end"],
+                 valid_until=plan["end"],  # bulk_create skips save(): no renewal exercised yet
                  notified_on=plan["start"] - datetime.timedelta(days=10),
                  max_amount_ht=to_cents(plan["ordered"] * Decimal("1.25") + 1000),
                  intellectual_services=plan["kind"] == ContractKind.AMO, created_by=officer)
@@ -319,14 +345,21 @@ def _seed_large(officer, manager, stdout) -> None:
     Milestone.objects.bulk_create(milestones, batch_size=2000)
 
     invoices = []
+    rates = late_payment_rates()
     for index in range(n_invoices):
         order = orders[index % len(orders)]
         share = to_cents(order.amount_ht / 3)
         received = min(order.issued_on + datetime.timedelta(days=rng.randint(15, 250)), today)
         paid = received + datetime.timedelta(days=rng.randint(10, 55))
-        invoices.append(Invoice(
+        invoice = Invoice(
             order=order, number=f"F{index:06d}", received_on=received, amount_ht=share,
             amount_ttc=ttc_from_ht(share, Decimal("20")), due_on=received + datetime.timedelta(days=PAYMENT_DELAY_DAYS),
             paid_on=paid if paid <= today - datetime.timedelta(days=5) else None, created_by=officer,
-        ))
+        )
+        if invoice.paid_on and invoice.paid_on > invoice.due_on:  # bulk_create skips invoice_pay: record its interest here
+            interest = interest_owed(amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=invoice.paid_on, rates=rates)
+            if not interest.missing_rate_from:
+                invoice.interest_days, invoice.interest_rate = interest.days, interest.rate
+                invoice.interest_amount, invoice.interest_flat_fee = interest.interest, interest.flat_fee
+        invoices.append(invoice)
     Invoice.objects.bulk_create(invoices, batch_size=2000)

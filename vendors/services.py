@@ -29,9 +29,8 @@ from vendors.models import (
     PurchaseOrder,
     Vendor,
     VendorContact,
-    add_months,
 )
-from vendors.rules import penalty_proposal
+from vendors.rules import missing_rate_message, penalty_proposal
 
 ZERO = Decimal("0.00")
 ORDER_NUMBER = re.compile(r"^BC-(\d{4})-(\d{4,})$")
@@ -93,25 +92,6 @@ def vendor_contact_delete(*, contact: VendorContact, by) -> None:
 
 # --- contracts ----------------------------------------------------------------------------
 
-def amendments_total(contract: Contract) -> Decimal:
-    return contract.amendments.aggregate(total=Sum("amount_ht"))["total"] or ZERO
-
-
-def contract_ceiling(contract: Contract, *, amendments: Decimal | None = None) -> Decimal | None:
-    """Maximum HT, amendments included; None for a contract without a maximum."""
-    if contract.max_amount_ht is None:
-        return None
-    if amendments is None:
-        amendments = amendments_total(contract)
-    return contract.max_amount_ht + amendments
-
-
-def contract_ordered_total(contract: Contract) -> Decimal:
-    """Ordered HT on the contract, and on its subsequent contracts for a framework."""
-    orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
-    return orders.aggregate(total=Sum("amount_ht"))["total"] or ZERO
-
-
 def _subsequents_total(parent: Contract, *, exclude_pk=None) -> Decimal:
     children = parent.subsequents.exclude(pk=exclude_pk)
     return children.aggregate(total=Sum("max_amount_ht"))["total"] or ZERO
@@ -148,7 +128,7 @@ def contract_create(
             elif not (parent.is_valid_on(starts_on)):
                 errors["starts_on"] = "Un marché subséquent commence pendant la validité de son accord-cadre."
             elif max_amount_ht is not None:
-                room = contract_ceiling(parent) - _subsequents_total(parent)
+                room = parent.ceiling_ht - _subsequents_total(parent)
                 if max_amount_ht > room:
                     errors["max_amount_ht"] = (
                         f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
@@ -199,15 +179,15 @@ def contract_update(
         errors["starts_on"] = "Un marché subséquent commence pendant la validité de son accord-cadre."
     dates = orders.aggregate(first=Min("issued_on"), last=Max("issued_on"))
     if dates["first"] is not None and "ends_on" not in errors:
-        valid_until = add_months(ends_on, contract.renewal_months * contract.renewals_done)
+        valid_until = Contract.validity_end(ends_on, contract.renewal_months, contract.renewals_done)
         if starts_on > dates["first"]:
             errors["starts_on"] = f"Un bon de commande de ce marché est daté du {dates['first']:%d/%m/%Y} : le début ne peut pas être après."
         if valid_until < dates["last"]:
             errors["ends_on"] = f"Un bon de commande de ce marché est daté du {dates['last']:%d/%m/%Y} : la validité doit le couvrir."
     if max_amount_ht is not None and "max_amount_ht" not in errors:
         max_amount_ht = to_cents(max_amount_ht)
-        amendments = amendments_total(contract)
-        ordered = contract_ordered_total(contract)
+        amendments = contract.amendments_ht
+        ordered = contract.ordered_ht
         if max_amount_ht + amendments < ordered:
             errors["max_amount_ht"] = (
                 f"Le maximum (avec les avenants : {to_cents(max_amount_ht + amendments)} € HT) serait inférieur "
@@ -218,7 +198,7 @@ def contract_update(
                 f"Les marchés subséquents totalisent déjà {_subsequents_total(contract)} € HT : le maximum ne peut être inférieur."
             )
         elif contract.parent_id:
-            room = contract_ceiling(contract.parent) - _subsequents_total(contract.parent, exclude_pk=contract.pk)
+            room = contract.parent.ceiling_ht - _subsequents_total(contract.parent, exclude_pk=contract.pk)
             if max_amount_ht > room:
                 errors["max_amount_ht"] = f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
     if errors:
@@ -234,11 +214,23 @@ def contract_update(
 
 
 @transaction.atomic
-def contract_renew(*, contract: Contract, by) -> Contract:
-    """Exercise one more renewal (reconduction). Side effects: none."""
+def contract_renew(*, contract: Contract, by, decided_on: datetime.date | None = None) -> Contract:
+    """Exercise one more renewal (reconduction), decided on ``decided_on`` (today by default): while
+    the period it extends still runs — a contract that has ended cannot be revived — and not in the
+    future. Side effects: a historical record (the validity moves by one renewal)."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    decided_on = decided_on or timezone.localdate()
     if contract.renewals_done >= contract.renewals_allowed:
         raise ValidationError({"renewals_done": "Toutes les reconductions prévues ont été exercées."})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "La date de décision de la reconduction ne peut pas être dans le futur."})
+    if decided_on < contract.starts_on:
+        raise ValidationError({"decided_on": f"La reconduction ne peut être décidée avant le début du marché ({contract.starts_on:%d/%m/%Y})."})
+    if decided_on > contract.valid_until:
+        raise ValidationError({"decided_on": (
+            f"La reconduction se décide avant la fin de la période qu'elle prolonge : le marché {contract.reference} "
+            f"a pris fin le {contract.valid_until:%d/%m/%Y}. Un marché échu ne peut plus être reconduit."
+        )})
     contract.renewals_done += 1
     contract.save(update_fields=["renewals_done"])
     return contract
@@ -246,15 +238,23 @@ def contract_renew(*, contract: Contract, by) -> Contract:
 
 @transaction.atomic
 def amendment_create(*, contract: Contract, signed_on: datetime.date, amount_ht: Decimal, reason: str, by) -> Amendment:
-    """Add an avenant. The contract's row is locked: an amendment cannot lower the ceiling below
+    """Add an avenant, signed while the contract runs (within its validity, renewals included, and
+    not in the future). The contract's row is locked: an amendment cannot lower the ceiling below
     what is already ordered. Side effects: none."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     amount_ht = to_cents(amount_ht)
     if not reason.strip():
         raise ValidationError({"reason": "Le motif de l'avenant est obligatoire."})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": "La date de signature de l'avenant ne peut pas être dans le futur."})
+    if not contract.is_valid_on(signed_on):
+        raise ValidationError({"signed_on": (
+            f"Un avenant se signe pendant l'exécution du marché : {contract.reference} est valide du "
+            f"{contract.starts_on:%d/%m/%Y} au {contract.valid_until:%d/%m/%Y}."
+        )})
     if amount_ht != 0 and contract.max_amount_ht is not None:
-        new_ceiling = contract_ceiling(contract) + amount_ht
-        ordered = contract_ordered_total(contract)
+        new_ceiling = contract.ceiling_ht + amount_ht
+        ordered = contract.ordered_ht
         if new_ceiling < ordered:
             raise ValidationError(
                 {"amount_ht": f"Le nouveau maximum ({new_ceiling} € HT) serait inférieur au montant déjà commandé ({ordered} € HT)."}
@@ -299,15 +299,39 @@ def _reserve_imported_number(number: str) -> None:
         counter.save(update_fields=["last"])
 
 
+def _check_order_date(contracts: list[Contract], issued_on: datetime.date, *, historical: bool) -> None:
+    """An order is dated within its contract's validity (and its framework's), never in the future;
+    one entered by hand is also issued while the contract still runs: no order backdated into the
+    period of a contract that has ended. ``historical`` orders (the spreadsheets' import) keep their date."""
+    today = timezone.localdate()
+    if issued_on > today:
+        raise ValidationError({"issued_on": (
+            f"Un bon de commande ne peut pas être daté dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
+            f"il est numéroté dans l'année de son émission."
+        )})
+    for checked in contracts:
+        if not checked.is_valid_on(issued_on):
+            raise ValidationError({"issued_on": (
+                f"Le marché {checked.reference} n'est pas valide à cette date "
+                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
+            )})
+        if not historical and not checked.is_valid_on(today):
+            raise ValidationError({"issued_on": (
+                f"Le marché {checked.reference} a pris fin le {checked.valid_until:%d/%m/%Y} : on n'y émet plus de bon "
+                f"de commande, même daté de sa période de validité."
+            )})
+
+
 @transaction.atomic
 def purchase_order_create(
     *, contract: Contract, budget_line: BudgetLine, subject: str, amount_ht: Decimal, issued_on: datetime.date, by,
-    number: str = "", commitment_number: str = "",
+    number: str = "", commitment_number: str = "", historical: bool = False,
 ) -> PurchaseOrder:
-    """Issue a bon de commande on ``contract``, charged to ``budget_line``.
+    """Issue a bon de commande on ``contract``, charged to ``budget_line``, numbered in the year of its date.
 
-    Refused outside the contract's validity, beyond its maximum (amendments included; for a
-    subsequent contract, also beyond its framework's) and beyond the line's available amount.
+    Refused when dated in the future or outside the contract's validity (see ``_check_order_date``),
+    beyond its maximum (amendments included; for a subsequent contract, also beyond its
+    framework's) and beyond the line's available amount.
     The contracts' rows, the year's counter and the line are locked in that order, so that two
     orders arriving together never pass a ceiling together nor share a number.
     Side effects: creates the Commitment (engagement) of the order's amount TTC on the line.
@@ -320,15 +344,12 @@ def purchase_order_create(
     contract = locked[contract.pk]
     if contract.kind not in ORDERABLE_KINDS:
         raise ValidationError({"contract": "On commande sur les marchés subséquents de cet accord-cadre, pas sur l'accord-cadre lui-même."})
-    for checked in [contract] + ([locked[contract.parent_id]] if contract.parent_id else []):
-        if not checked.is_valid_on(issued_on):
-            raise ValidationError({"issued_on": (
-                f"Le marché {checked.reference} n'est pas valide à cette date "
-                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
-            )})
-        ceiling = contract_ceiling(checked)
+    checked_contracts = [contract] + ([locked[contract.parent_id]] if contract.parent_id else [])
+    _check_order_date(checked_contracts, issued_on, historical=historical)
+    for checked in checked_contracts:
+        ceiling = checked.ceiling_ht
         if ceiling is not None:
-            ordered = contract_ordered_total(checked)
+            ordered = checked.ordered_ht
             if ordered + amount_ht > ceiling:
                 raise ValidationError({"amount_ht": (
                     f"Ce bon dépasserait le maximum du marché {checked.reference} : déjà commandé {ordered} € HT, "
@@ -362,15 +383,12 @@ def purchase_order_update(*, order: PurchaseOrder, by, subject: str, issued_on: 
     budget line and invoices are checked against it. The date stays in the contract's validity (and
     its framework's) and in the year of the order's number. Side effects: a historical record."""
     order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("contract__parent").get(pk=order.pk)
+    # A correction keeps the order's place in history: the contract may have ended since.
+    _check_order_date([order.contract] + ([order.contract.parent] if order.contract.parent_id else []), issued_on,
+                      historical=True)
     match = ORDER_NUMBER.match(order.number)
     if match and int(match.group(1)) != issued_on.year:
         raise ValidationError({"issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."})
-    for checked in [order.contract] + ([order.contract.parent] if order.contract.parent_id else []):
-        if not checked.is_valid_on(issued_on):
-            raise ValidationError({"issued_on": (
-                f"Le marché {checked.reference} n'est pas valide à cette date "
-                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
-            )})
     if not subject.strip():
         raise ValidationError({"subject": "L'objet est obligatoire."})
     order.subject, order.issued_on = subject.strip(), issued_on
@@ -491,10 +509,6 @@ def _check_penalty_decidable(milestone: Milestone) -> None:
 
 # --- invoices -----------------------------------------------------------------------------
 
-def order_invoiced_total(order: PurchaseOrder) -> Decimal:
-    return order.invoices.aggregate(total=Sum("amount_ht"))["total"] or ZERO
-
-
 @transaction.atomic
 def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.date, amount_ht: Decimal, by,
                    amount_ttc: Decimal | None = None) -> Invoice:
@@ -513,7 +527,7 @@ def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.d
     elif amount_ttc < amount_ht:
         errors["amount_ttc"] = "Le montant TTC ne peut être inférieur au montant HT."
     else:
-        invoiced = order_invoiced_total(order)
+        invoiced = order.invoiced_ht
         if invoiced + amount_ht > order.amount_ht:
             errors["amount_ht"] = (
                 f"Cette facture porterait le total facturé du bon à {invoiced + amount_ht} € HT, "
@@ -573,9 +587,27 @@ def invoice_resume(*, invoice: Invoice, on: datetime.date, by) -> Invoice:
     return invoice
 
 
+def _record_late_interest(invoice: Invoice) -> list[str]:
+    """Set on ``invoice``, being paid, the late-payment interest it owes (days, rate, interest, 40 €
+    flat fee); refused when the ECB rate of the half-year the delay starts in is not entered.
+    Returns the fields set."""
+    from vendors.selectors import interest_owed, late_payment_rates
+
+    interest = interest_owed(amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=invoice.paid_on,
+                             rates=late_payment_rates())
+    if interest.missing_rate_from:
+        raise ValidationError({"paid_on": missing_rate_message(interest.missing_rate_from)})
+    invoice.interest_days = interest.days
+    invoice.interest_rate = interest.rate if interest.days else None
+    invoice.interest_amount = interest.interest
+    invoice.interest_flat_fee = interest.flat_fee
+    return ["interest_days", "interest_rate", "interest_amount", "interest_flat_fee"]
+
+
 @transaction.atomic
 def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, by) -> Invoice:
-    """Record the payment date (mandat). Side effects: none."""
+    """Record the payment date (mandat). Side effects: when paid after the due date, records the
+    late-payment interest and the 40 € flat fee owed to the vendor."""
     invoice = _locked_invoice(invoice)
     if invoice.paid_on:
         raise ValidationError({"paid_on": "Cette facture est déjà payée."})
@@ -586,5 +618,6 @@ def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, by) -> Invoice:
     if invoice.is_suspended:
         raise ValidationError({"paid_on": "Reprenez d'abord le délai suspendu."})
     invoice.paid_on = paid_on
-    invoice.save(update_fields=["paid_on"])
+    interest_fields = _record_late_interest(invoice)
+    invoice.save(update_fields=["paid_on", *interest_fields])
     return invoice

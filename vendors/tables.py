@@ -49,14 +49,23 @@ class ContractTable(BaseTable):
     subject = tables.Column(verbose_name=_("Objet"))
     vendor = tables.Column(linkify=True, verbose_name=_("Titulaire"), order_by=("vendor__name",))
     starts_on = FrenchDateColumn(verbose_name=_("Début"))
-    ends_on = FrenchDateColumn(verbose_name=_("Fin"))
+    ends_on = FrenchDateColumn(verbose_name=_("Fin (période initiale)"))
+    valid_until = FrenchDateColumn(verbose_name=_("Valide jusqu'au"))
+    is_valid = tables.Column(verbose_name=_("En cours de validité"), empty_values=(), orderable=False)
     max_amount_ht = MoneyColumn(verbose_name=_("Maximum HT"), default="—")
     amendments_ht = MoneyColumn(verbose_name=_("Avenants HT"))
     ordered_ht = MoneyColumn(verbose_name=_("Commandé HT"))
 
     class Meta(BaseTable.Meta):
         model = Contract
-        fields = ("reference", "kind", "subject", "vendor", "starts_on", "ends_on", "max_amount_ht", "amendments_ht", "ordered_ht")
+        fields = ("reference", "kind", "subject", "vendor", "starts_on", "ends_on", "valid_until", "is_valid", "max_amount_ht",
+                  "amendments_ht", "ordered_ht")
+
+    def render_is_valid(self, record):
+        return _("Oui") if record.is_valid else _("Non")
+
+    def value_is_valid(self, record):
+        return "Oui" if record.is_valid else "Non"
 
 
 class OrderTable(BaseTable):
@@ -137,10 +146,15 @@ class InvoiceTable(BaseTable):
 
     def render_interest(self, record):
         interest = self._interest(record)
+        if interest.missing_rate_from:
+            return format_html('<span class="text-late">taux BCE du {} non saisi</span>',
+                               interest.missing_rate_from.strftime("%d/%m/%Y"))
         return euros(interest.total) if interest.days else "—"
 
     def value_interest(self, record):
         interest = self._interest(record)
+        if interest.missing_rate_from:
+            return f"taux BCE du {interest.missing_rate_from:%d/%m/%Y} non saisi"
         return interest.total if interest.days else ""
 
     def render_due_on(self, record):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -163,9 +164,7 @@ def vendor_detail(request, pk: int):
     contracts = selectors.contract_list(user=user).filter(vendor=vendor)
     orders = selectors.order_list(user=user).filter(contract__vendor=vendor)
     invoices = selectors.invoice_list(user=user).filter(order__contract__vendor=vendor)
-    late_milestones = selectors.milestone_list(user=user).filter(
-        Q(contract__vendor=vendor), Q(late_rank=0) | Q(delivered_on__gt=F("due_on"))
-    )
+    late_milestones = selectors.milestone_list(user=user).filter(contract__vendor=vendor).late()
     return render(request, "vendors/vendor_detail.html", {
         "vendor": vendor,
         "contacts": list(vendor.contacts.all()),
@@ -249,7 +248,7 @@ def contract_create(request):
     })
 
 
-def _contract_page(request, contract, *, amendment_form=None, milestone_form=None, status=200):
+def _contract_page(request, contract, *, amendment_form=None, milestone_form=None, renew_form=None, status=200):
     user = request.user
     orders = selectors.order_list(user=user).filter(Q(contract=contract) | Q(contract__parent=contract))
     return render(request, "vendors/contract_detail.html", {
@@ -261,6 +260,7 @@ def _contract_page(request, contract, *, amendment_form=None, milestone_form=Non
         "milestones": list(selectors.milestone_list(user=user).filter(contract=contract, order__isnull=True)),
         "amendment_form": amendment_form or forms.AmendmentForm(),
         "milestone_form": milestone_form or forms.MilestoneForm(),
+        "renew_form": renew_form or forms.RenewForm(),
         "can_change": access.can_change(user, contract),
         "history": history_rows(contract),
         "breadcrumbs": _crumbs(VENDORS, (_("Marchés"), "vendors:contract_list"), (contract.reference, None)),
@@ -268,7 +268,7 @@ def _contract_page(request, contract, *, amendment_form=None, milestone_form=Non
 
 
 def _contract_queryset():
-    return Contract.objects.select_related("vendor", "parent", "created_by")
+    return Contract.objects.select_related("vendor", "parent", "created_by").with_totals()
 
 
 def contract_detail(request, pk: int):
@@ -304,12 +304,13 @@ def amendment_create(request, pk: int):
 @policy_required("change", "vendors.contract")
 def contract_renew(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
-    try:
-        services.contract_renew(contract=contract, by=request.user)
-        messages.success(request, "Reconduction enregistrée.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(contract)
+    form = forms.RenewForm(request.POST)
+    renewed = form.is_valid() and _run(form, lambda d: services.contract_renew(
+        contract=contract, by=request.user, decided_on=d["decided_on"]))
+    if renewed:
+        messages.success(request, f"Reconduction enregistrée : le marché est valide jusqu'au {renewed.valid_until:%d/%m/%Y}.")
+        return redirect(contract)
+    return _contract_page(request, contract, renew_form=form, status=400)
 
 
 @require_POST
@@ -346,7 +347,7 @@ def order_create(request, pk: int):
 def _order_queryset():
     return PurchaseOrder.objects.select_related(
         "contract__vendor", "contract__parent", "commitment__budget_line__project", "issued_by"
-    )
+    ).with_invoiced()
 
 
 def _order_page(request, order, *, milestone_form=None, invoice_form=None, status=200):
@@ -354,13 +355,13 @@ def _order_page(request, order, *, milestone_form=None, invoice_form=None, statu
     rates = selectors.late_payment_rates()
     invoices = list(order.invoices.order_by("received_on", "pk"))
     invoice_rows = [(invoice, selectors.invoice_interest(invoice, rates)) for invoice in invoices]
-    invoiced = sum((invoice.amount_ht for invoice in invoices), services.ZERO)
     return render(request, "vendors/order_detail.html", {
         "order": order,
         "milestones": list(order.milestones.select_related("service_done_by").order_by("due_on", "pk")),
         "invoice_rows": invoice_rows,
-        "invoiced": invoiced,
-        "remaining": order.amount_ht - invoiced,
+        "invoiced": order.invoiced_ht,
+        "remaining": order.remaining_to_invoice_ht,
+        "interest_recorded": sum((invoice.interest_total for invoice in invoices), services.ZERO),
         "milestone_form": milestone_form or forms.MilestoneForm(),
         "invoice_form": invoice_form or forms.InvoiceForm(),
         "can_change": access.can_change(user, order),
@@ -414,7 +415,8 @@ def invoice_create(request, pk: int):
 
 def _milestone_queryset():
     return Milestone.objects.select_related(
-        "contract__vendor", "order__issued_by", "service_done_by", "penalty_decided_by", "created_by"
+        "contract__vendor", "order__issued_by", "order__commitment__budget_line__project", "service_done_by",
+        "penalty_decided_by", "created_by",
     )
 
 
@@ -443,7 +445,10 @@ def milestone_detail(request, pk: int):
 @require_POST
 @policy_required("deliver", "vendors.milestone")
 def milestone_deliver(request, pk: int):
-    milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
+    # The lead directorate records the delivery too: the permission is the transition's, not the MDO's edit right.
+    milestone = access.get_visible_or_404(request.user, _milestone_queryset(), pk=pk)
+    if not MilestoneFlow(milestone).deliver.has_perm(request.user):
+        raise Http404("Aucun jalon à livrer ne correspond à cette adresse.")
     form = forms.DeliverForm(request.POST)
     if form.is_valid() and _run(form, lambda d: services.milestone_deliver(milestone=milestone, by=request.user, **d)):
         messages.success(request, "Livraison enregistrée : le jalon attend la certification du service fait.")
@@ -557,8 +562,7 @@ def import_view(request):
         except ImportError_ as error:
             errors = error.errors
         else:
-            messages.success(request, f"Import réussi : {result.contracts} marché(s), {result.orders} bon(s) de commande, "
-                                      f"{result.vendors} titulaire(s) créés.")
+            messages.success(request, f"Import réussi : {result.summary}.")
             return redirect("vendors:contract_list")
     return render(request, "vendors/import.html", {
         "form": form, "errors": errors,

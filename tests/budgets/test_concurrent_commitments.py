@@ -44,7 +44,7 @@ def test_concurrent_commitments_never_exceed_the_line(mdo_officer, mdo_manager):
         thread.join()
     assert results.count("ok") == 3 and results.count("refused") == THREADS - 3
     assert sum(c.amount for c in line.commitments.all()) == Decimal("1200.00")
-    assert services.line_available(BudgetLine.objects.get(pk=line.pk)) == Decimal("0.00")
+    assert BudgetLine.objects.get(pk=line.pk).available == Decimal("0.00")
 
 
 @pytest.mark.django_db(transaction=True)

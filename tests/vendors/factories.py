@@ -12,7 +12,8 @@ from budgets.models import BudgetLine
 from projects.models import Project
 from vendors import services
 from vendors.enums import ContractKind
-from vendors.models import Vendor
+from vendors.models import LatePaymentRate, Vendor
+from vendors.rules import half_year_start, interest_start
 
 _sirets = itertools.count(1)
 
@@ -66,3 +67,10 @@ def make_contract(*, by, vendor=None, kind=ContractKind.FRAMEWORK_ORDERS, max_am
 def make_order(*, contract, line, by, amount_ht=Decimal("1000.00"), issued_on=None, subject="Atelier de quartier"):
     return services.purchase_order_create(contract=contract, budget_line=line, subject=subject, amount_ht=amount_ht,
                                           issued_on=issued_on or timezone.localdate(), by=by)
+
+
+def enter_ecb_rate(*, due_on: datetime.date, rate: str = "2.15") -> LatePaymentRate:
+    """The administrator's ECB rate for the half-year in which interest on what was due on ``due_on`` starts."""
+    return LatePaymentRate.objects.update_or_create(
+        valid_from=half_year_start(interest_start(due_on)), defaults={"ecb_rate": Decimal(rate)}
+    )[0]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from mdo.registry import registry
 from tests.helpers import assert_constant_queries, excel_csv_rows
-from tests.vendors.factories import VendorFactory, make_contract, make_order, valid_siret
+from tests.vendors.factories import VendorFactory, enter_ecb_rate, make_contract, make_order, valid_siret
 from vendors import services
 from vendors.enums import ContractKind, MilestoneStatus, PenaltyDecision
 from vendors.models import Amendment, Contract, Invoice, Milestone, PurchaseOrder, Vendor, VendorContact
@@ -323,6 +323,7 @@ def test_invoices_list_shows_due_soon_first(client, mdo_officer, order_3e):
 def test_late_invoice_page_shows_interest(client, mdo_officer, order_3e):
     invoice = services.invoice_create(order=order_3e, number="RET", received_on=TODAY() - datetime.timedelta(days=40),
                                       amount_ht=Decimal("10000"), by=mdo_officer)
+    enter_ecb_rate(due_on=invoice.due_on)
     client.force_login(mdo_officer)
     page = client.get(invoice.get_absolute_url()).text
     assert 'data-testid="interest"' in page and "40,00" in page
@@ -452,8 +453,9 @@ def test_dashboard_has_constant_queries(client, mdo_officer, other_mdo_officer, 
 
 
 def test_invoice_list_shows_interest_of_late_invoices(client, mdo_officer, order_3e):
-    services.invoice_create(order=order_3e, number="RET-1", received_on=TODAY() - datetime.timedelta(days=40),
-                            amount_ht=Decimal("1000"), by=mdo_officer)
+    late = services.invoice_create(order=order_3e, number="RET-1", received_on=TODAY() - datetime.timedelta(days=40),
+                                   amount_ht=Decimal("1000"), by=mdo_officer)
+    enter_ecb_rate(due_on=late.due_on, rate="2.15")
     client.force_login(mdo_officer)
     response = client.get("/vendors/invoices/")
     assert "43,34" in text(response)
@@ -465,15 +467,17 @@ def test_invoice_list_shows_interest_of_late_invoices(client, mdo_officer, order
 
 def test_administrator_sets_the_ecb_rate_used_for_interest(client, admin_user, order_3e, mdo_officer):
     from vendors.models import LatePaymentRate
+    from vendors.rules import half_year_start, interest_start
     from vendors.selectors import invoice_interest
 
     invoice = services.invoice_create(order=order_3e, number="RET-2", received_on=TODAY() - datetime.timedelta(days=40),
                                       amount_ht=Decimal("10000"), by=mdo_officer)
     client.force_login(admin_user)
+    start = half_year_start(interest_start(invoice.due_on))
+    LatePaymentRate.objects.filter(valid_from=start).delete()
     response = client.post("/admin/vendors/latepaymentrate/add/",
-                           {"valid_from": "01/01/2020", "ecb_rate": "0.00"})
+                           {"valid_from": start.strftime("%d/%m/%Y"), "ecb_rate": "0.00"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    LatePaymentRate.objects.exclude(valid_from=datetime.date(2020, 1, 1)).delete()
     interest = invoice_interest(invoice)
     assert interest.rate == Decimal("8.00")  # 0 % + 8 points
 

@@ -26,5 +26,5 @@ class Command(BaseCommand):
         except ImportError_ as error:
             raise CommandError("Import annulé, rien n'a été enregistré :\n" + "\n".join(error.errors)) from None
         self.stdout.write(self.style.SUCCESS(
-            f"Import réussi : {result.contracts} marché(s), {result.orders} bon(s) de commande, {result.vendors} titulaire(s) créés."
+            f"Import réussi : {result.summary}."
         ))
