@@ -14,6 +14,7 @@ from mdo import access
 from mdo.enums import Role
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.redirects import safe_next_url
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
@@ -84,9 +85,7 @@ def project_bulk(request):
         raise Http404
     choices = [(name, name) for name in BULK_TRANSITIONS]
     form = BulkTransitionForm(request.POST, choices=choices)
-    back = request.POST.get("next") or reverse("projects:index")
-    if not back.startswith("/"):
-        back = reverse("projects:index")
+    back = safe_next_url(request, reverse("projects:index"))
     ids = [int(pk) for pk in request.POST.getlist("projects") if pk.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, "Choisissez une action et au moins un projet.")
