@@ -240,7 +240,13 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = project.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The record survived (a database restored without its media folder): say so, not a server error.
+        raise Http404("Le fichier de cette pièce jointe est introuvable sur le serveur. "
+                      "Prévenez l'administrateur : il doit être restauré depuis la sauvegarde des fichiers.") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.filename)
 
 
 @require_POST
