@@ -358,7 +358,7 @@ def vote_import(request):
     return render(request, "projects/vote_import.html", {
         "form": form, "summary": summary, "errors": errors,
         "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Import des résultats de vote"), None)],
-    })
+    }, status=400 if errors or form.errors else 200)
 
 
 # --- open data and exports ------------------------------------------------------------------------

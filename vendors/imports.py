@@ -4,9 +4,7 @@ All or nothing: every line is checked (in its own savepoint, so that one failure
 the next ones); if any line fails, nothing is kept and every error is reported with its line number.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import BudgetLine
+from mdo.textfiles import UnreadableFile, csv_records, decode_text
 from vendors import services
 from vendors.enums import ContractKind
 from vendors.models import Contract, Vendor
@@ -60,12 +59,16 @@ class ImportResult:
     orders: int = 0
 
 
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what Excel saves on a city PC."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        return decode_text(raw)
+    except UnreadableFile as error:
+        raise ImportError_([_sentence(str(error))]) from None
 
 
 def parse_decimal(value: str) -> Decimal:
@@ -133,19 +136,21 @@ def _renewals(text: str) -> int:
 
 def import_contracts(raw: bytes, *, by) -> ImportResult:
     text = decode(raw)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        # Read whole before anything is written: an unreadable line refuses the file, nothing half-done.
+        records = [(line, values) for line, values in csv_records(text, delimiter=_delimiter(text)) if values]
+    except UnreadableFile as error:
+        raise ImportError_([_sentence(str(error))]) from None
+    header = [name.strip().lower() for name in records[0][1]] if records else []
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportError_([f"Ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}."])
-    reader.fieldnames = header
     result = ImportResult()
     errors: list[str] = []
     contracts: dict[str, Contract] = {}
     with transaction.atomic():
-        for row in reader:
-            line = reader.line_num
-            values = {key: (value or "").strip() for key, value in row.items() if key}
+        for line, row in records[1:]:
+            values = {key: (row[index] if index < len(row) else "").strip() for index, key in enumerate(header) if key}
             if not any(values.values()):
                 continue
             try:
