@@ -213,7 +213,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
     attendees = selectors.attendees_for(meeting)
     minutes = _minutes_of(meeting)
     is_attendee = any(a.user_id == user.pk for a in attendees)
-    decisions = list(meeting.decisions.select_related("agenda_item"))
+    decisions = list(meeting.decisions.select_related("agenda_item__project"))
     actions = list(meeting.actions.select_related("owner", "agenda_item"))
     comments = list(MinutesComment.objects.filter(minutes=minutes).select_related("author")) if minutes else []
     attendee_users = (User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
