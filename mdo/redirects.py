@@ -10,7 +10,8 @@ def safe_next_url(request, default: str) -> str:
     browser; Django's own check (the one the login view uses) refuses them.
     """
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path of this site: "0" or "projects" would be taken by redirect() for a URL name.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -10,7 +10,7 @@ from tests.projects.factories import ProjectFactory
 pytestmark = pytest.mark.django_db
 
 OFF_SITE = ["//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\evil.example", "http:evil.example",
-            " //evil.example/", "javascript:alert(1)"]
+            " //evil.example/", "javascript:alert(1)", "0", "projects:index", "evil.example"]
 
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
