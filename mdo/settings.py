@@ -242,5 +242,5 @@ CONTENT_SECURITY_POLICY = {
 # Features the app never uses, refused to every page (and to anything injected into one).
 PERMISSIONS_POLICY = os.environ.get(
     "PERMISSIONS_POLICY",
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
 )
