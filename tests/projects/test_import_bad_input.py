@@ -56,6 +56,8 @@ def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, case):
 
 
 @pytest.mark.parametrize("case", ["byte_9d", "huge_field", "nul_byte"])
+# run_from_argv() closes the database connections when it ends, as manage.py does: a transaction test.
+@pytest.mark.django_db(transaction=True)
 def test_command_lists_the_errors_and_exits_non_zero_without_traceback(tmp_path, capsys, case):
     content, message = UNREADABLE[case]
     path = tmp_path / "votes.csv"

@@ -58,6 +58,8 @@ def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, line_3e):
 
 
 @pytest.mark.parametrize("case", ["byte_8f", "huge_field"])
+# run_from_argv() closes the database connections when it ends, as manage.py does: a transaction test.
+@pytest.mark.django_db(transaction=True)
 def test_command_lists_the_errors_and_exits_non_zero_without_traceback(tmp_path, capsys, mdo_officer, line_3e, case):
     content, message = _cases(valid_siret(), line_3e.pk)[case]
     path = tmp_path / "marches.csv"
