@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mdo.models import Neighbourhood, Organisation, User
+from mdo.models import CityIdentity, Neighbourhood, Organisation, User
 
 
 @admin.register(Organisation)
@@ -28,3 +28,11 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("organisation", "job_title", "phone")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Organisation"), {"fields": ("organisation", "first_name", "last_name", "email")}),)
+
+
+@admin.register(CityIdentity)
+class CityIdentityAdmin(admin.ModelAdmin):
+    list_display = ("name", "siret", "insee_code")
+
+    def has_add_permission(self, request):
+        return not CityIdentity.objects.exists()  # one row

@@ -131,3 +131,35 @@ class User(AbstractUser):
     def district(self) -> int | None:
         org = self.organisation
         return org.district if org and org.is_town_hall else None
+
+
+class CityIdentity(models.Model):
+    """The city that runs the app, as its PDFs and its open data name it. One row, set by the administrator."""
+
+    name = models.CharField(_("nom de la collectivité"), max_length=200, default="Ville de Lyon")
+    siret = models.CharField(_("SIRET de la collectivité"), max_length=14, default="21690123100011",
+                             help_text=_("14 chiffres, sans espace (jeu de données SCDL)."))
+    insee_code = models.CharField(_("code INSEE de la commune"), max_length=5, default="69123")
+    logo = models.ImageField(_("logo"), upload_to="identity/", blank=True,
+                             help_text=_("PNG ou JPEG, repris en tête de chaque PDF."))
+    open_data_contact = models.EmailField(_("contact open data"), blank=True)
+
+    class Meta:
+        verbose_name = _("identité de la collectivité")
+        verbose_name_plural = _("identité de la collectivité")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        from stdnum.fr import siret
+
+        if self.siret and not siret.is_valid(self.siret):
+            raise ValidationError({"siret": _("Ce SIRET n'est pas valide (14 chiffres et clé de contrôle).")})
+
+    @classmethod
+    def current(cls) -> "CityIdentity":
+        """The one row, created with Lyon's values the first time it is read."""
+        identity = cls.objects.order_by("pk").first()
+        return identity or cls.objects.create()

@@ -244,3 +244,8 @@ PERMISSIONS_POLICY = os.environ.get(
     "PERMISSIONS_POLICY",
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
 )
+
+# Decidim's accountability import reads CSV with Decidim.default_csv_col_sep (";" unless the
+# instance sets another) and the organisation's default locale.
+DECIDIM_CSV_COL_SEP = os.environ.get("DECIDIM_CSV_COL_SEP", ";")
+DECIDIM_DEFAULT_LOCALE = os.environ.get("DECIDIM_DEFAULT_LOCALE", "fr")

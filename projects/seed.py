@@ -89,7 +89,9 @@ def seed_projects(*, size: str, stdout) -> None:
         edition, _ = Edition.objects.get_or_create(
             name=name,
             defaults={"number": number, "start_year": start, "end_year": end, "total_envelope": Decimal("12500000"),
-                      "citywide_envelope": Decimal("2000000")},
+                      "citywide_envelope": Decimal("2000000"),
+                      # The demo's open data set shows the editions whose vote is over.
+                      "published_at": timezone.now() if number == 1 else None},
         )
         districts = _districts(edition)
         have = Project.objects.filter(Q(external_id__startswith=f"E{number}-") | Q(external_id__startswith=f"C{number}-")).count()
