@@ -25,7 +25,7 @@ def summary_bar_chart(rows, *, title: str) -> str:
     peak = max([getattr(row, attr) for row in rows for attr, *_ in SERIES] + [Decimal("1")])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title chart-desc" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
+        f'viewBox="0 0 {width} {height}" width="{width}" class="mdo-chart" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
         f'<title id="chart-title">{escape(title)}</title>',
         '<desc id="chart-desc">Pour chaque ligne du tableau, trois barres : montant approuvé, engagé et mandaté. '
         'Les valeurs exactes figurent dans le tableau.</desc>',

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
+from mdo.fields import one_line
 from mdo.models import User
 from mdo.roles import role_group
 
@@ -47,7 +48,7 @@ def notify_task_created(*, task_id: int) -> None:
     )
     recipients = [user.email for user in task_candidates(task) if user.email and (user.pk != requester_id or task.owner_id)]
     if recipients:
-        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients], fail_silently=False)
+        send_mass_mail([(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients], fail_silently=False)
 
 
 def notify_line_decided(*, line_id: int) -> None:
@@ -62,4 +63,4 @@ def notify_line_decided(*, line_id: int) -> None:
         f"Bonjour,\n\nVotre ligne budgétaire « {line.label} » ({line.amount_ht} € HT) a été {verdict}.\n{reason}\n"
         f"{_site(line.get_absolute_url())}\n\n— MDO Pilotage"
     )
-    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [line.requester.email])], fail_silently=False)
+    send_mass_mail([(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [line.requester.email])], fail_silently=False)

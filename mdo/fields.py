@@ -1,7 +1,10 @@
 """Money: how amounts are stored, summed in SQL and exposed on models."""
 
+import re
 from decimal import Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -43,3 +46,23 @@ def annotated_property(compute):
         self.__dict__[key] = value
 
     return property(getter, setter, doc=compute.__doc__)
+
+
+#: Line breaks and the other control characters (tab excepted) that a one-line text may not hold.
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: what a title becomes in an e-mail subject (a header cannot hold a line break)."""
+    return " ".join(_BREAKS.sub(" ", str(text)).split())
+
+
+def validate_one_line(value: str) -> None:
+    if _BREAKS.search(value or ""):
+        raise ValidationError("Ce champ tient sur une seule ligne : retirez les retours à la ligne.", code="one_line")
+
+
+class OneLineCharField(forms.CharField):
+    """A title: one line of text (it becomes the subject of e-mails and the SUMMARY of calendar events)."""
+
+    default_validators = [validate_one_line]

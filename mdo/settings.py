@@ -5,6 +5,7 @@ production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see the REA
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mdo.middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -104,6 +107,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that drops packets fails a request within seconds, not after the kernel's minutes:
+    # connect timeout, TCP timeouts on an open connection, and a statement timeout on the server.
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3")))
+    _db_options.setdefault("tcp_user_timeout", int(os.environ.get("DB_TCP_TIMEOUT", "5")) * 1000)
+    _db_options.setdefault("keepalives_idle", 5)
+    _db_options.setdefault("keepalives_interval", 2)
+    _db_options.setdefault("keepalives_count", 2)
+    _db_options.setdefault("options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT', '30')) * 1000}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mdo.User"
@@ -140,9 +153,16 @@ USE_THOUSAND_SEPARATOR = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Third-party apps whose static files no page of ours uses: not collected (viewflow's Material theme
+# refers to fonts it does not ship, which the manifest storage refuses).
+STATICFILES_SKIPPED_APPS = ["viewflow", "viewflow.workflow"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "mdo.staticfiles.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,6 +213,38 @@ LOGGING = {
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
 APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "consultations.urls"]
+
+# Who is told about server errors: « Nom <adresse>, … ». Without it, errors are only logged
+# (with the reference shown to the user on the error page).
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
+
+# Shared cache (the calendar feeds): Redis when REDIS_URL is set, else each process keeps its own.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+# Content-Security-Policy: no inline script or style anywhere, everything from this site.
+# Bootstrap draws its icons (menu, close, select arrows) as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features the app never uses, refused to every page (and to anything injected into one).
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+)
 
 # Decidim's accountability import reads CSV with Decidim.default_csv_col_sep (";" unless the
 # instance sets another) and the organisation's default locale.

@@ -28,3 +28,6 @@ urlpatterns = [
 # Each app mounts its own URLs; listed here so that the core's code never imports an app.
 for module in settings.APP_URLS:
     urlpatterns.append(path("", include(module)))
+
+handler404 = "mdo.views.page_not_found"
+handler500 = "mdo.views.server_error"

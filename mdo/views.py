@@ -1,16 +1,21 @@
+import logging
+import secrets
+import sys
+
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import InterfaceError, OperationalError
 from django.db.models import Case, Count, When
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mdo import access, directory
+from mdo import access, directory, health
 from mdo.filters import OrganisationFilter
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
@@ -18,19 +23,46 @@ from mdo.models import Neighbourhood, Organisation, User
 from mdo.registry import registry
 from mdo.tables import OrganisationTable
 
+logger = logging.getLogger("mdo.errors")
+
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for the load balancer: 200 when the database answers, 503 naming the part that failed."""
+    """For the load balancer: 200 when every part a page needs works, 503 naming the parts that failed."""
+    healthy, results = health.run_checks()
+    return JsonResponse({"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    """The French 404 page; it repeats the reason a view gave (never Django's English default)."""
+    message = exception.args[0] if getattr(exception, "args", None) and isinstance(exception.args[0], str) else ""
+    if message.startswith("No ") and message.endswith("matches the given query."):
+        message = ""
+    return HttpResponseNotFound(loader.render_to_string("404.html", {"message": message}, request))
+
+
+def server_error(request):
+    """The French 500 page, with a reference logged next to the traceback that the user can quote.
+
+    A database that does not answer (down, unreachable) gives 503 "service unavailable" instead:
+    nothing is wrong with what the user did, it will work again once the database is back. The
+    page is rendered without the request's context processors, which would query the database.
+    """
+    error = sys.exc_info()[1]
+    reference = secrets.token_hex(4).upper()
+    unavailable = isinstance(error, (OperationalError, InterfaceError))
+    logger.error("Erreur %s, référence %s, sur %s %s", "503" if unavailable else "500", reference,
+                 request.method, request.path, exc_info=error is not None)
+    template = "503.html" if unavailable else "500.html"
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        html = loader.render_to_string(template, {"reference": reference, "admins_notified": bool(settings.ADMINS)})
+    except Exception:  # the page itself cannot be drawn (static files missing…): the words still reach the user
+        logger.exception("Page d'erreur %s impossible à afficher", template)
+        html = (f"<!DOCTYPE html><html lang=\"fr\"><title>Erreur</title><h1>Une erreur est survenue</h1>"
+                f"<p>Référence à transmettre au support : {reference}</p></html>")
+    return HttpResponse(html, status=503 if unavailable else 500)
 
 
 def dashboard(request):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 
+from mdo.fields import one_line
 from meetings import ical
 
 
@@ -28,7 +29,7 @@ def _send(messages: list[EmailMultiAlternatives]) -> None:
 
 
 def _message(subject: str, body: str, to: str, cal, method: str) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMultiAlternatives(subject=one_line(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
     filename, content, mimetype = _ics_part(cal, method)
     message.attach(filename, content, mimetype)
     return message
@@ -92,5 +93,5 @@ def send_minutes_published(*, meeting_id: int) -> None:
             f"Version PDF : {pdf}\n")
     recipients = {a.contact_email for a in Attendee.objects.filter(meeting=meeting).select_related("user")
                   if a.contact_email}
-    _send([EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    _send([EmailMultiAlternatives(subject=one_line(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
            for to in sorted(recipients)])

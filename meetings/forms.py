@@ -7,17 +7,48 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from mdo import access
+from mdo.fields import OneLineCharField
 from mdo.models import Neighbourhood, Organisation, User
 from meetings.enums import RRULE_PRESETS, AttendanceStatus, MeetingKind
-from meetings.ical import PARIS
+from meetings.ical import PARIS, paris_datetime, paris_time_exists, paris_time_is_ambiguous
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 _GUEST = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
 
 
-def combine(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time).replace(tzinfo=PARIS)
+
+def _nonexistent_time_error(day: dt.date, time: dt.time) -> str:
+    return (f"L'heure {time:%H:%M} n'existe pas le {day:%d/%m/%Y} : à 2 h, les horloges passent à 3 h "
+            "(heure d'été). Choisissez une heure avant 2 h ou à partir de 3 h.")
+
+
+def clean_local_times(form: forms.Form, data: dict, *, day: str, start: str, end: str | None) -> None:
+    """Set ``data["start"]`` (and ``data["end"]``) from the typed day and times, refusing times that do not exist.
+
+    A time typed on the autumn-change day between 02:00 and 03:00 exists twice: it is read as its
+    first occurrence (summer time), as RFC 5545 does; the end is read as the second occurrence only
+    when the first would not follow the start (02:40–02:10 is then 30 real minutes).
+    """
+    if not (data.get(day) and data.get(start)):
+        return
+    naive_start = dt.datetime.combine(data[day], data[start])
+    if not paris_time_exists(naive_start):
+        form.add_error(start, _nonexistent_time_error(data[day], data[start]))
+        return
+    # In UTC: Python compares two datetimes of one zone by their wall time, ignoring which 02:30 is meant.
+    data["start"] = paris_datetime(naive_start).astimezone(dt.UTC)
+    if end is None or not data.get(end):
+        return
+    naive_end = dt.datetime.combine(data[day], data[end])
+    if not paris_time_exists(naive_end):
+        form.add_error(end, _nonexistent_time_error(data[day], data[end]))
+        return
+    data["end"] = paris_datetime(naive_end).astimezone(dt.UTC)
+    if data["end"] <= data["start"] and paris_time_is_ambiguous(naive_end):
+        data["end"] = naive_end.replace(tzinfo=PARIS, fold=1).astimezone(dt.UTC)
+    if data["end"] <= data["start"]:
+        form.add_error(end, "L'heure de fin doit suivre l'heure de début.")
 
 
 def _user_label(user: User) -> str:
@@ -64,7 +95,7 @@ class InvitationFields(forms.Form):
 
 class MeetingForm(InvitationFields):
     kind = forms.ChoiceField(label=_("Type de réunion"), choices=MeetingKind.choices, initial=MeetingKind.COPIL)
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    title = OneLineCharField(label=_("Titre"), max_length=200)
     day = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Heure de début"), widget=TIME, initial=dt.time(14, 0))
     end_time = forms.TimeField(label=_("Heure de fin"), widget=TIME, initial=dt.time(16, 0))
@@ -79,17 +110,14 @@ class MeetingForm(InvitationFields):
 
     def clean(self):
         data = super().clean()
-        if data.get("day") and data.get("start_time") and data.get("end_time"):
-            data["start"] = combine(data["day"], data["start_time"])
-            data["end"] = combine(data["day"], data["end_time"])
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", "L'heure de fin doit suivre l'heure de début.")
+        if data.get("end_time"):
+            clean_local_times(self, data, day="day", start="start_time", end="end_time")
         return data
 
 
 class SeriesForm(InvitationFields):
     kind = forms.ChoiceField(label=_("Type de réunion"), choices=MeetingKind.choices, initial=MeetingKind.NETWORK)
-    title = forms.CharField(label=_("Titre"), max_length=200, initial="Réunion bimestrielle du réseau")
+    title = OneLineCharField(label=_("Titre"), max_length=200, initial="Réunion bimestrielle du réseau")
     first_day = forms.DateField(label=_("Date de la première réunion"), widget=DATE)
     start_time = forms.TimeField(label=_("Heure de début"), widget=TIME, initial=dt.time(9, 30))
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=5, max_value=24 * 60, initial=150)
@@ -112,13 +140,14 @@ class SeriesForm(InvitationFields):
             data["rrule"] = data.get("custom_rrule", "")
         else:
             data["rrule"] = data.get("preset", "")
-        if data.get("first_day") and data.get("start_time"):
-            data["first_start"] = combine(data["first_day"], data["start_time"])
+        clean_local_times(self, data, day="first_day", start="start_time", end=None)
+        if "start" in data:
+            data["first_start"] = data.pop("start")
         return data
 
 
 class MeetingEditForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    title = OneLineCharField(label=_("Titre"), max_length=200)
     day = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Heure de début"), widget=TIME)
     end_time = forms.TimeField(label=_("Heure de fin"), widget=TIME)
@@ -136,11 +165,8 @@ class MeetingEditForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("day") and data.get("start_time") and data.get("end_time"):
-            data["start"] = combine(data["day"], data["start_time"])
-            data["end"] = combine(data["day"], data["end_time"])
-            if data["end"] <= data["start"]:
-                self.add_error("end_time", "L'heure de fin doit suivre l'heure de début.")
+        if data.get("end_time"):
+            clean_local_times(self, data, day="day", start="start_time", end="end_time")
         return data
 
 
@@ -149,7 +175,7 @@ class InviteForm(InvitationFields):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Intitulé du point"), max_length=255)
+    title = OneLineCharField(label=_("Intitulé du point"), max_length=255)
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600, initial=15)
     presenter = forms.ModelChoiceField(label=_("Présenté par"), required=False, queryset=User.objects.none())
     project = forms.ModelChoiceField(label=_("Projet lié"), required=False, queryset=None)
@@ -204,7 +230,7 @@ class DecisionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action à mener"), max_length=255)
+    title = OneLineCharField(label=_("Action à mener"), max_length=255)
     owner = forms.ModelChoiceField(label=_("Responsable"), required=False, queryset=User.objects.none())
     due_on = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
     agenda_item = forms.ModelChoiceField(label=_("Point de l'ordre du jour"), required=False, queryset=None)

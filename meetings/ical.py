@@ -100,6 +100,33 @@ def serialize_calendar(cal: Calendar) -> bytes:
     return b"\r\n".join(fold_line(str(line).encode("utf-8")) for line in cal.content_lines() if line) + b"\r\n"
 
 
+def paris_datetime(naive: dt.datetime) -> dt.datetime:
+    """A Paris wall-clock time as an aware datetime, read as RFC 5545 (3.3.5) reads local times.
+
+    A time that occurs twice (the autumn change, 02:00–03:00) is its first occurrence, in summer
+    time; a time that does not occur (the spring change, 02:00–03:00) takes the UTC offset before
+    the gap, so 02:30 becomes 03:30 summer time. The result is normalised: its wall time is real.
+    """
+    return naive.replace(tzinfo=PARIS, fold=0).astimezone(dt.UTC).astimezone(PARIS)
+
+
+def paris_time_exists(naive: dt.datetime) -> bool:
+    return paris_datetime(naive).replace(tzinfo=None) == naive.replace(fold=0)
+
+
+def paris_time_is_ambiguous(naive: dt.datetime) -> bool:
+    return naive.replace(tzinfo=PARIS, fold=0).utcoffset() != naive.replace(tzinfo=PARIS, fold=1).utcoffset()
+
+
+def add_real_duration(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """``start`` + ``duration`` of elapsed time, in UTC.
+
+    Python adds wall-clock time to an aware datetime of one zone (01:30 + 2 h is 03:30 even on the
+    night the clocks go back, three real hours later), and compares two of them by wall time.
+    """
+    return start.astimezone(dt.UTC) + duration
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(PARIS).replace(microsecond=0)
 
@@ -181,7 +208,7 @@ def build_series_vevent(series, *, exdates: Iterable[dt.datetime] = (), stamp: d
     event.add("dtstamp", _utc(stamp or series.updated_at))
     start = _local(series.first_start)
     event.add("dtstart", start)
-    event.add("dtend", start + dt.timedelta(minutes=series.duration_minutes))
+    event.add("dtend", _local(add_real_duration(start, dt.timedelta(minutes=series.duration_minutes))))
     event.add("rrule", vRecur.from_ical(series.rrule))
     exdates = sorted({_local(value) for value in exdates})
     if exdates:

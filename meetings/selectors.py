@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Case, Count, F, Max, Prefetch, Q, Sum, When
 from django.utils import timezone
 
 from mdo import access
@@ -92,11 +92,26 @@ def my_actions(*, user):
 
 
 def decisions_for_user(*, user):
-    """The register: decisions of minutes approved by the Responsable MDO (drafts are not decisions yet)."""
-    return (
+    """The register: decisions of minutes approved by the Responsable MDO (drafts are not decisions yet).
+
+    Each carries ``visible_project_id`` and ``visible_project_title``: the project its point is
+    about, when ``user`` may open that project (else None) — a reader of another district sees the
+    decision, not a reference to a project outside their scope. Still one query.
+    """
+    from projects.models import Project
+
+    decisions = (
         access.visible(user, Decision)
         .filter(meeting__minutes__status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED])
         .select_related("meeting", "meeting__series", "agenda_item")
+    )
+    if access.sees_everything(user):
+        return decisions.annotate(visible_project_id=F("agenda_item__project_id"),
+                                  visible_project_title=F("agenda_item__project__title"))
+    readable = Q(agenda_item__project__in=access.visible(user, Project).values("pk"))
+    return decisions.annotate(
+        visible_project_id=Case(When(readable, then=F("agenda_item__project_id")), default=None),
+        visible_project_title=Case(When(readable, then=F("agenda_item__project__title")), default=None),
     )
 
 

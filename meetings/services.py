@@ -15,7 +15,7 @@ from mdo.models import Organisation, User
 from meetings import emails, richtext
 from meetings.enums import ATTENDANCE_TAKEN, ActionStatus, AttendanceStatus, MeetingStatus, MinutesStatus
 from meetings.flows import MinutesFlow
-from meetings.ical import PARIS
+from meetings.ical import PARIS, add_real_duration, paris_datetime
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -87,7 +87,8 @@ def expand_rrule(rule: str, first_start: dt.datetime) -> list[dt.datetime]:
         rule_text = ";".join(parts)
     starts = []
     for occurrence in rrulestr(rule_text, dtstart=local):
-        starts.append(occurrence.replace(tzinfo=PARIS))
+        # An occurrence on a spring-change day at 02:30 (a time that does not exist) is at 03:30 (RFC 5545).
+        starts.append(paris_datetime(occurrence))
         if len(starts) >= MAX_OCCURRENCES:
             break
     return starts
@@ -170,7 +171,7 @@ def series_create(*, by: User, kind: str, title: str, first_start: dt.datetime, 
     )
     duration = dt.timedelta(minutes=duration_minutes)
     meetings = bulk_create_with_history([
-        Meeting(kind=kind, title=title, start=start, end=start + duration, place=place, online_link=online_link,
+        Meeting(kind=kind, title=title, start=start, end=add_real_duration(start, duration), place=place, online_link=online_link,
                 organiser=by, organisation_id=by.organisation_id, series=series, original_start=start)
         for start in starts
     ], Meeting, default_user=by)

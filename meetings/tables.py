@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +45,14 @@ class DecisionTable(BaseTable):
                             accessor="meeting__title", order_by=("meeting__title",))
     kind = tables.Column(accessor="meeting__get_kind_display", verbose_name=_("Type"), order_by=("meeting__kind",))
     agenda_item = tables.Column(verbose_name=_("Point"), default="—")
+    # Only a project the reader may open (decisions_for_user): in the page and in the exports alike.
+    project = tables.Column(accessor="visible_project_title", verbose_name=_("Projet"), default="—",
+                            linkify=lambda record: (reverse("projects:detail", args=[record.visible_project_id])
+                                                    if record.visible_project_id else None),
+                            order_by=("visible_project_title",))
     text = tables.Column(verbose_name=_("Décision"))
 
     class Meta(BaseTable.Meta):
         model = Decision
-        fields = ("date", "meeting", "kind", "agenda_item", "text")
+        fields = ("date", "meeting", "kind", "agenda_item", "project", "text")
         order_by = ("-date",)

@@ -19,6 +19,7 @@ from mdo import access
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
 from mdo.policy import policy_required
+from mdo.redirects import safe_next_url
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
@@ -180,10 +181,16 @@ def _get_changeable_meeting(request, pk: int) -> Meeting:
 
 
 def _minutes_of(meeting):
+    """The saved minutes of the meeting, or None.
+
+    An unsaved ``Minutes(meeting=meeting)`` built to check who may write fills the meeting's reverse
+    cache; it is not minutes yet, and querying with it would fail.
+    """
     try:
-        return meeting.minutes
+        minutes = meeting.minutes
     except Meeting.minutes.RelatedObjectDoesNotExist:
         return None
+    return minutes if minutes.pk else None
 
 
 def _minutes_readable(minutes, user, can_change: bool) -> bool:
@@ -204,7 +211,7 @@ def _render_detail(request, meeting: Meeting, status: int = 200, **bound):
     attendees = selectors.attendees_for(meeting)
     minutes = _minutes_of(meeting)
     is_attendee = any(a.user_id == user.pk for a in attendees)
-    decisions = list(meeting.decisions.select_related("agenda_item"))
+    decisions = list(meeting.decisions.select_related("agenda_item__project"))
     actions = list(meeting.actions.select_related("owner", "agenda_item"))
     comments = list(MinutesComment.objects.filter(minutes=minutes).select_related("author")) if minutes else []
     attendee_users = (User.objects.filter(meeting_attendances__meeting=meeting).select_related("organisation")
@@ -416,8 +423,7 @@ def action_status(request, action_pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Action « {action.title} » : {action.get_status_display().lower()}.")
-    next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else action.meeting)
+    return redirect(safe_next_url(request, action.meeting.get_absolute_url()))
 
 
 @require_POST

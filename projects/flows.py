@@ -17,6 +17,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import STATUS
 
+from mdo.fields import one_line
 from mdo.enums import Role
 from mdo.models import User
 from mdo.registry import TaskItem
@@ -320,7 +321,7 @@ def send_task_reminders(*, today: datetime.date | None = None) -> int:
             project = review_of(task).project
             url = settings.SITE_URL + task_url(task)
             send_mail(
-                subject=f"[MDO Pilotage] Tâche en retard : {TASK_KINDS[task.flow_task.name]} — {project.title}",
+                subject=one_line(f"[MDO Pilotage] Tâche en retard : {TASK_KINDS[task.flow_task.name]} — {project.title}"),
                 message=(
                     f"Bonjour,\n\nLa tâche « {TASK_KINDS[task.flow_task.name]} » sur le projet « {project.title} » "
                     f"devait être faite le {task_due(task):%d/%m/%Y}.\nElle vous attend ici : {url}\n\n"

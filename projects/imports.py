@@ -4,14 +4,13 @@ All or nothing: the file is parsed and checked entirely first; any error (with i
 the import before a single row is written. See docs/projects.md for the columns.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from mdo.textfiles import UnreadableFile, csv_line, csv_records, decode_text
 from projects.enums import DEFAULT_PROGRESS, ProjectKind, ProjectStatus
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry, TimelineKind
 
@@ -91,12 +90,10 @@ CURRENCY_SYMBOLS = {"EUR": "€", "PLN": "zł", "CHF": "CHF", "GBP": "£", "USD"
 # --- decoding and values ---------------------------------------------------------------------
 
 def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return decode_text(data)
+    except UnreadableFile as error:
+        raise ImportFailed([str(error)]) from None
 
 
 def parse_decimal(value: str) -> Decimal:
@@ -224,7 +221,10 @@ def parse_pabulib(text: str) -> Parsed:
                 errors.append(f"ligne {number} : le fichier doit commencer par la section META.")
                 break
             continue
-        sections[current][1].append((number, next(csv.reader([raw], delimiter=";"))))
+        try:
+            sections[current][1].append((number, csv_line(raw, delimiter=";", line=number)))
+        except UnreadableFile as error:
+            errors.append(str(error))
     last_line = len(text.splitlines())
     for required in ("META", "PROJECTS"):
         if required not in sections and not errors:
@@ -317,10 +317,10 @@ def parse_csv(text: str) -> Parsed:
     if not lines or not lines[0].strip():
         raise ImportFailed(["ligne 1 : fichier vide ou sans en-tête."])
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    records = []
-    for values in reader:
-        records.append((reader.line_num, values))
+    try:
+        records = list(csv_records(text, delimiter=delimiter))
+    except UnreadableFile as error:
+        raise ImportFailed([str(error)]) from None
     header_line, header = records[0]
     errors: list[str] = []
     rows, has_selected = _rows_from_table(records[1:], header_line, header, errors, {})

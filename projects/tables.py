@@ -18,8 +18,8 @@ class StatusColumn(tables.Column):
 class ProgressColumn(tables.Column):
     def render(self, value):
         return format_html(
-            '<div class="progress" role="progressbar" aria-label="Avancement" aria-valuenow="{0}" aria-valuemin="0" '
-            'aria-valuemax="100" style="min-width:5rem"><div class="progress-bar" style="width:{0}%"></div></div>'
+            '<div class="progress minw-5rem" role="progressbar" aria-label="Avancement" aria-valuenow="{0}" aria-valuemin="0" '
+            'aria-valuemax="100"><div class="progress-bar w-pct-{0}"></div></div>'
             '<span class="small">{0} %</span>', value)
 
     def value(self, value):

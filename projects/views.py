@@ -13,6 +13,7 @@ from mdo import access, policy
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
 from mdo.policy import policy_required
+from mdo.redirects import safe_next_url
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
@@ -79,9 +80,7 @@ def project_bulk(request):
     """Bulk status change: each selected project goes through its own transition and checks."""
     choices = [(name, name) for name in BULK_TRANSITIONS]
     form = BulkTransitionForm(request.POST, choices=choices)
-    back = request.POST.get("next") or reverse("projects:index")
-    if not back.startswith("/"):
-        back = reverse("projects:index")
+    back = safe_next_url(request, reverse("projects:index"))
     ids = [int(pk) for pk in request.POST.getlist("projects") if pk.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, "Choisissez une action et au moins un projet.")
@@ -235,7 +234,13 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = project.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The record survived (a database restored without its media folder): say so, not a server error.
+        raise Http404("Le fichier de cette pièce jointe est introuvable sur le serveur. "
+                      "Prévenez l'administrateur : il doit être restauré depuis la sauvegarde des fichiers.") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.filename)
 
 
 @require_POST
@@ -346,7 +351,7 @@ def vote_import(request):
     return render(request, "projects/vote_import.html", {
         "form": form, "summary": summary, "errors": errors,
         "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Import des résultats de vote"), None)],
-    })
+    }, status=400 if errors or form.errors else 200)
 
 
 # --- open data and exports ------------------------------------------------------------------------

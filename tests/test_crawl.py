@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from mdo.models import User
+from tests.mdo.test_security_headers import inline_code
 
 DEMO_USERS = ["mdo.officer", "mdo.manager", "mairie3.agent", "mairie5.agent", "dev.agent", "direction", "admin"]
 PAGES_PER_USER = 100
@@ -87,6 +88,8 @@ def _crawl(client: Client, files_seen: set) -> tuple[int, list[str]]:
                 # Signed in, yet sent to the login page: a permission refusal in disguise.
                 defects.append(f"{url} → connexion demandée (lien vu sur {referer})")
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            # The Content-Security-Policy would block inline code: none may be left on any page.
+            defects += [f"{url} : {found} (bloqué par la CSP)" for found in inline_code(response.content.decode())]
             for link in _links(response.content.decode(), url):
                 queue.append((link, url))
     return visited, defects

@@ -12,9 +12,7 @@ order's corrections go through their own page, with the checks against the order
 and invoices that already hang on them, and their history.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +22,7 @@ from django.db import IntegrityError, transaction
 
 from budgets.models import BudgetLine
 from mdo.forms import parse_amount
+from mdo.textfiles import UnreadableFile, csv_records, decode_text
 from vendors import services
 from vendors.enums import ContractKind
 from vendors.models import Contract, PurchaseOrder, Vendor
@@ -79,12 +78,16 @@ class ImportResult:
         return text
 
 
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what Excel saves on a city PC."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        return decode_text(raw)
+    except UnreadableFile as error:
+        raise ImportError_([_sentence(str(error))]) from None
 
 
 def parse_decimal(value: str) -> Decimal:
@@ -167,20 +170,22 @@ def _renewals(text: str) -> int:
 
 def import_contracts(raw: bytes, *, by) -> ImportResult:
     text = decode(raw)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        # Read whole before anything is written: an unreadable line refuses the file, nothing half-done.
+        records = [(line, values) for line, values in csv_records(text, delimiter=_delimiter(text)) if values]
+    except UnreadableFile as error:
+        raise ImportError_([_sentence(str(error))]) from None
+    header = [name.strip().lower() for name in records[0][1]] if records else []
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportError_([f"Ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}."])
-    reader.fieldnames = header
     result = ImportResult()
     errors: list[str] = []
     contracts: dict[str, Contract] = {}
     seen = _Seen()
     with transaction.atomic():
-        for row in reader:
-            line = reader.line_num
-            values = {key: (value or "").strip() for key, value in row.items() if key}
+        for line, row in records[1:]:
+            values = {key: (row[index] if index < len(row) else "").strip() for index, key in enumerate(header) if key}
             if not any(values.values()):
                 continue
             try:

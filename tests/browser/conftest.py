@@ -47,10 +47,17 @@ def browser():
 def page(browser, live_server, settings):
     settings.DEBUG = True  # static files served by whitenoise's finders, as under `make run`
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1366, "height": 900})
+    # axe-core is injected by the browser itself on each page: an inline <script> tag would be (rightly)
+    # refused by the Content-Security-Policy.
+    context.add_init_script(path=str(AXE_SCRIPT))
     page = context.new_page()
     page.set_default_timeout(15_000)
+    csp_violations = []
+    page.on("console", lambda message: csp_violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not csp_violations, "Bloqué par la Content-Security-Policy :\n" + "\n".join(csp_violations)
 
 
 def login(page, username: str, password: str) -> None:
@@ -70,7 +77,6 @@ def screenshot(page, name: str) -> Path:
 
 def assert_accessible(page) -> None:
     """Run axe-core (WCAG 2.1 A/AA rules) on the page; fail on any serious or critical violation."""
-    page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
