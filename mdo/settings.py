@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "budgets",
     "vendors",
     "meetings",
+    "indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,4 +192,4 @@ LOGGING = {
 
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
-APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls"]
+APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "indicators.urls"]

@@ -49,6 +49,8 @@ class EditionDistrict(models.Model):
     number = models.PositiveSmallIntegerField(_("arrondissement"), null=True, blank=True)
     envelope = models.DecimalField(_("enveloppe"), **MONEY, default=Decimal("0"),
                                    validators=[MinValueValidator(Decimal("0"))])
+    voters = models.PositiveIntegerField(_("votant·e·s"), null=True, blank=True,
+                                         help_text=_("Nombre de personnes ayant voté dans ce district (fichier de vote)."))
 
     class Meta:
         verbose_name = _("district d'une édition")
