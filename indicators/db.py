@@ -64,3 +64,14 @@ def grouped_medians(queryset: QuerySet, group: str, expression) -> dict:
             total, n = sums.get(key, (0, 0))
             sums[key] = (total + value, n + 1)
     return {key: total / n for key, (total, n) in sums.items()}
+
+
+class Fractional(Func):
+    """``expression`` unchanged, except on SQLite where it becomes REAL: SQLite stores 1200.00 as the
+    integer 1200 and would divide it as an integer (PostgreSQL's numeric keeps the cents)."""
+
+    template = "%(expressions)s"
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra)

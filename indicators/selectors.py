@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine, Commitment, Payment
-from indicators.db import DaysBetween, grouped_medians, median
+from indicators.db import DaysBetween, Fractional, grouped_medians, median
 from indicators.filters import IndicatorFilters
 from indicators.models import DistrictPopulation
 from mdo import access
@@ -32,6 +32,7 @@ from vendors.models import Invoice, LatePaymentRate, Milestone
 from vendors.rules import INTEREST_MARGIN_POINTS, RECOVERY_FLAT_FEE
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 S = ProjectStatus
 
@@ -532,7 +533,7 @@ def _ecb_rate():
     return half_start_month, Coalesce(Subquery(rate), Subquery(oldest), Value(ZERO), output_field=MONEY)
 
 
-def _invoice_aggregates(invoices, group: str | None, label: str | None = None):
+def _invoice_aggregates(invoices, group: str, label: str):
     half_start_month, rate = _ecb_rate()
     late_days = DaysBetween("paid_on", "due_on")
     paid = (
@@ -540,7 +541,7 @@ def _invoice_aggregates(invoices, group: str | None, label: str | None = None):
         .annotate(_due_year=F("due_on__year"), _half_month=half_start_month, _late_days=late_days)
     )
     interest = Round(
-        ExpressionWrapper(F("amount_ttc") * (rate + Value(INTEREST_MARGIN_POINTS)) * F("_late_days") / Value(36500),
+        ExpressionWrapper(Fractional(F("amount_ttc")) * (rate + Value(INTEREST_MARGIN_POINTS)) * F("_late_days") / Value(36500),
                           output_field=MONEY), 2)
     not_suspended = ~Q(suspended_on__isnull=False, resumed_on__isnull=True)
     late = Q(_late_days__gt=0) & not_suspended
@@ -551,8 +552,6 @@ def _invoice_aggregates(invoices, group: str | None, label: str | None = None):
         "interest": Coalesce(Sum(Case(When(late, then=interest), default=Value(ZERO), output_field=MONEY)),
                              Value(ZERO), output_field=MONEY),
     }
-    if group is None:
-        return [paid.order_by().aggregate(**annotations) | {"group": None}]
     return [item | {"group": item[group], "label": item[label]}
             for item in paid.order_by().values(group, label).annotate(**annotations)]
 
@@ -584,7 +583,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
                 rows[key] = ContractorRow(key=key, label=item["label"], url=reverse(url_name, args=[key]))
             rows[key].invoices_paid = item["invoices_paid"]
             rows[key].invoices_paid_in_time = item["invoices_paid_in_time"]
-            rows[key].interest = item["interest"] or ZERO
+            rows[key].interest = (item["interest"] or ZERO).quantize(CENT)
             rows[key].flat_fees = RECOVERY_FLAT_FEE * item["late_count"]
         return sorted(rows.values(), key=lambda row: (row.on_time_rate is None, row.on_time_rate or 0, row.label))
 
@@ -594,11 +593,12 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
                         "order__contract__reference")
     total = ContractorRow(key=None, label="Total", **milestones.order_by().aggregate(**_milestone_aggregates(today)))
     total.median_delay = median(delivered, delay)
-    item = _invoice_aggregates(invoices, None)[0]
-    total.invoices_paid = item["invoices_paid"]
-    total.invoices_paid_in_time = item["invoices_paid_in_time"]
-    total.interest = item["interest"] or ZERO
-    total.flat_fees = RECOVERY_FLAT_FEE * item["late_count"]
+    # The invoices' totals add the vendors' rows up: each invoice has one vendor.
+    for row in by_vendor:
+        total.invoices_paid += row.invoices_paid
+        total.invoices_paid_in_time += row.invoices_paid_in_time
+        total.interest += row.interest
+        total.flat_fees += row.flat_fees
     return Contractors(total=total, by_vendor=by_vendor, by_contract=by_contract)
 
 

@@ -82,26 +82,24 @@ def build_budget(*, user, filters: IndicatorFilters) -> dict:
     data = selectors.budget_execution(user=user, filters=filters)
     years = data.years
     envelopes = data.envelopes
+    # The chart shows one edition (the latest in the filter); the table below lists them all.
+    latest = envelopes[0].edition if envelopes else "aucune édition"
+    shown = [row for row in envelopes if row.edition == latest]
     charts = [
         Chart(key="execution-years", title="Approuvé, engagé et mandaté par exercice", kind="line",
               labels=[str(row.year) for row in years], unit="€",
               series=[("Approuvé", [r.approved for r in years]), ("Engagé", [r.committed for r in years]),
                       ("Mandaté", [r.paid for r in years])]),
-        Chart(key="envelopes", title="Enveloppes d'arrondissement, coût estimé des lauréats et mandaté", kind="bar",
-              labels=[f"{row.district} ({row.edition})" if not selectors_single_edition(envelopes) else row.district
-                      for row in envelopes], unit="€",
-              series=[("Enveloppe", [r.envelope for r in envelopes]), ("Lauréats (coût estimé)", [r.winners for r in envelopes]),
-                      ("Mandaté", [r.paid for r in envelopes])]),
+        Chart(key="envelopes", title=f"Enveloppes d'arrondissement, coût estimé des lauréats et mandaté ({latest})",
+              kind="bar", labels=[row.district for row in shown], unit="€",
+              series=[("Enveloppe", [r.envelope for r in shown]), ("Lauréats (coût estimé)", [r.winners for r in shown]),
+                      ("Mandaté", [r.paid for r in shown])]),
         Chart(key="execution-cross", title="Approuvé par arrondissement et direction pilote", kind="stacked",
               labels=[label for label, _values, _total in data.cross], unit="€",
               series=[(name, [values[i] for _label, values, _total in data.cross])
                       for i, name in enumerate(data.directorates)]),
     ]
     return {"data": data, "charts": charts}
-
-
-def selectors_single_edition(envelopes) -> bool:
-    return len({row.edition for row in envelopes}) <= 1
 
 
 VENDOR_CHART_ROWS = 15
