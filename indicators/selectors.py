@@ -43,6 +43,11 @@ ADMISSIBLE_OR_LATER = [S.ADMISSIBLE, S.FEASIBILITY_REVIEW, S.FEASIBLE, S.UNFEASI
 BALLOT_OR_LATER = [S.ON_BALLOT, S.WINNER, S.NOT_SELECTED, S.DESIGN, S.PROCUREMENT, S.WORKS, S.DELIVERED, S.CLOSED]
 
 
+def money(value) -> Decimal:
+    """A sum from the database in euros and cents (SQLite gives 500000 for 500 000,00 €)."""
+    return (value or ZERO).quantize(CENT)
+
+
 def percent(part, whole) -> Decimal | None:
     if not whole:
         return None
@@ -349,17 +354,17 @@ def _winner_money(*, user, filters, winners) -> tuple[list[MoneyRow], MoneyRow]:
         return rows.setdefault(key, MoneyRow(label=district_label(key)))
 
     for item in winners.order_by().values("district").annotate(total=Sum("estimated_cost")):
-        row(item["district"]).estimated = item["total"] or ZERO
+        row(item["district"]).estimated = money(item["total"])
     lines = access.visible(user, BudgetLine).filter(status=BudgetLineStatus.APPROVED, project__in=winners.values("pk"))
     for item in lines.order_by().values("project__district").annotate(total=Sum("amount_ttc")):
-        row(item["project__district"]).approved = item["total"] or ZERO
+        row(item["project__district"]).approved = money(item["total"])
     line_ids = lines.values("pk")
     for item in (Commitment.objects.filter(budget_line__in=line_ids).order_by()
                  .values("budget_line__project__district").annotate(total=Sum("amount"))):
-        row(item["budget_line__project__district"]).committed = item["total"] or ZERO
+        row(item["budget_line__project__district"]).committed = money(item["total"])
     for item in (Payment.objects.filter(commitment__budget_line__in=line_ids).order_by()
                  .values("commitment__budget_line__project__district").annotate(total=Sum("amount"))):
-        row(item["commitment__budget_line__project__district"]).paid = item["total"] or ZERO
+        row(item["commitment__budget_line__project__district"]).paid = money(item["total"])
     ordered = [rows[key] for key in sorted(rows, key=lambda k: (k is None, k or 0))]
     total = MoneyRow(label="Total")
     for item in ordered:
@@ -409,15 +414,15 @@ def budget_years(*, user, filters: IndicatorFilters) -> list[YearRow]:
     by_year: dict[int, YearRow] = {}
     all_years = scoped_lines(user=user, filters=filters, year_filter=False)
     for item in all_years.order_by().values("fiscal_year").annotate(total=Sum("amount_ttc")):
-        by_year.setdefault(item["fiscal_year"], YearRow(item["fiscal_year"])).approved = item["total"] or ZERO
+        by_year.setdefault(item["fiscal_year"], YearRow(item["fiscal_year"])).approved = money(item["total"])
     ids = all_years.values("pk")
     for item in (Commitment.objects.filter(budget_line__in=ids).order_by().values("budget_line__fiscal_year")
                  .annotate(total=Sum("amount"))):
-        by_year.setdefault(item["budget_line__fiscal_year"], YearRow(item["budget_line__fiscal_year"])).committed = item["total"]
+        by_year.setdefault(item["budget_line__fiscal_year"], YearRow(item["budget_line__fiscal_year"])).committed = money(item["total"])
     for item in (Payment.objects.filter(commitment__budget_line__in=ids).order_by()
                  .values("commitment__budget_line__fiscal_year").annotate(total=Sum("amount"))):
         year = item["commitment__budget_line__fiscal_year"]
-        by_year.setdefault(year, YearRow(year)).paid = item["total"]
+        by_year.setdefault(year, YearRow(year)).paid = money(item["total"])
     return [by_year[year] for year in sorted(by_year)]
 
 
@@ -432,7 +437,7 @@ def budget_execution(*, user, filters: IndicatorFilters) -> BudgetExecution:
     for item in cells:
         name = item["project__lead_directorate__name"] or "Sans direction"
         names.add(name)
-        table[item["cell_district"]][name] = item["total"] or ZERO
+        table[item["cell_district"]][name] = money(item["total"])
     directorates = sorted(names)
     cross = []
     for key in sorted(table, key=lambda k: (k is None, k or 0)):
@@ -446,14 +451,13 @@ def budget_execution(*, user, filters: IndicatorFilters) -> BudgetExecution:
 def envelope_rows(*, user, filters: IndicatorFilters) -> list[EnvelopeRow]:
     """Each edition district's envelope, the estimated cost of its winners and what was paid on them."""
     winners = scoped_projects(user=user, filters=filters).filter(selected=True, edition_district__isnull=False)
-    winners_cost = dict(winners.order_by().values("edition_district").annotate(total=Sum("estimated_cost"))
-                        .values_list("edition_district", "total"))
-    paid = dict(
+    winners_cost = {key: money(total) for key, total in winners.order_by().values("edition_district")
+                    .annotate(total=Sum("estimated_cost")).values_list("edition_district", "total")}
+    paid = {key: money(total) for key, total in (
         Payment.objects.filter(commitment__budget_line__in=access.visible(user, BudgetLine).filter(
             status=BudgetLineStatus.APPROVED, project__in=winners.values("pk")).values("pk"))
         .order_by().values("commitment__budget_line__project__edition_district").annotate(total=Sum("amount"))
-        .values_list("commitment__budget_line__project__edition_district", "total")
-    )
+        .values_list("commitment__budget_line__project__edition_district", "total"))}
     districts = EditionDistrict.objects.select_related("edition").order_by("-edition__number", "edition__name", "number")
     if filters.edition:
         districts = districts.filter(edition=filters.edition)
@@ -573,6 +577,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
                      .annotate(**_milestone_aggregates(today))):
             key = item.pop(group_field)
             label = item.pop(label_field)
+            item["penalties_applied_amount"] = money(item["penalties_applied_amount"])
             rows[key] = ContractorRow(key=key, label=label, url=reverse(url_name, args=[key]), **item)
         for key, value in grouped_medians(delivered, group_field, delay).items():
             if key in rows:
@@ -592,6 +597,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
     by_contract = build("contract", "contract__reference", "vendors:contract_detail", "order__contract",
                         "order__contract__reference")
     total = ContractorRow(key=None, label="Total", **milestones.order_by().aggregate(**_milestone_aggregates(today)))
+    total.penalties_applied_amount = money(total.penalties_applied_amount)
     total.median_delay = median(delivered, delay)
     # The invoices' totals add the vendors' rows up: each invoice has one vendor.
     for row in by_vendor:
