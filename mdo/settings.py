@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vendors",
     "meetings",
     "indicators",
+    "planning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -192,4 +193,4 @@ LOGGING = {
 
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
-APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "indicators.urls"]
+APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "indicators.urls", "planning.urls"]

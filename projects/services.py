@@ -11,6 +11,7 @@ from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet, Transitio
 from projects.enums import DEFAULT_PROGRESS, ProjectStatus
 from projects.lifecycle import ProjectLifecycle, transition_meta, transition_of
 from projects.models import Attachment, Project, TimelineEntry, TimelineKind
+from projects.signals import project_status_changed
 
 
 class TransitionRefused(Exception):
@@ -113,6 +114,7 @@ def project_transition(*, project: Project, name: str, by, data: TransitionData 
         project=project, kind=TimelineKind.TRANSITION, author=by, text="\n".join(parts),
         from_status=source, to_status=target, is_public=data.is_public,
     )
+    project_status_changed.send(sender=Project, project=project, source=source, target=target, by=by)
     if name == "start_review" and data.open_review:
         from projects.flows import feasibility_review_open
 

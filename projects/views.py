@@ -74,6 +74,9 @@ class ProjectListView(ScopedTableView):
             context["bulk_form"] = BulkTransitionForm(choices=choices)
             context["can_import"] = True
             context["can_create"] = True
+        from projects.registry import project_list_links
+
+        context["list_links"] = [(link.label, reverse(link.url_name)) for link in project_list_links()]
         return context
 
 
