@@ -54,3 +54,21 @@ def test_indicator_pages_and_dashboards_are_accessible_at_desktop_and_phone_widt
     tab.press("Enter")
     page.wait_for_load_state("networkidle")
     assert "/indicateurs/budget/" in page.url and "district=3" in page.url
+
+    # « Planning », from the projects list with its filter: bars and diamonds reached with Tab.
+    page.goto("/projects/?district=3")
+    page.get_by_role("link", name="Planning", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "/projects/planning/" in page.url and "district=3" in page.url
+    bars = page.locator("a.gantt-bar")
+    assert bars.count() > 0 and page.locator("a.gantt-bar.late").count() > 0
+    bars.first.focus()
+    assert "prévue du" in page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").startswith(("gantt-bar", "gantt-diamond"))
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        screenshot(page, f"planning-mdo.manager-{width}")
+    page.emulate_media(media="print")
+    screenshot(page, "planning-mdo.manager-impression")
