@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test bench system-deps clean
+.PHONY: install run test test-dates bench system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ run: $(STAMP)
 
 test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite at the moments that break date arithmetic: both clock changes (mid-run), 29 February,
+# New Year's Eve at 23:30 (the year turns while it runs) and a first of the month.
+TEST_DATES ?= 2027-03-28T01:55 2027-10-31T02:10 2028-02-29T09:00 2026-12-31T23:30 2027-06-01T08:00
+test-dates: $(STAMP) system-deps $(AXE)
+	@for moment in $(TEST_DATES); do \
+	  echo "== MDO_TEST_NOW=$$moment"; \
+	  MDO_TEST_NOW=$$moment $(BIN)/python -m pytest $(PYTEST_ARGS) -q || exit 1; \
+	done
 
 # The benchmark: builds the large data set in bench.sqlite3 (once), then prints the figures.
 BENCH_DB ?= sqlite:///$(CURDIR)/bench.sqlite3

@@ -1,7 +1,45 @@
+"""The test cast and the suite's clock.
+
+``MDO_TEST_NOW`` runs the whole suite as if the machine's clock read another moment (local time,
+Europe/Paris): ``MDO_TEST_NOW=2027-03-28T01:55 make test``. The clock keeps ticking from there, so a
+run started at 23:30 on 31 December crosses midnight and the new year while it runs. The live server
+of the browser tests runs in the same process and sees the same clock.
+"""
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from mdo.enums import Role
 from tests.factories import directorate, make_user, mdo_organisation, town_hall
+
+_travel = None
+
+
+def pytest_configure(config):
+    global _travel
+    moment = os.environ.get("MDO_TEST_NOW", "").strip()
+    if not moment:
+        return
+    import time_machine
+
+    when = datetime.fromisoformat(moment)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    _travel = time_machine.travel(when, tick=True)
+    _travel.start()
+
+
+def pytest_unconfigure(config):
+    if _travel is not None:
+        _travel.stop()
+
+
+def pytest_report_header(config):
+    moment = os.environ.get("MDO_TEST_NOW", "").strip()
+    return f"horloge des tests : {moment or 'celle de la machine'}"
 
 
 @pytest.fixture(autouse=True)

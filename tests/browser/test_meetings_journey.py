@@ -73,3 +73,30 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
         page.goto(path)
         assert_accessible(page)
         screenshot(page, "meetings-" + (path.strip("/").split("?")[0].replace("/", "-") or "dashboard"))
+
+
+def test_month_view_keeps_contrast_on_the_days_of_the_neighbouring_months(page, mdo_officer):
+    """Meetings drawn on the grey cells of the previous and next months stay readable (axe colour-contrast)."""
+    import calendar as pycalendar
+
+    from tests.meetings.factories import make_meeting
+
+    # The first month from today whose grid shows days of both neighbouring months.
+    first = timezone.localdate().replace(day=1)
+    while True:
+        weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        if weeks[0][0].month != first.month and weeks[-1][-1].month != first.month:
+            break
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    for day in (weeks[0][0], first + dt.timedelta(days=9), weeks[-1][-1]):
+        start = dt.datetime.combine(day, dt.time(14, 0), tzinfo=timezone.get_current_timezone())
+        make_meeting(mdo_officer, start=start, title=f"COPIL du {day:%d/%m}")
+
+    login(page, "camille", TEST_PASSWORD)
+    page.goto(f"/meetings/calendrier/?mois={first:%Y-%m}")
+    for day in (weeks[0][0], weeks[-1][-1]):
+        link = page.get_by_role("link", name=f"14:00 COPIL du {day:%d/%m}")
+        assert link.is_visible()
+        assert link.locator("xpath=ancestor::td").get_attribute("class").endswith("calendar-outside")
+    assert_accessible(page)
+    screenshot(page, "meetings-calendar-neighbouring-months")

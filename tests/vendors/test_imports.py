@@ -24,16 +24,21 @@ def siret():
 
 
 def _file(siret, line_id, *, extra_rows=()):
-    year = timezone.localdate().year
+    # The framework runs from last year to next year and its orders are dated today, so that the file
+    # is valid whatever day the suite runs.
+    today = timezone.localdate()
+    year = today.year
+    on = f"{today:%d/%m/%Y}"
+    start, end, notified = f"01/01/{year - 1}", f"31/12/{year + 1}", f"15/12/{year - 2}"
     rows = [
         HEADER,
         f"2025-AC-014;accord-cadre à bons de commande;Animation des conseils de quartier;{siret};Traces Urbaines SCOP;"
-        f"Lot 2;;15/12/2024;01/01/2025;31/12/2027;1;;150 000,00;20;BC-{year}-0007;03/02/{year};Atelier Montchat;"
+        f"Lot 2;;{notified};{start};{end};1;;150 000,00;20;BC-{year}-0007;{on};Atelier Montchat;"
         f"12 345,67;{line_id};ENG-{year}-118",
         f"2025-AC-014;accord-cadre à bons de commande;Animation des conseils de quartier;{siret};Traces Urbaines SCOP;"
-        f"Lot 2;;15/12/2024;01/01/2025;31/12/2027;1;;150 000,00;20;;10/03/{year};Atelier Part-Dieu;"
+        f"Lot 2;;{notified};{start};{end};1;;150 000,00;20;;{on};Atelier Part-Dieu;"
         f"2 000;{year}/21-2128-823;",
-        f"2025-AMO-002;AMO;AMO budget participatif;{siret};Traces Urbaines SCOP;;;;01/06/2025;31/05/2028;;;"
+        f"2025-AMO-002;AMO;AMO budget participatif;{siret};Traces Urbaines SCOP;;;;01/06/{year - 1};31/05/{year + 2};;;"
         f"90 000,00;20;;;;;;",
         *extra_rows,
     ]
@@ -59,7 +64,7 @@ def test_good_file_imported_in_each_encoding(mdo_officer, line_3e, siret, encodi
     assert (result.vendors, result.contracts, result.orders) == (1, 2, 2)
     framework = Contract.objects.get(reference="2025-AC-014")
     assert framework.kind == ContractKind.FRAMEWORK_ORDERS and framework.max_amount_ht == Decimal("150000.00")
-    assert framework.notified_on == datetime.date(2024, 12, 15)
+    assert framework.notified_on == datetime.date(timezone.localdate().year - 2, 12, 15)
     assert Contract.objects.get(reference="2025-AMO-002").intellectual_services
     year = timezone.localdate().year
     imported = PurchaseOrder.objects.get(number=f"BC-{year}-0007")

@@ -118,10 +118,11 @@ def test_amendment_needs_a_reason(mdo_officer, framework):
 
 
 def test_renewal_extends_validity_up_to_the_allowed_number(mdo_officer):
-    contract = make_contract(by=mdo_officer, ends_on=datetime.date(2026, 12, 31), renewals_allowed=1, renewal_months=12)
+    end = datetime.date(timezone.localdate().year + 1, 12, 31)
+    contract = make_contract(by=mdo_officer, ends_on=end, renewals_allowed=1, renewal_months=12)
     services.contract_renew(contract=contract, by=mdo_officer)
     contract.refresh_from_db()
-    assert contract.valid_until == datetime.date(2027, 12, 31)
+    assert contract.valid_until == datetime.date(end.year + 1, 12, 31)
     with pytest.raises(ValidationError):
         services.contract_renew(contract=contract, by=mdo_officer)
 
@@ -274,9 +275,10 @@ def test_penalty_under_1000_euros_cannot_be_applied(delivered_milestone, mdo_man
 # --- invoices -----------------------------------------------------------------------------
 
 def test_invoice_due_date_is_received_plus_30_days(order_3e, mdo_officer):
-    invoice = services.invoice_create(order=order_3e, number="F-2026-118", received_on=datetime.date(2026, 11, 2),
+    received_on = order_3e.issued_on + datetime.timedelta(days=3)
+    invoice = services.invoice_create(order=order_3e, number="F-2026-118", received_on=received_on,
                                       amount_ht=Decimal("5000"), by=mdo_officer)
-    assert invoice.due_on == datetime.date(2026, 12, 2)
+    assert invoice.due_on == received_on + datetime.timedelta(days=30)
     assert invoice.amount_ttc == Decimal("6000.00")
 
 
