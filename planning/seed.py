@@ -15,8 +15,10 @@ DONE_PHASES = {"winner": 0, "design": 0, "procurement": 1, "works": 2, "delivere
 
 @transaction.atomic
 def seed_planning(*, size: str, stdout) -> None:
+    from planning.services import phase_kinds_ensure_defaults
     from projects.models import Project
 
+    phase_kinds_ensure_defaults()
     kinds = {kind.name: kind for kind in PhaseKind.objects.all()}
     projects = (Project.objects.filter(selected=True, planned_start__isnull=False, planned_end__isnull=False)
                 .exclude(phases__isnull=False).order_by("pk"))

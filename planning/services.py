@@ -1,7 +1,25 @@
 from django.db import transaction
 from django.utils import timezone
 
-from planning.models import PhaseStatus, ProjectPhase
+from planning.models import PhaseKind, PhaseStatus, ProjectPhase
+
+#: The phase kinds every city starts with: (name, order, starts with status, ends with status).
+DEFAULT_PHASE_KINDS = [
+    ("Concertation", 10, "", "winner"),
+    ("Études", 20, "design", "procurement"),
+    ("Délibération", 30, "", ""),
+    ("Consultation des entreprises", 40, "procurement", "works"),
+    ("Travaux", 50, "works", "delivered"),
+    ("Inauguration", 60, "delivered", "closed"),
+]
+
+
+def phase_kinds_ensure_defaults() -> None:
+    """Create the default phase kinds that are missing (the migration does it too; a flushed test
+    database or a new demo may lack them). An administrator's changes to existing ones are kept."""
+    for name, order, starts_with, ends_with in DEFAULT_PHASE_KINDS:
+        PhaseKind.objects.get_or_create(name=name, defaults={"order": order, "starts_with": starts_with,
+                                                             "ends_with": ends_with})
 
 
 @transaction.atomic
