@@ -8,9 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-dates bench system-deps clean
+.PHONY: install run test test-dates bench system-deps build-deps clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | build-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
@@ -20,9 +20,19 @@ install: $(STAMP)
 
 # WeasyPrint needs Pango; the browser tests need Debian's Chromium. Installed when missing
 # (as root), otherwise the exact apt command is printed.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-system-deps:
+# The sign-in tests start Debian's OpenLDAP (slapd, ldap-utils); python-ldap builds against libldap and libsasl.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils slapd ldap-utils
+BUILD_PACKAGES := libldap2-dev libsasl2-dev
+system-deps: build-deps
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Paquets système manquants. Lancez : sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+# python-ldap (django-auth-ldap) compiles against the OpenLDAP and SASL headers.
+build-deps:
+	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Paquets système manquants. Lancez : sudo apt-get install -y$$missing"; exit 1; fi; \
@@ -40,9 +50,10 @@ run: $(STAMP)
 test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The suite at the moments that break date arithmetic: both clock changes (mid-run), 29 February,
-# New Year's Eve at 23:30 (the year turns while it runs) and a first of the month.
-TEST_DATES ?= 2027-03-28T01:55 2027-10-31T02:10 2028-02-29T09:00 2026-12-31T23:30 2027-06-01T08:00
+# The suite at the moments that break date arithmetic: the spring clock change (mid-run), 29 February,
+# and New Year's Eve at 23:30 (the year, the month and the day turn while it runs). Any other moment:
+# `make test-dates TEST_DATES="2027-10-31T02:10 2027-06-01T08:00"`.
+TEST_DATES ?= 2027-03-28T01:55 2028-02-29T09:00 2026-12-31T23:30
 test-dates: $(STAMP) system-deps $(AXE)
 	@for moment in $(TEST_DATES); do \
 	  echo "== MDO_TEST_NOW=$$moment"; \

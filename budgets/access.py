@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from mdo import access
+from mdo import access, policy
 from mdo.enums import Role
 
 
@@ -23,13 +23,8 @@ def budget_line_scope(user, queryset):
     return queryset.none()
 
 
-def may_request_line(user) -> bool:
-    """Who creates budget lines: the MDO (and administrators)."""
-    return access.is_active_user(user) and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
-
-
 def budget_line_can_change(user, line) -> bool:
-    return may_request_line(user)
+    return policy.allows(user, "change", line)
 
 
 def task_refusal(user, task, line) -> str | None:

@@ -28,11 +28,11 @@ def render_project_section(request, project) -> str:
     """
     from django.urls import reverse
 
-    from budgets.access import may_request_line
+    from mdo import policy
 
     user = request.user
     lines, totals = selectors.project_budget_lines(user=user, project=project)
-    may_request = may_request_line(user)
+    may_request = policy.allows(user, "create", "budgets.budgetline")
     if not lines and not may_request:
         return ""
     return render_to_string(

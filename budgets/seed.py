@@ -184,7 +184,7 @@ def _seed_large(stdout) -> None:
     existing = BudgetLine.objects.count()
     if existing >= LARGE_LINE_COUNT:
         return
-    requesters = list(User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).values_list("pk", flat=True))
+    requesters = list(User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).values_list("pk", flat=True))
     if not requesters:
         return
     projects = list(Project.objects.values_list("pk", "district"))

@@ -60,6 +60,9 @@ class BudgetLineTable(BaseTable):
     def render_fiscal_year(self, value):
         return str(value)  # not « 2 026 »
 
+    def value_fiscal_year(self, value):
+        return value  # a number in the XLSX
+
     class Meta(BaseTable.Meta):
         model = BudgetLine
         fields = ("label", "fiscal_year", "section", "imputation", "project", "holder", "amount_ht", "amount_ttc",

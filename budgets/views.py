@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
-from budgets.access import may_request_line, task_refusal
+from budgets.access import task_refusal
 from budgets.charts import summary_bar_chart
 from budgets.enums import ApprovalStep, BudgetLineStatus
 from budgets.filters import BudgetLineFilter
@@ -16,8 +16,9 @@ from budgets.flows import STEP_OUTCOMES, needs_director, task_due_on
 from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentForm
 from budgets.models import BudgetLine, BudgetSettings
 from budgets.tables import BudgetLineTable
-from mdo import access
+from mdo import access, policy
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 
 BUDGETS = (_("Budgets"), None)
 
@@ -48,7 +49,7 @@ class BudgetLineListView(ScopedTableView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_request"] = may_request_line(self.request.user)
+        context["may_request"] = policy.allows(self.request.user, "create", "budgets.budgetline")
         return context
 
 
@@ -104,9 +105,8 @@ def line_detail(request, pk: int):
     return render(request, "budgets/line_detail.html", context)
 
 
+@policy_required("create", "budgets.budgetline")
 def line_create(request):
-    if not may_request_line(request.user):
-        raise Http404("Page réservée à la Mission Démocratie Ouverte.")
     # "Nouvelle ligne pour ce projet" on the project page comes with ?project=<pk>; the field's
     # queryset is the user's visible projects, so a foreign pk is simply not preselected.
     initial = {"project": request.GET["project"]} if request.GET.get("project", "").isdigit() else {}
@@ -146,6 +146,7 @@ def line_edit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def line_submit(request, pk: int):
     line = _get_changeable_line(request, pk)
     try:
@@ -158,6 +159,7 @@ def line_submit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def commitment_add(request, pk: int):
     line = _get_changeable_line(request, pk)
     form = CommitmentForm(request.POST)
@@ -176,6 +178,7 @@ def commitment_add(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "budgets.budgetline")
 def payment_add(request, pk: int):
     line = _get_changeable_line(request, pk)
     form = PaymentForm(request.POST, line=line)

@@ -126,14 +126,16 @@ def _everyone_sees(user, queryset: QuerySet) -> QuerySet:
 
 
 def _organisation_can_change(user, organisation) -> bool:
-    return is_admin(user)
+    from mdo import policy
+
+    return policy.allows(user, "change", organisation)
 
 
 def _neighbourhood_can_change(user, neighbourhood) -> bool:
-    """The MDO and the district's own town hall keep the conseils de quartier up to date."""
-    if is_admin(user) or user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER):
-        return True
-    return user.has_role(Role.TOWN_HALL_AGENT) and user.district == neighbourhood.district
+    """The MDO and the district's own town hall keep the conseils de quartier up to date (mdo/policy.py)."""
+    from mdo import policy
+
+    return policy.allows(user, "change", neighbourhood)
 
 
 def _user_can_change(user, other) -> bool:

@@ -26,3 +26,10 @@ def district_label(number: int | None) -> str:
     if number is None:
         return str(_("Toute la ville"))
     return "Lyon 1er" if number == 1 else f"Lyon {number}e"
+
+
+class DirectorySource(models.TextChoices):
+    """What a line of the directory mapping looks at in the agent's directory entry."""
+
+    GROUP = "group", _("Groupe de l'annuaire")
+    ATTRIBUTE = "attribute", _("Attribut de l'annuaire")

@@ -6,6 +6,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from mdo import access
+from mdo.exports import french_csv_response, xlsx_response
 
 
 class ScopedTableView(ExportMixin, SingleTableMixin, FilterView):
@@ -29,6 +30,15 @@ class ScopedTableView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def create_export(self, export_format):
+        """French Excel files (``mdo.exports``) instead of tablib's: typed cells, ``;``, BOM, no formulas."""
+        table = self.get_table(**self.get_table_kwargs())
+        rows = table.as_values(exclude_columns=self.exclude_columns)
+        filename = self.get_export_filename(export_format)
+        if export_format == "xlsx":
+            return xlsx_response(rows, title=self.title or self.export_name, filename=filename)
+        return french_csv_response(rows, filename=filename)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mdo.enums import OrganisationKind, Role, district_label
+from mdo.enums import DirectorySource, OrganisationKind, Role, district_label
 
 
 class Organisation(models.Model):
@@ -112,10 +112,8 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """Role codes of the user, read once per request from its groups."""
-        labels = {str(label): code for code, label in Role.choices}
-        names = self.groups.values_list("name", flat=True)
-        codes = {labels[name] for name in names if name in labels}
+        """Role codes of the user, read once per request from the role keys of its groups."""
+        codes = set(self.groups.filter(role_key__isnull=False).values_list("role_key__code", flat=True))
         if self.is_superuser:
             codes.add(Role.ADMIN)
         return frozenset(codes)
@@ -131,3 +129,93 @@ class User(AbstractUser):
     def district(self) -> int | None:
         org = self.organisation
         return org.district if org and org.is_town_hall else None
+
+
+class CityIdentity(models.Model):
+    """The city that runs the app, as its PDFs and its open data name it. One row, set by the administrator."""
+
+    name = models.CharField(_("nom de la collectivité"), max_length=200, default="Ville de Lyon")
+    siret = models.CharField(_("SIRET de la collectivité"), max_length=14, default="21690123100011",
+                             help_text=_("14 chiffres, sans espace (jeu de données SCDL)."))
+    insee_code = models.CharField(_("code INSEE de la commune"), max_length=5, default="69123")
+    logo = models.ImageField(_("logo"), upload_to="identity/", blank=True,
+                             help_text=_("PNG ou JPEG, repris en tête de chaque PDF."))
+    open_data_contact = models.EmailField(_("contact open data"), blank=True)
+
+    class Meta:
+        verbose_name = _("identité de la collectivité")
+        verbose_name_plural = _("identité de la collectivité")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        from stdnum.fr import siret
+
+        if self.siret and not siret.is_valid(self.siret):
+            raise ValidationError({"siret": _("Ce SIRET n'est pas valide (14 chiffres et clé de contrôle).")})
+
+    @classmethod
+    def current(cls) -> "CityIdentity":
+        """The one row, created with Lyon's values the first time it is read."""
+        identity = cls.objects.order_by("pk").first()
+        return identity or cls.objects.create()
+class RoleKey(models.Model):
+    """The stable code of a role group: access follows the code, so the group's French label may change."""
+
+    code = models.CharField(_("code du rôle"), max_length=40, unique=True, choices=Role.choices)
+    group = models.OneToOneField("auth.Group", verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="role_key")
+
+    class Meta:
+        verbose_name = _("clé de rôle")
+        verbose_name_plural = _("clés de rôle")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.group.name}"
+
+
+class DirectoryRule(models.Model):
+    """One line of the directory mapping, applied at every sign-in through the city's directory.
+
+    A group (its name or its DN) or the value of an attribute (department, OU…) grants a role,
+    an organisation, or both. Matching ignores case.
+    """
+
+    source = models.CharField(_("d'après"), max_length=20, choices=DirectorySource.choices, default=DirectorySource.GROUP)
+    attribute = models.CharField(
+        _("attribut"), max_length=100, blank=True,
+        help_text=_("Pour un attribut : son nom dans l'annuaire (department, ou, extensionAttribute1…)."),
+    )
+    value = models.CharField(
+        _("valeur"), max_length=500,
+        help_text=_("Le nom ou le DN du groupe, ou la valeur de l'attribut (sans distinction de casse)."),
+    )
+    role = models.CharField(_("rôle accordé"), max_length=40, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation accordée"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="directory_rules",
+    )
+
+    class Meta:
+        verbose_name = _("correspondance de l'annuaire")
+        verbose_name_plural = _("correspondances de l'annuaire")
+        ordering = ["source", "attribute", "value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="") | models.Q(organisation__isnull=False),
+                name="directory_rule_grants_something",
+                violation_error_message=_("Choisissez un rôle, une organisation, ou les deux."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="attribute", attribute=""),
+                name="directory_rule_attribute_named",
+                violation_error_message=_("Indiquez le nom de l'attribut."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.value if self.source == DirectorySource.GROUP else f"{self.attribute} = {self.value}"
+        grants = " + ".join(str(x) for x in (self.get_role_display() if self.role else "", self.organisation or "") if x)
+        return f"{what} → {grants}"

@@ -1,4 +1,4 @@
-"""The role groups of the design and their permissions on the core's reference data."""
+"""The role groups of the design, keyed by stable codes, and their permissions on the core's reference data."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -10,6 +10,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "mdo.add_organisation", "mdo.change_organisation", "mdo.view_organisation",
         "mdo.add_neighbourhood", "mdo.change_neighbourhood", "mdo.view_neighbourhood",
         "mdo.add_user", "mdo.change_user", "mdo.view_user",
+        "mdo.add_directoryrule", "mdo.change_directoryrule", "mdo.delete_directoryrule", "mdo.view_directoryrule",
+        "mdo.view_rolekey", "mdo.change_rolekey",
     },
     Role.MDO_OFFICER: {"mdo.view_organisation", "mdo.view_neighbourhood", "mdo.change_neighbourhood"},
     Role.MDO_MANAGER: {"mdo.view_organisation", "mdo.view_neighbourhood", "mdo.change_neighbourhood"},
@@ -24,7 +26,21 @@ def add_role_permissions(role: str, codenames: set[str]) -> None:
 
 
 def role_group(role: str) -> Group:
-    return Group.objects.get_or_create(name=str(Role(role).label))[0]
+    """The group that carries ``role``, found by its code key (created with the French label if missing)."""
+    from mdo.models import RoleKey
+
+    key = RoleKey.objects.select_related("group").filter(code=role).first()
+    if key is not None:
+        return key.group
+    group = Group.objects.get_or_create(name=str(Role(role).label))[0]
+    return RoleKey.objects.get_or_create(code=role, defaults={"group": group})[0].group
+
+
+def role_members(role: str):
+    """The users holding ``role`` (a queryset), whatever the label of its group."""
+    from mdo.models import User
+
+    return User.objects.filter(groups__role_key__code=role)
 
 
 def ensure_role_groups(**kwargs) -> None:

@@ -111,7 +111,7 @@ AUTH_USER_MODEL = "mdo.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mdo.directory.LocalPasswordBackend",  # Django's passwords, unless switched off (LOCAL_PASSWORDS)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,3 +194,57 @@ LOGGING = {
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
 APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "indicators.urls", "planning.urls"]
+
+# Decidim's accountability import reads CSV with Decidim.default_csv_col_sep (";" unless the
+# instance sets another) and the organisation's default locale.
+DECIDIM_CSV_COL_SEP = os.environ.get("DECIDIM_CSV_COL_SEP", ";")
+DECIDIM_DEFAULT_LOCALE = os.environ.get("DECIDIM_DEFAULT_LOCALE", "fr")
+# --- Sign-in through the city's directory (see the README's "Connexion avec l'annuaire de la Ville") ---
+# Local passwords serve the demo and the embedded default; production may switch them off except
+# for one named break-glass administrator.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+BREAK_GLASS_USERNAME = os.environ.get("BREAK_GLASS_USERNAME", "")
+
+# OpenID Connect (Entra ID, ADFS, Keycloak, LemonLDAP::NG): authorization code flow with PKCE,
+# state and nonce, ID token signed by the provider's JWKS. Endpoints left unset are read from the
+# issuer's discovery document.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint of the RP-initiated logout
+OIDC_CREATE_USER = True
+LOGIN_REDIRECT_URL_FAILURE = "sign_in_failed"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("mdo.directory.CityOIDCBackend")
+
+# LDAP / Active Directory: a bind account searches the agent, then the agent's password is checked
+# by binding as them; groups are searched (nested ones too) for the mapping.
+AUTH_LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_USER_ATTR_MAP = {
+    "first_name": os.environ.get("LDAP_ATTR_FIRST_NAME", "givenName"),
+    "last_name": os.environ.get("LDAP_ATTR_LAST_NAME", "sn"),
+    "email": os.environ.get("LDAP_ATTR_EMAIL", "mail"),
+}
+AUTH_LDAP_ALWAYS_UPDATE_USER = True
+AUTH_LDAP_MIRROR_GROUPS = False  # roles come from the mapping, never from group names
+if AUTH_LDAP_SERVER_URI:
+    from mdo.ldap_settings import ldap_settings_from_env
+
+    globals().update(ldap_settings_from_env(os.environ))
+    AUTHENTICATION_BACKENDS.append("mdo.directory.CityLDAPBackend")

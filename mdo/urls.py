@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from mdo import views
+from mdo import directory, views
 
 admin.site.site_header = "MDO Pilotage — administration"
 admin.site.site_title = "MDO Pilotage"
@@ -12,7 +12,12 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("tasks/", views.tasks, name="tasks"),
+    path("accounts/login/", views.CityLoginView.as_view(), name="login"),
+    path("accounts/logout/", views.logout, name="logout"),
+    path("accounts/refused/", views.sign_in_failed, name="sign_in_failed"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("oidc/authenticate/", directory.CityOIDCRequestView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", directory.CityOIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("quartiers/<int:pk>/", views.neighbourhood_detail, name="neighbourhood_detail"),

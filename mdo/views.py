@@ -1,13 +1,16 @@
+from django.conf import settings
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Case, Count, When
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from mdo import access
+from mdo import access, directory
 from mdo.filters import OrganisationFilter
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
@@ -68,7 +71,6 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "members": members,
             "history": history_rows(organisation),
-            "can_change": access.can_change(request.user, organisation),
         },
     )
 
@@ -92,3 +94,38 @@ def user_detail(request, pk: int):
         "mdo/user_detail.html",
         {"person": person, "history": history_rows(person) if show_history else None},
     )
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+def no_role_page(request):
+    """Shown instead of the app to an agent the directory knows but whose groups map to no role."""
+    return render(request, "registration/no_role.html", status=403)
+
+
+class CityLoginView(auth_views.LoginView):
+    """The login page: the city's directory button when a provider is configured, then the password form."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, oidc_enabled=directory.oidc_enabled(),
+                                        ldap_enabled=bool(settings.AUTH_LDAP_SERVER_URI))
+
+    def form_valid(self, form):
+        if directory.has_no_role(form.get_user()):
+            return no_role_page(self.request)
+        return super().form_valid(form)
+
+
+@login_not_required
+@require_POST
+def logout(request):
+    """Ends the session here, then at the identity provider when the agent came through it."""
+    provider_url = directory.provider_logout_url(request)
+    auth_logout(request)
+    return redirect(provider_url or settings.LOGOUT_REDIRECT_URL)
+
+
+@login_not_required
+@require_GET
+def sign_in_failed(request):
+    return render(request, "registration/sign_in_failed.html", status=403)

@@ -3,11 +3,7 @@ invited to (personally or through their organisation), and those their organisat
 
 from django.db.models import Q
 
-from mdo import access
-from mdo.enums import Role
-
-EDITOR_ROLES = (Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
-
+from mdo import access, policy
 
 def _involvement(user) -> Q:
     condition = Q(organiser=user) | Q(attendees__user=user)
@@ -26,7 +22,7 @@ def meeting_scope(user, queryset):
 
 
 def meeting_can_change(user, meeting) -> bool:
-    return user.has_role(*EDITOR_ROLES) or meeting.organiser_id == user.pk
+    return policy.allows(user, "change", meeting)
 
 
 def _visible_meetings(user):
@@ -67,8 +63,7 @@ def register_policies() -> None:
     from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingSeries, Minutes
 
     access.register(Meeting, scope=meeting_scope, can_change=meeting_can_change)
-    access.register(MeetingSeries, scope=series_scope, can_change=lambda user, series: user.has_role(*EDITOR_ROLES)
-                    or series.organiser_id == user.pk)
+    access.register(MeetingSeries, scope=series_scope, can_change=lambda user, series: policy.allows(user, "change", series))
     for model in (AgendaItem, Attendee, Minutes, Decision):
         access.register(model, scope=child_scope, can_change=child_can_change)
     access.register(ActionItem, scope=action_scope, can_change=action_can_change)

@@ -7,23 +7,13 @@ Who may fire each transition is said here (``permission``) and checked by the vi
 from django.utils import timezone
 from viewflow.fsm.base import State  # only the dual-licensed base, never fsm/views.py or viewset.py
 
-from mdo.enums import Role
+from mdo import policy
+from mdo.policy import permission_for
 from meetings.enums import MinutesStatus
 
 
-def _writes_minutes(flow, user) -> bool:
-    """The organiser and the MDO's officers and manager write the minutes."""
-    meeting = flow.minutes.meeting
-    return meeting.organiser_id == user.pk or user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
-
-
-def _validates_minutes(flow, user) -> bool:
-    """Only the Responsable MDO approves minutes."""
-    return user.has_role(Role.MDO_MANAGER)
-
-
-def _publishes_minutes(flow, user) -> bool:
-    return user.has_role(Role.MDO_MANAGER) or flow.minutes.meeting.organiser_id == user.pk
+def _minutes(flow):
+    return flow.minutes
 
 
 class MinutesFlow:
@@ -41,33 +31,33 @@ class MinutesFlow:
         self.minutes.status = value
 
     @status.transition(source=MinutesStatus.DRAFT, target=MinutesStatus.REVIEW, label="Soumettre à la relecture",
-                       permission=_writes_minutes)
+                       permission=permission_for("meetings.minutes", "transition:submit", _minutes))
     def submit(self):
         self.minutes.save(update_fields=["status", "updated_at"])
 
     @status.transition(source=MinutesStatus.REVIEW, target=MinutesStatus.DRAFT, label="Repasser en brouillon",
-                       permission=_writes_minutes)
+                       permission=permission_for("meetings.minutes", "transition:reopen", _minutes))
     def reopen(self):
         self.minutes.save(update_fields=["status", "updated_at"])
 
     @status.transition(source=MinutesStatus.REVIEW, target=MinutesStatus.APPROVED, label="Valider",
-                       permission=_validates_minutes)
+                       permission=permission_for("meetings.minutes", "transition:approve", _minutes))
     def approve(self, *, by):
         self.minutes.approved_by = by
         self.minutes.approved_at = timezone.now()
         self.minutes.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
 
     @status.transition(source=MinutesStatus.APPROVED, target=MinutesStatus.PUBLISHED, label="Diffuser aux participant·e·s",
-                       permission=_publishes_minutes)
+                       permission=permission_for("meetings.minutes", "transition:publish", _minutes))
     def publish(self):
         self.minutes.published_at = timezone.now()
         self.minutes.save(update_fields=["status", "published_at", "updated_at"])
 
 
 def may_write(minutes, user) -> bool:
-    return minutes.status in (MinutesStatus.DRAFT, MinutesStatus.REVIEW) and _writes_minutes(MinutesFlow(minutes), user)
+    return minutes.status in (MinutesStatus.DRAFT, MinutesStatus.REVIEW) and policy.allows(user, "write", minutes)
 
 
 def may_comment(minutes, user, *, is_attendee: bool) -> bool:
     """During the review, attendees and the minutes' writers comment."""
-    return minutes.status == MinutesStatus.REVIEW and (is_attendee or _writes_minutes(MinutesFlow(minutes), user))
+    return minutes.status == MinutesStatus.REVIEW and (is_attendee or policy.allows(user, "write", minutes))

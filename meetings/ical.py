@@ -3,8 +3,10 @@
 Outlook is the reader that matters: every calendar carries the VTIMEZONE of Europe/Paris in the
 RRULE form Outlook itself writes, lines end in CRLF and are folded at 75 octets (icalendar does
 both), every event has a stable UID, DTSTAMP and SEQUENCE. A series is one master event with the
-RRULE, EXDATE for the occurrences cancelled (or not shared with the reader), and one overriding
-event per occurrence (RECURRENCE-ID) so that each keeps its own agenda, link and changes.
+RRULE, EXDATE for the occurrences cancelled (or not shared with the reader), and an overriding
+event (RECURRENCE-ID) only for an occurrence that differs from the rule — moved, longer or shorter,
+renamed or elsewhere: clients that ignore RECURRENCE-ID would otherwise show every meeting twice.
+Subscribed feeds say METHOD:PUBLISH; e-mail invitations REQUEST or CANCEL.
 """
 
 import datetime as dt
@@ -50,10 +52,13 @@ def paris_vtimezone() -> Timezone:
 
 
 def new_calendar(*, name: str = "", method: str = "") -> Calendar:
+    """A calendar; a named one is a subscribed feed (METHOD:PUBLISH, name, refresh interval)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    if name and not method:
+        method = "PUBLISH"
     if method:
         cal.add("method", method)
     if name:
@@ -247,10 +252,21 @@ def meeting_events(meetings: list, *, hidden_occurrences: Iterable = ()) -> list
             if meeting.is_cancelled:
                 exdates.setdefault(meeting.series_id, []).append(meeting.original_start)
                 continue
+            if not occurrence_differs(meeting, meeting.series):
+                continue  # the master's rule already shows it
         events.append(build_meeting_vevent(meeting, agenda_items=meeting.agenda_items.all()))
     # Masters first: some readers expect the rule before the occurrences that override it.
     masters = [build_series_vevent(series, exdates=exdates.get(series_id, ())) for series_id, series in series_by_id.items()]
     return masters + events
+
+
+def occurrence_differs(meeting, series) -> bool:
+    """Whether an occurrence shows something else than its series' rule (time, length, title, place)."""
+    if meeting.original_start is None:
+        return True
+    length = (meeting.end - meeting.start).total_seconds() / 60
+    return (meeting.start != meeting.original_start or length != series.duration_minutes
+            or meeting.title != series.title or (meeting.place or "") != (series.place or ""))
 
 
 def serialize_components(components: Iterable) -> bytes:

@@ -3,8 +3,7 @@
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from mdo import access
-from mdo.enums import Role
+from mdo import access, policy
 from mdo.registry import TaskItem
 from meetings import selectors
 from meetings.enums import ActionStatus, MinutesStatus
@@ -24,7 +23,7 @@ def my_actions_panel(request) -> str:
 
 
 def _minutes_to_approve(user):
-    if not user.has_role(Role.MDO_MANAGER):
+    if not policy.allows(user, "transition:approve", Minutes):
         return Minutes.objects.none()
     return access.visible(user, Minutes).filter(status=MinutesStatus.REVIEW)
 

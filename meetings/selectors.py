@@ -128,12 +128,17 @@ def feed_data(queryset):
 
 
 def feed_fingerprint(queryset) -> str:
+    return feed_state(queryset)[0]
+
+
+def feed_state(queryset) -> tuple[str, object]:
     """What a feed's events depend on, in one aggregate query: which meetings (count, sum of ids)
     and their last change (a meeting's updated_at moves with its agenda, invitations, time,
-    place and status; a series' with its rule)."""
+    place and status; a series' with its rule). Returns (fingerprint, last change)."""
     row = queryset.aggregate(n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"),
                              series=Max("series__updated_at"))
-    return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series"))
+    moments = [m for m in (row["last"], row["series"]) if m]
+    return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series")), max(moments) if moments else None
 
 
 def personal_feed_queryset(*, user):

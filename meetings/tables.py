@@ -12,7 +12,7 @@ class LocalDateTimeColumn(tables.Column):
         return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
 
     def value(self, value):
-        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+        return timezone.localtime(value)  # a real date and time in the XLSX
 
 
 class MeetingTable(BaseTable):
@@ -32,6 +32,9 @@ class MeetingTable(BaseTable):
     def render_status(self, record, value):
         if record.is_cancelled:
             return format_html('<span class="badge text-bg-secondary">{}</span>', value)
+        return value
+
+    def value_status(self, value):
         return value
 
 

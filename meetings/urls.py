@@ -35,4 +35,7 @@ urlpatterns = [
     path("calendar/reseau.ics", views.network_feed, name="network_feed"),
     path("calendar/organisations/<int:org_pk>.ics", views.organisation_feed, name="organisation_feed"),
     path("calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    path("calendar/<str:token>/reseau.ics", views.token_network_feed, name="token_network_feed"),
+    path("calendar/<str:token>/organisations/<int:org_pk>.ics", views.token_organisation_feed,
+         name="token_organisation_feed"),
 ]

@@ -1,6 +1,8 @@
 import calendar as pycalendar
 import datetime as dt
+import functools
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import condition, require_GET, require_POST, require_safe
 
 from mdo import access
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from mdo.models import Organisation, User
 from mdo.registry import registry
 from meetings import flows, ical, selectors, services
@@ -107,13 +110,8 @@ def my_actions(request):
 
 # --- creating -----------------------------------------------------------------------------
 
-def _may_organise(user) -> bool:
-    return user.organisation_id is not None and access.is_active_user(user)
-
-
+@policy_required("organise", "meetings.meeting")
 def meeting_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,9 +132,8 @@ def meeting_create(request):
     })
 
 
+@policy_required("organise", "meetings.meeting")
 def series_create(request):
-    if not _may_organise(request.user):
-        raise Http404
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -276,6 +273,7 @@ def meeting_edit(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def meeting_cancel(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     try:
@@ -306,6 +304,7 @@ def invite(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "meetings.meeting")
 def attendance(request, pk: int):
     meeting = _get_changeable_meeting(request, pk)
     form = AttendanceForm(request.POST, attendees=selectors.attendees_for(meeting), prefix="presence")
@@ -515,52 +514,101 @@ def meeting_ics(request, pk: int):
 FEED_CACHE_SECONDS = 6 * 3600
 
 
-def _feed(request, queryset, *, cache_key: str, name: str, filename: str, extra_events=()):
+@dataclass
+class FeedBody:
+    body: bytes
+    filename: str
+    last_modified: dt.datetime | None
+    secret_url: bool = False
+
+
+def _feed(queryset, *, cache_key: str, name: str, filename: str, extra_events=(), secret_url=False) -> FeedBody:
     """A feed whose meeting events are serialised once per state of those meetings.
 
     Outlook polls every subscribed feed each hour; rebuilding 800 events each time costs about
     a second, while the fingerprint costs one aggregate query. The events of the other apps'
     sources (action due dates, milestones) are always built fresh: their changes are theirs.
     """
-    key = "meetings:feed:" + hashlib.sha256(f"{cache_key}|{selectors.feed_fingerprint(queryset)}".encode()).hexdigest()
+    fingerprint, last_change = selectors.feed_state(queryset)
+    key = "meetings:feed:" + hashlib.sha256(f"{cache_key}|{fingerprint}".encode()).hexdigest()
     block = cache.get(key)
     if block is None:
         meetings, hidden = selectors.feed_data(queryset)
         block = ical.serialize_components(ical.meeting_events(meetings, hidden_occurrences=hidden))
         cache.set(key, block, FEED_CACHE_SECONDS)
+    extra_events = list(extra_events)
+    stamps = [event.decoded("dtstamp") for event in extra_events if "DTSTAMP" in event]
+    moments = [m for m in [last_change, *stamps] if m]
     body = ical.serialize_feed(name=name, events_block=block, extra_events=extra_events)
-    return _ics_response(request, body, filename)
+    return FeedBody(body=body, filename=filename, last_modified=max(moments) if moments else None,
+                    secret_url=secret_url)
 
 
-@login_not_required
-@require_GET
-def personal_feed(request, token: str):
-    """The secret-URL feed Outlook subscribes to: no session, the token is the credential."""
+def feed_view(build):
+    """A calendar feed view from ``build(request, **kwargs) -> FeedBody``: GET and HEAD, a weak or
+    strong ETag of the bytes and Last-Modified, answered 304 by Django's ``condition`` decorator.
+    The body is built once per request, before the condition is evaluated."""
+
+    def state(request, **kwargs) -> FeedBody:
+        if not hasattr(request, "_feed_body"):
+            request._feed_body = build(request, **kwargs)
+        return request._feed_body
+
+    @functools.wraps(build)
+    @require_safe
+    @condition(etag_func=lambda request, **kwargs: hashlib.sha256(state(request, **kwargs).body).hexdigest()[:32],
+               last_modified_func=lambda request, **kwargs: state(request, **kwargs).last_modified)
+    def view(request, **kwargs):
+        feed = state(request, **kwargs)
+        response = HttpResponse(b"" if request.method == "HEAD" else feed.body,
+                                content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        if feed.secret_url:
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return view
+
+
+def _token_user(token: str):
     user = selectors.user_for_token(token)
     if user is None:
         raise Http404("Flux inconnu ou révoqué.")
+    return user
+
+
+def _personal_feed(request, token: str) -> FeedBody:
+    """The secret-URL feed Outlook subscribes to: no session, the token is the credential."""
+    user = _token_user(token)
     extra = [event for source in registry.calendars for event in source.events(user)]
-    response = _feed(request, selectors.personal_feed_queryset(user=user), cache_key=f"user:{user.pk}",
-                     name=f"MDO — {user.get_full_name() or user.username}", filename="mon-agenda-mdo.ics",
-                     extra_events=extra)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _feed(selectors.personal_feed_queryset(user=user), cache_key=f"user:{user.pk}",
+                 name=f"MDO — {user.get_full_name() or user.username}", filename="mon-agenda-mdo.ics",
+                 extra_events=extra, secret_url=True)
 
 
-@require_GET
-def organisation_feed(request, org_pk: int):
-    organisation = access.get_visible_or_404(request.user, Organisation, pk=org_pk)
-    if not selectors.may_see_organisation_feed(request.user, organisation):
+def _organisation_feed_for(user, org_pk: int, *, secret_url: bool) -> FeedBody:
+    organisation = access.get_visible_or_404(user, Organisation, pk=org_pk)
+    if not selectors.may_see_organisation_feed(user, organisation):
         raise Http404
-    return _feed(request, selectors.organisation_feed_queryset(user=request.user, organisation=organisation),
-                 cache_key=f"organisation:{organisation.pk}:user:{request.user.pk}",
-                 name=f"Réunions — {organisation}", filename=f"reunions-{organisation.pk}.ics")
+    return _feed(selectors.organisation_feed_queryset(user=user, organisation=organisation),
+                 cache_key=f"organisation:{organisation.pk}:user:{user.pk}",
+                 name=f"Réunions — {organisation}", filename=f"reunions-{organisation.pk}.ics", secret_url=secret_url)
 
 
-@require_GET
-def network_feed(request):
-    return _feed(request, selectors.network_feed_queryset(user=request.user), cache_key=f"network:user:{request.user.pk}",
-                 name="Réseau de la démocratie participative", filename="reseau-mdo.ics")
+def _network_feed_for(user, *, secret_url: bool) -> FeedBody:
+    return _feed(selectors.network_feed_queryset(user=user), cache_key=f"network:user:{user.pk}",
+                 name="Réseau de la démocratie participative", filename="reseau-mdo.ics", secret_url=secret_url)
+
+
+personal_feed = login_not_required(feed_view(_personal_feed))
+organisation_feed = feed_view(lambda request, org_pk: _organisation_feed_for(request.user, org_pk, secret_url=False))
+network_feed = feed_view(lambda request: _network_feed_for(request.user, secret_url=False))
+# Outlook sends no cookie: the same feeds behind the user's secret token, revoked with it.
+token_organisation_feed = login_not_required(feed_view(
+    lambda request, token, org_pk: _organisation_feed_for(_token_user(token), org_pk, secret_url=True)))
+token_network_feed = login_not_required(feed_view(
+    lambda request, token: _network_feed_for(_token_user(token), secret_url=True)))
 
 
 # --- my calendar --------------------------------------------------------------------------
@@ -572,8 +620,9 @@ def my_calendar(request):
     return render(request, "meetings/my_calendar.html", {
         "feed_url": feed_url, "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
         "token": token, "organisation": organisation,
-        "network_url": reverse("meetings:network_feed"),
-        "organisation_url": reverse("meetings:organisation_feed", args=[organisation.pk]) if organisation else "",
+        "network_url": ical.absolute(reverse("meetings:token_network_feed", args=[token.token])),
+        "organisation_url": ical.absolute(reverse("meetings:token_organisation_feed", args=[token.token, organisation.pk]))
+        if organisation else "",
         "breadcrumbs": [MEETINGS_CRUMB, (_("Mon calendrier"), None)],
     })
 

@@ -3,7 +3,7 @@ a directorate the projects it leads or has been asked to review."""
 
 from django.db.models import Q
 
-from mdo import access
+from mdo import access, policy
 from mdo.enums import Role
 
 
@@ -26,10 +26,7 @@ def project_scope(user, queryset):
 
 
 def project_can_change(user, project) -> bool:
-    if user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN):
-        return True
-    org = user.organisation
-    return bool(user.has_role(Role.DIRECTORATE_AGENT) and org and project.lead_directorate_id == org.pk)
+    return policy.allows(user, "change", project)
 
 
 def project_can_comment(user, project) -> bool:
@@ -45,4 +42,4 @@ def edition_scope(user, queryset):
 
 
 def edition_can_change(user, edition) -> bool:
-    return user.has_role(Role.ADMIN, Role.MDO_MANAGER)
+    return policy.allows(user, "change", edition)

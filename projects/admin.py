@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import Attachment, Edition, EditionDistrict, Project, TimelineEntry
+from projects.models import Attachment, DecidimResult, Edition, EditionDistrict, Project, TimelineEntry
 
 
 class EditionDistrictInline(admin.TabularInline):
@@ -43,4 +43,12 @@ class ProjectAdmin(SimpleHistoryAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ("__str__", "project", "size", "uploaded_by", "uploaded_at")
     list_select_related = ("project", "uploaded_by")
+    raw_id_fields = ("project",)
+
+
+@admin.register(DecidimResult)
+class DecidimResultAdmin(admin.ModelAdmin):
+    list_display = ("decidim_id", "title", "edition", "project")
+    list_filter = ("edition",)
+    list_select_related = ("edition", "project")
     raw_id_fields = ("project",)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from mdo.enums import DISTRICTS
+from mdo.enums import DISTRICTS, Role
 from mdo.filters import SearchFilterSet
 from mdo.models import Neighbourhood, Organisation, User
 from projects.enums import ProjectKind, ProjectStatus
@@ -22,7 +22,7 @@ class ProjectFilter(SearchFilterSet):
         label=_("Direction pilote"), queryset=Organisation.objects.filter(kind="directorate"), empty_label=_("Toutes"))
     officer = django_filters.ModelChoiceFilter(
         label=_("Chargé·e de mission"), empty_label=_("Tous"),
-        queryset=User.objects.filter(groups__name="Chargé·e de mission MDO").distinct())
+        queryset=User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).distinct())
     late = django_filters.BooleanFilter(label=_("En retard seulement"), method="filter_late",
                                         widget=django_filters.widgets.forms.CheckboxInput)
 

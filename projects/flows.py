@@ -289,10 +289,10 @@ def _recipients(task: Task) -> list[str]:
         return [task.owner.email] if task.owner.email else []
     review = review_of(task)
     if task.flow_task.name == "directorate_review":
-        users = User.objects.filter(organisation_id=review.directorate_id, groups__name=str(Role.DIRECTORATE_AGENT.label))
+        users = User.objects.filter(organisation_id=review.directorate_id, groups__role_key__code=Role.DIRECTORATE_AGENT)
     else:
         users = User.objects.filter(organisation__kind="town_hall", organisation__district=review.district,
-                                    groups__name=str(Role.TOWN_HALL_AGENT.label))
+                                    groups__role_key__code=Role.TOWN_HALL_AGENT)
     return sorted({u.email for u in users.filter(is_active=True) if u.email})
 
 

@@ -128,7 +128,16 @@ class VoteImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier de résultats (.pb Pabulib ou .csv)"))
     edition = forms.CharField(label=_("Édition"), max_length=200,
                               help_text=_("Nom de l'édition ; elle est créée si elle n'existe pas encore."))
+    winners = forms.ChoiceField(
+        label=_("Lauréats"), required=False,
+        choices=[("", _("Selon le fichier (colonne selected, sinon règle du fichier)")),
+                 ("rule", _("Calculer selon la règle du fichier, même si la colonne selected existe")),
+                 ("file", _("Colonne selected telle quelle, même si elle ne désigne aucun lauréat"))],
+        help_text=_("Decidim écrit une colonne selected à 0 tant que ses administrateurs n'ont pas marqué les lauréats."))
     dry_run = forms.BooleanField(label=_("Essai à blanc (vérifier sans rien enregistrer)"), required=False)
+
+    def winners_by_rule(self) -> bool | None:
+        return {"rule": True, "file": False}.get(self.cleaned_data.get("winners") or "")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,9 +215,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["district"] = forms.TypedChoiceField(
             label=_("Arrondissement"), choices=[("", _("Toute la ville"))] + DISTRICTS, coerce=int,
             empty_value=None, required=False)
-        self.fields["officer"].queryset = User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).distinct()
+        self.fields["officer"].queryset = User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).distinct()
         self.fields["town_hall_contact"].queryset = User.objects.filter(
-            groups__name=str(Role.TOWN_HALL_AGENT.label)).select_related("organisation").distinct()
+            groups__role_key__code=Role.TOWN_HALL_AGENT).select_related("organisation").distinct()
         self.fields["edition_district"].queryset = self.fields["edition_district"].queryset.select_related("edition")
         # A programme and its operations: one level, so a parent is never itself a child.
         parents = Project.objects.filter(parent__isnull=True).order_by("title")
@@ -234,3 +243,31 @@ class ProjectForm(forms.ModelForm):
         if edition_district and edition_district.edition_id != getattr(edition, "pk", None):
             self.add_error("edition_district", _("Ce district n'appartient pas à l'édition choisie."))
         return data
+
+
+class DecidimResultsImportForm(forms.Form):
+    file = forms.FileField(label=_("Export des résultats Decidim (.csv ou .json)"),
+                           help_text=_("Dans Decidim : administration du composant « Suivi des réalisations », "
+                                       "Exporter → Résultats, CSV ou JSON."))
+
+
+class DecidimStatusMappingForm(forms.Form):
+    """One select per followed status of ours: the Decidim status that shows it."""
+
+    def __init__(self, *args, edition, statuses, followed, initial_mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statuses = {str(status.pk): status for status in statuses}
+        choices = [("", _("— pas de statut Decidim —"))] + [(str(s.pk), str(s)) for s in statuses]
+        for status in followed:
+            mapped = initial_mapping.get(status)
+            self.fields[f"status_{status.value}"] = forms.ChoiceField(
+                label=status.label, choices=choices, required=False, initial=str(mapped.pk) if mapped else "")
+
+    def mapping(self) -> dict:
+        return {name.removeprefix("status_"): self.statuses.get(value)
+                for name, value in self.cleaned_data.items()}
+
+
+class DecidimLinkForm(forms.Form):
+    result = forms.IntegerField(widget=forms.HiddenInput)
+    project = forms.IntegerField(label=_("Projet"), required=False)

@@ -22,6 +22,11 @@ class ImportFailed(Exception):
         super().__init__("\n".join(errors))
 
 
+class WinnersUndecided(ImportFailed):
+    """The file's ``selected`` column names no winner (Decidim writes 0 everywhere until its admins
+    mark the winners): nothing is imported until the MDO says whether to compute them by the rule."""
+
+
 @dataclass
 class Row:
     line: int
@@ -41,6 +46,9 @@ class Parsed:
     meta: dict
     rows: list[Row]
     has_selected: bool
+    #: Ballots of the VOTES section: the number per district name ('' for the file's own district).
+    voters_by_district: dict[str, int] = field(default_factory=dict)
+    voters: int | None = None
 
 
 @dataclass
@@ -56,11 +64,16 @@ class Summary:
     edition_created: bool = False
     dry_run: bool = False
     rule: str = ""
+    currency: str = "EUR"
+    voters: int | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        budget = f"{self.budget:,.2f} €".replace(",", "\u202f").replace(".", ",") if self.budget is not None else "—"
-        cost = f"{self.winners_cost:,.2f} €".replace(",", "\u202f").replace(".", ",")
-        return [
+        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
+        budget = (f"{self.budget:,.2f} {symbol}".replace(",", "\u202f").replace(".", ",")
+                  if self.budget is not None else "—")
+        cost = f"{self.winners_cost:,.2f} {symbol}".replace(",", "\u202f").replace(".", ",")
+        return self.warnings + [
             f"Édition : {self.edition}{' (créée)' if self.edition_created else ''}",
             f"Projets créés : {self.created}",
             f"Projets mis à jour : {self.updated}",
@@ -68,7 +81,11 @@ class Summary:
             f"Districts créés : {self.districts_created}",
             f"Lauréats : {self.winners} ({self.rule})",
             f"Coût des lauréats : {cost} pour un budget de {budget}",
+            f"Votant·e·s : {self.voters if self.voters is not None else '—'}",
         ] + (["Essai à blanc : rien n'a été enregistré."] if self.dry_run else [])
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "PLN": "zł", "CHF": "CHF", "GBP": "£", "USD": "$"}
 
 
 # --- decoding and values ---------------------------------------------------------------------
@@ -229,29 +246,70 @@ def parse_pabulib(text: str) -> Parsed:
     if not project_rows:
         raise ImportFailed([f"ligne {projects_line} : section PROJECTS sans en-tête de colonnes."])
     header_line, header = project_rows[0]
+    if not (meta.get("subunit") or meta.get("district")) and LYON_DISTRICT.match(meta.get("unit", "")):
+        meta["subunit"] = meta["unit"]  # a file of one arrondissement names it as its unit
     rows, has_selected = _rows_from_table(project_rows[1:], header_line, header, errors, meta)
-    if "VOTES" in sections and rows and all(row.votes is None for row in rows):
-        _count_votes(sections["VOTES"][1], rows)
+    parsed = Parsed(meta=meta, rows=rows, has_selected=has_selected)
+    if "VOTES" in sections and rows:
+        _count_votes(sections["VOTES"][1], parsed, errors)
+    parsed.voters = _int(meta.get("num_votes")) if meta.get("num_votes") else parsed.voters
     if errors:
         raise ImportFailed(errors)
-    return Parsed(meta=meta, rows=rows, has_selected=has_selected)
+    return parsed
 
 
-def _count_votes(vote_rows, rows: list[Row]) -> None:
-    """Files without a ``votes`` column: count the ballots that approve each project."""
+def _count_votes(vote_rows, parsed: Parsed, errors: list[str]) -> None:
+    """Reads the ballots: the voters of each district, and what the PROJECTS section leaves out —
+    the ballots naming each project (``votes``) and, when there is no ``score`` column, the score the
+    vote type calls for: a cumulative vote's ``points``, an ordinal vote's Borda score as Pabulib
+    defines it (on a ballot of at most ``max_length`` ranks, the first choice gets ``max_length``
+    points, the next one less, and so on)."""
     if not vote_rows:
         return
     header = [h.strip().lower() for h in vote_rows[0][1]]
     if "vote" not in header:
         return
+    rows = parsed.rows
+    vote_type = parsed.meta.get("vote_type", "approval").lower()
     index = header.index("vote")
+    points_index = header.index("points") if "points" in header else None
+    ballots = [(line, [p.strip() for p in values[index].split(",") if p.strip()] if index < len(values) else [],
+                values[points_index] if points_index is not None and points_index < len(values) else "")
+               for line, values in vote_rows[1:] if any(v.strip() for v in values)]
+    max_length = _int(parsed.meta.get("max_length")) or max((len(b) for _l, b, _p in ballots), default=0)
     counts: dict[str, int] = {}
-    for _line, values in vote_rows[1:]:
-        if index < len(values):
-            for project_id in values[index].split(","):
-                counts[project_id.strip()] = counts.get(project_id.strip(), 0) + 1
-    for row in rows:
-        row.votes = counts.get(row.external_id, 0)
+    scores: dict[str, Decimal] = {}
+    for line, ballot, points in ballots:
+        if vote_type == "cumulative" and points_index is not None:
+            given = [p.strip() for p in points.split(",")]
+            if len(given) != len(ballot):
+                errors.append(f"ligne {line} : {len(ballot)} projets pour {len(given)} valeurs de points.")
+                continue
+            try:
+                weights = [parse_decimal(p) for p in given]
+            except ValueError:
+                errors.append(f"ligne {line} : points « {points} » invalides.")
+                continue
+        elif vote_type == "ordinal":
+            weights = [Decimal(max(max_length - rank, 0)) for rank in range(len(ballot))]
+        else:
+            weights = [Decimal(1)] * len(ballot)
+        for project_id, weight in zip(ballot, weights):
+            counts[project_id] = counts.get(project_id, 0) + 1
+            scores[project_id] = scores.get(project_id, Decimal(0)) + weight
+    if all(row.votes is None for row in rows):
+        for row in rows:
+            row.votes = counts.get(row.external_id, 0)
+    if vote_type in ("cumulative", "ordinal", "scoring") and all(row.score is None for row in rows):
+        for row in rows:
+            row.score = scores.get(row.external_id, Decimal(0))
+    district_of = {row.external_id: row.district for row in rows}
+    voters: dict[str, int] = {}
+    for _line, ballot, _points in ballots:
+        for district in {district_of.get(project_id, "") for project_id in ballot}:
+            voters[district] = voters.get(district, 0) + 1
+    parsed.voters_by_district = voters
+    parsed.voters = len(ballots)
 
 
 def parse_csv(text: str) -> Parsed:
@@ -350,13 +408,17 @@ class _DryRun(Exception):
     pass
 
 
-def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_run: bool = False) -> Summary:
+def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_run: bool = False,
+                 winners_by_rule: bool | None = None) -> Summary:
     """Import a vote file into the edition ``edition_name`` (created if needed), all or nothing.
 
     Side effects (none with ``dry_run`` or on error): the edition and its districts when new; projects
     created or updated (matched on the file's project id within the edition) with votes, cost, district,
     winner flag and status "Lauréate"/"Non retenue" (unless already further on); a timeline entry for
-    each status change."""
+    each status change; the edition's currency and the voters of the edition and its districts.
+
+    ``winners_by_rule``: when the ``selected`` column marks no winner, True computes them by the
+    file's rule, False imports without winners; None (the default) stops with ``WinnersUndecided``."""
     edition_name = edition_name.strip()
     if not edition_name:
         raise ImportFailed(["Le nom de l'édition est obligatoire."])
@@ -365,7 +427,7 @@ def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_
         raise ImportFailed(["Le fichier ne contient aucun projet."])
     try:
         with transaction.atomic():
-            summary = _apply(parsed, edition_name=edition_name, by=by)
+            summary = _apply(parsed, edition_name=edition_name, by=by, winners_by_rule=winners_by_rule)
             summary.dry_run = dry_run
             if dry_run:
                 raise _DryRun(summary)
@@ -374,7 +436,7 @@ def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_
     return summary
 
 
-def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
+def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | None = None) -> Summary:
     edition = Edition.objects.filter(name=edition_name).first()
     summary = Summary(edition=edition_name, edition_created=edition is None)
     districts = DistrictMap(edition)
@@ -383,9 +445,23 @@ def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
 
     meta = parsed.meta
     budget = meta.get("budget")
-    if parsed.has_selected:
+    currency = (meta.get("currency") or (edition.currency if edition else "EUR")).strip().upper()[:3] or "EUR"
+    if edition is not None and edition.currency != currency and edition.projects.exists():
+        errors.append(f"ligne 1 : le fichier est en {currency}, l'édition « {edition.name} » en {edition.currency}.")
+    summary.currency = currency
+    summary.voters = parsed.voters
+    no_winner_marked = parsed.has_selected and not any(row.selected for row in parsed.rows)
+    if no_winner_marked and winners_by_rule is None:
+        raise WinnersUndecided([
+            "La colonne « selected » du fichier ne désigne aucun lauréat (Decidim l'écrit à 0 tant que ses "
+            "administrateurs n'ont pas marqué les projets retenus). Rien n'a été importé : choisissez de calculer "
+            f"les lauréats selon la règle du fichier ({meta.get('rule', 'greedy')}) ou d'importer sans lauréat."])
+    if parsed.has_selected and not (no_winner_marked and winners_by_rule):
         winners = {row.external_id for row in parsed.rows if row.selected}
         summary.rule = "colonne selected du fichier"
+        if no_winner_marked:
+            summary.warnings.append("Attention : la colonne « selected » ne désigne aucun lauréat ; "
+                                    "importé sans lauréat, comme demandé.")
     else:
         if budget is None:
             budget = _budget_from_edition(edition, parsed, resolved)
@@ -395,17 +471,24 @@ def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
         rule = meta.get("rule", "greedy").lower()
         if rule not in ("greedy", ""):
             errors.append(f"ligne 1 : règle « {rule} » non prise en charge (seule la règle greedy l'est).")
-        by_score = meta.get("vote_type", "").lower() in ("cumulative", "scoring") and any(
+        vote_type = meta.get("vote_type", "").lower()
+        by_score = vote_type in ("cumulative", "scoring", "ordinal") and any(
             row.score is not None for row in parsed.rows)
         winners = greedy_winners(parsed.rows, budget or Decimal("0"), by_score=by_score) if not errors else set()
-        summary.rule = "règle greedy" + (" sur les points" if by_score else " sur les voix")
+        summary.rule = "règle greedy" + (
+            (" sur le score de Borda" if vote_type == "ordinal" else " sur les points") if by_score else " sur les voix")
+        if no_winner_marked:
+            summary.rule += " (la colonne selected ne désignait aucun lauréat)"
     if errors:
         raise ImportFailed(errors)
     summary.budget = budget
 
     if edition is None:
         edition = Edition.objects.create(name=edition_name, number=_int(meta.get("edition")),
-                                         start_year=_int(meta.get("instance")))
+                                         start_year=_int(meta.get("instance")), currency=currency)
+    elif edition.currency != currency:
+        edition.currency = currency
+        edition.save(update_fields=["currency"])
     district_objects = {}
     for external_id, value in resolved.items():
         if value is None or value[0] in district_objects:
@@ -420,6 +503,7 @@ def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
         if value and district_objects[value[0]].envelope == 0:
             district_objects[value[0]].envelope = budget
             district_objects[value[0]].save(update_fields=["envelope"])
+    _store_voters(parsed, edition, district_objects, resolved, single=bool(single))
 
     existing = {p.external_id: p for p in Project.objects.filter(edition=edition, external_id__in=resolved)}
     timeline = []
@@ -466,6 +550,35 @@ def _apply(parsed: Parsed, *, edition_name: str, by) -> Summary:
             summary.unchanged += 1
     TimelineEntry.objects.bulk_create(timeline)
     return summary
+
+
+def _store_voters(parsed: Parsed, edition: Edition, district_objects: dict, resolved: dict, *, single: bool) -> None:
+    """Turnout: the file's voters on its district (one-district file) or counted per district from
+    VOTES; the edition's total is the file's when it covers the city, else the sum of its districts."""
+    by_name: dict[str, int] = {}
+    if single and parsed.voters is not None:
+        value = resolved[parsed.rows[0].external_id]
+        if value:
+            by_name[value[0]] = parsed.voters
+    else:
+        file_names = {row.district: resolved[row.external_id] for row in parsed.rows}
+        for file_name, count in parsed.voters_by_district.items():
+            value = file_names.get(file_name)
+            if value:
+                by_name[value[0]] = by_name.get(value[0], 0) + count
+    for name, count in by_name.items():
+        district = district_objects[name]
+        if district.voters != count:
+            district.voters = count
+            district.save(update_fields=["voters"])
+    if single:
+        total = sum(v for v in edition.districts.values_list("voters", flat=True) if v)
+        voters = total or None
+    else:
+        voters = parsed.voters
+    if voters is not None and edition.voters != voters:
+        edition.voters = voters
+        edition.save(update_fields=["voters"])
 
 
 def _budget_from_edition(edition, parsed: Parsed, resolved) -> Decimal | None:

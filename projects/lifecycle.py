@@ -11,7 +11,7 @@ Each transition's ``custom`` says what it needs from the user:
 
 from viewflow.fsm.base import State
 
-from mdo.enums import Role
+from mdo.policy import permission_for
 from projects.enums import FINAL_STATUSES, ProjectKind, ProjectStatus
 
 S = ProjectStatus
@@ -23,29 +23,13 @@ PROJECT_ACTIVE = [s for s in ACTIVE_STATUSES if s not in (S.PREPARATION, S.OPEN,
 
 # --- who may fire ------------------------------------------------------------------------
 
-def _is_mdo(user) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
+def _project(lifecycle):
+    return lifecycle.project
 
 
-def _is_manager(user) -> bool:
-    return user.has_role(Role.MDO_MANAGER)
-
-
-def _is_lead_directorate(project, user) -> bool:
-    org = user.organisation
-    return bool(user.has_role(Role.DIRECTORATE_AGENT) and org and project.lead_directorate_id == org.pk)
-
-
-def mdo_only(lifecycle, user) -> bool:
-    return _is_mdo(user)
-
-
-def manager_only(lifecycle, user) -> bool:
-    return _is_manager(user)
-
-
-def mdo_or_lead_directorate(lifecycle, user) -> bool:
-    return _is_mdo(user) or _is_lead_directorate(lifecycle.project, user)
+def _may(name: str):
+    """The transition's permission, read from mdo/policy.py (``projects.project`` → ``transition:<name>``)."""
+    return permission_for("projects.project", f"transition:{name}", _project)
 
 
 # --- conditions ----------------------------------------------------------------------------
@@ -101,61 +85,61 @@ class ProjectLifecycle:
     # Participatory-budget projects, initiatives and calls for projects --------------------
 
     @status.transition(source=S.SUBMITTED, target=S.ADMISSIBLE, label="Déclarer recevable",
-                       conditions=[is_not_consultation], permission=mdo_only, custom={"style": "primary"})
+                       conditions=[is_not_consultation], permission=_may("declare_admissible"), custom={"style": "primary"})
     def declare_admissible(self, **data):
         pass
 
     @status.transition(source=S.SUBMITTED, target=S.INADMISSIBLE, label="Déclarer irrecevable",
-                       conditions=[is_not_consultation], permission=mdo_only,
+                       conditions=[is_not_consultation], permission=_may("declare_inadmissible"),
                        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
     def declare_inadmissible(self, **data):
         pass
 
     @status.transition(source=S.ADMISSIBLE, target=S.FEASIBILITY_REVIEW, label="Mettre à l'étude",
-                       permission=mdo_only, custom={"fields": ["open_review", "due"], "style": "primary"})
+                       permission=_may("start_review"), custom={"fields": ["open_review", "due"], "style": "primary"})
     def start_review(self, **data):
         pass
 
     @status.transition(source=S.FEASIBILITY_REVIEW, target=S.FEASIBLE, label="Déclarer faisable",
-                       conditions=[no_open_review], permission=mdo_or_lead_directorate,
+                       conditions=[no_open_review], permission=_may("declare_feasible"),
                        custom={"fields": ["verdict", "estimated_cost"], "required": ["verdict", "estimated_cost"],
                                "style": "success"})
     def declare_feasible(self, **data):
         self.project.estimated_cost = data["estimated_cost"]
 
     @status.transition(source=S.FEASIBILITY_REVIEW, target=S.UNFEASIBLE, label="Déclarer non faisable",
-                       conditions=[no_open_review], permission=mdo_or_lead_directorate,
+                       conditions=[no_open_review], permission=_may("declare_unfeasible"),
                        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
     def declare_unfeasible(self, **data):
         pass
 
-    @status.transition(source=S.FEASIBLE, target=S.ON_BALLOT, label="Soumettre au vote", permission=mdo_only,
+    @status.transition(source=S.FEASIBLE, target=S.ON_BALLOT, label="Soumettre au vote", permission=_may("put_on_ballot"),
                        custom={"style": "primary"})
     def put_on_ballot(self, **data):
         pass
 
-    @status.transition(source=S.ON_BALLOT, target=S.WINNER, label="Déclarer lauréate", permission=mdo_only,
+    @status.transition(source=S.ON_BALLOT, target=S.WINNER, label="Déclarer lauréate", permission=_may("declare_winner"),
                        custom={"style": "success"})
     def declare_winner(self, **data):
         self.project.selected = True
 
-    @status.transition(source=S.ON_BALLOT, target=S.NOT_SELECTED, label="Déclarer non retenue", permission=mdo_only,
+    @status.transition(source=S.ON_BALLOT, target=S.NOT_SELECTED, label="Déclarer non retenue", permission=_may("declare_not_selected"),
                        custom={"style": "secondary"})
     def declare_not_selected(self, **data):
         self.project.selected = False
 
     @status.transition(source=S.WINNER, target=S.DESIGN, label="Lancer les études",
-                       permission=mdo_or_lead_directorate, custom={"style": "primary"})
+                       permission=_may("start_design"), custom={"style": "primary"})
     def start_design(self, **data):
         pass
 
     @status.transition(source=S.DESIGN, target=S.PROCUREMENT, label="Consulter les entreprises",
-                       permission=mdo_or_lead_directorate, custom={"style": "primary"})
+                       permission=_may("start_procurement"), custom={"style": "primary"})
     def start_procurement(self, **data):
         pass
 
     @status.transition(source=S.PROCUREMENT, target=S.WORKS, label="Démarrer les travaux",
-                       permission=mdo_or_lead_directorate, custom={"style": "primary"})
+                       permission=_may("start_works"), custom={"style": "primary"})
     def start_works(self, **data):
         if not self.project.actual_start:
             from django.utils import timezone
@@ -163,20 +147,20 @@ class ProjectLifecycle:
             self.project.actual_start = timezone.localdate()
 
     @status.transition(source=S.WORKS, target=S.DELIVERED, label="Déclarer livrée",
-                       permission=mdo_or_lead_directorate,
+                       permission=_may("deliver"),
                        custom={"fields": ["delivered_on"], "required": ["delivered_on"], "style": "success"})
     def deliver(self, **data):
         self.project.actual_end = data["delivered_on"]
 
     @status.transition(source=[S.DELIVERED, S.REPORT_PUBLISHED], target=S.CLOSED, label="Clôturer",
-                       permission=manager_only, custom={"style": "secondary"})
+                       permission=_may("close"), custom={"style": "secondary"})
     def close(self, **data):
         pass
 
     # Consultations ------------------------------------------------------------------------
 
     @status.transition(source=S.PREPARATION, target=S.OPEN, label="Ouvrir au public",
-                       conditions=[is_consultation], permission=mdo_only, custom={"style": "primary"})
+                       conditions=[is_consultation], permission=_may("open_consultation"), custom={"style": "primary"})
     def open_consultation(self, **data):
         if not self.project.actual_start:
             from django.utils import timezone
@@ -184,12 +168,12 @@ class ProjectLifecycle:
             self.project.actual_start = timezone.localdate()
 
     @status.transition(source=S.OPEN, target=S.ANALYSIS, label="Clore la participation et analyser",
-                       conditions=[is_consultation], permission=mdo_only, custom={"style": "primary"})
+                       conditions=[is_consultation], permission=_may("start_analysis"), custom={"style": "primary"})
     def start_analysis(self, **data):
         pass
 
     @status.transition(source=S.ANALYSIS, target=S.REPORT_PUBLISHED, label="Publier le bilan",
-                       conditions=[is_consultation], permission=mdo_only, custom={"style": "success"})
+                       conditions=[is_consultation], permission=_may("publish_report"), custom={"style": "success"})
     def publish_report(self, **data):
         if not self.project.actual_end:
             from django.utils import timezone
@@ -198,18 +182,18 @@ class ProjectLifecycle:
 
     # Any active state ---------------------------------------------------------------------
 
-    @status.transition(source=ACTIVE_STATUSES, target=S.SUSPENDED, label="Suspendre", permission=mdo_only,
+    @status.transition(source=ACTIVE_STATUSES, target=S.SUSPENDED, label="Suspendre", permission=_may("suspend"),
                        custom={"fields": ["reason"], "required": ["reason"], "style": "secondary"})
     def suspend(self, **data):
         pass  # the status left behind is kept by _remember_source, once the transition succeeded
 
     @status.transition(source=S.SUSPENDED, target=State.GET_STATE(_resume_target, states=ACTIVE_STATUSES),
-                       label="Reprendre", permission=mdo_only, custom={"style": "primary"})
+                       label="Reprendre", permission=_may("resume"), custom={"style": "primary"})
     def resume(self, **data):
         self.project.status_before_suspension = ""
 
     @status.transition(source=[*ACTIVE_STATUSES, S.SUSPENDED], target=S.ABANDONED, label="Abandonner",
-                       permission=manager_only,
+                       permission=_may("abandon"),
                        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
     def abandon(self, **data):
         self.project.status_before_suspension = ""

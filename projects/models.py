@@ -28,6 +28,12 @@ class Edition(models.Model):
                                          validators=[MinValueValidator(Decimal("0"))])
     citywide_envelope = models.DecimalField(_("enveloppe transversale"), **MONEY, default=Decimal("0"),
                                             validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(_("devise"), max_length=3, default="EUR",
+                                help_text=_("Code ISO 4217 de la devise du fichier de vote (EUR, PLN…)."))
+    voters = models.PositiveIntegerField(_("votant·e·s"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publiée en open data le"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("publiée par"))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -38,6 +44,12 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def currency_symbol(self) -> str:
+        from projects.imports import CURRENCY_SYMBOLS
+
+        return CURRENCY_SYMBOLS.get(self.currency, self.currency)
 
 
 class EditionDistrict(models.Model):
@@ -50,7 +62,7 @@ class EditionDistrict(models.Model):
     envelope = models.DecimalField(_("enveloppe"), **MONEY, default=Decimal("0"),
                                    validators=[MinValueValidator(Decimal("0"))])
     voters = models.PositiveIntegerField(_("votant·e·s"), null=True, blank=True,
-                                         help_text=_("Nombre de personnes ayant voté dans ce district (fichier de vote)."))
+                                         help_text=_("Nombre de bulletins du district (participation)."))
 
     class Meta:
         verbose_name = _("district d'une édition")
@@ -270,3 +282,63 @@ class TaskReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "sent_on"], name="one_reminder_per_task_per_day")]
+
+
+class DecidimStatus(models.Model):
+    """A status of the edition's Decidim accountability component, learnt from its results export."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_statuses",
+                                verbose_name=_("édition"))
+    decidim_id = models.PositiveIntegerField(_("identifiant Decidim"))
+    key = models.CharField(_("clé"), max_length=100, blank=True)
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("statut Decidim")
+        verbose_name_plural = _("statuts Decidim")
+        ordering = ["edition", "decidim_id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "decidim_id"], name="unique_decidim_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.key} (n° {self.decidim_id})"
+
+
+class DecidimStatusMapping(models.Model):
+    """Which Decidim status shows one of our statuses on the public site, for one edition."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_status_mappings")
+    status = models.CharField(_("statut"), max_length=30, choices=ProjectStatus.choices)
+    decidim_status = models.ForeignKey(DecidimStatus, on_delete=models.CASCADE, related_name="mappings",
+                                       verbose_name=_("statut Decidim"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "status"], name="one_decidim_status_per_status")]
+
+
+class DecidimResult(models.Model):
+    """A result of the edition's Decidim accountability component, as its own export gave it.
+
+    ``columns`` keeps the export's row — ``[[column, value], …]`` in the export's order, a list
+    because PostgreSQL's jsonb does not keep the keys of an object in order — so that the columns
+    we do not own (category, scope, proposal links, other languages…) go back to Decidim unchanged."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_results",
+                                verbose_name=_("édition"))
+    decidim_id = models.PositiveIntegerField(_("identifiant Decidim"))
+    title = models.CharField(_("titre sur Decidim"), max_length=500, blank=True)
+    project = models.OneToOneField(Project, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="decidim_result", verbose_name=_("projet"))
+    columns = models.JSONField(default=list)
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("résultat Decidim")
+        verbose_name_plural = _("résultats Decidim")
+        ordering = ["edition", "decidim_id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "decidim_id"], name="unique_decidim_result")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (n° {self.decidim_id})"
+
+    def value(self, column: str) -> str:
+        return next((value for name, value in self.columns if name == column), "")

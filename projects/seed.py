@@ -89,7 +89,9 @@ def seed_projects(*, size: str, stdout) -> None:
         edition, _ = Edition.objects.get_or_create(
             name=name,
             defaults={"number": number, "start_year": start, "end_year": end, "total_envelope": Decimal("12500000"),
-                      "citywide_envelope": Decimal("2000000")},
+                      "citywide_envelope": Decimal("2000000"),
+                      # The demo's open data set shows the editions whose vote is over.
+                      "published_at": timezone.now() if number == 1 else None},
         )
         districts = _districts(edition)
         have = Project.objects.filter(Q(external_id__startswith=f"E{number}-") | Q(external_id__startswith=f"C{number}-")).count()
@@ -116,10 +118,10 @@ def _people() -> dict:
     if mdo is not None:
         for username, first, last, job in MORE_OFFICERS:
             _demo_user(username, first, last, Role.MDO_OFFICER, mdo, job)
-    officers = list(User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).order_by("pk"))
+    officers = list(User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).order_by("pk"))
     main = User.objects.filter(username="mdo.officer").first()
     town_hall = {u.organisation.district: u for u in User.objects.filter(
-        groups__name=str(Role.TOWN_HALL_AGENT.label), organisation__kind="town_hall").select_related("organisation")}
+        groups__role_key__code=Role.TOWN_HALL_AGENT, organisation__kind="town_hall").select_related("organisation")}
     directorates = list(Organisation.objects.filter(kind="directorate").order_by("pk"))
     neighbourhoods: dict[int, list] = {}
     for hood in Neighbourhood.objects.all():

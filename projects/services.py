@@ -223,3 +223,20 @@ def project_parent_progress_refresh(*, parent: Project) -> Project:
         parent.progress = progress
         parent.save(update_fields=["progress", "updated_at"])
     return parent
+
+
+@transaction.atomic
+def edition_publication_set(*, edition, published: bool, by):
+    """Publishes (or withdraws) an edition's projects in the open data set.
+
+    Side effects: ``published_at``/``published_by`` set (or cleared); the history keeps who and when.
+    Publishing an already published edition keeps its first date."""
+    from django.utils import timezone
+
+    if published and edition.published_at is None:
+        edition.published_at, edition.published_by = timezone.now(), by
+    elif not published:
+        edition.published_at, edition.published_by = None, None
+    edition._history_user = by
+    edition.save(update_fields=["published_at", "published_by"])
+    return edition

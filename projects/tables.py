@@ -36,7 +36,7 @@ class PlannedEndColumn(tables.DateColumn):
         return text
 
     def value(self, value):
-        return value.strftime("%d/%m/%Y") if value else ""
+        return value  # a real date in the XLSX, jj/mm/aaaa in the CSV
 
 
 class ProjectTable(BaseTable):
@@ -71,6 +71,9 @@ class ProjectTable(BaseTable):
         from django.contrib.humanize.templatetags.humanize import intcomma
 
         return intcomma(value)
+
+    def value_estimated_cost(self, value):
+        return value
 
     def render_kind(self, record):
         return record.get_kind_display()

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q, Sum
@@ -8,23 +6,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from mdo import access
-from mdo.enums import Role
+from mdo import access, policy
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from projects import flows, opendata
 from projects.access import project_can_comment
 from projects.filters import ProjectFilter
-from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecisionForm, DirectorateAnswerForm,
+from projects.forms import (AttachmentForm, ProjectForm, BulkTransitionForm, CommentForm, DecidimLinkForm,
+                            DecidimResultsImportForm, DecidimStatusMappingForm, DecisionForm, DirectorateAnswerForm,
                             RescopeForm, TownHallAnswerForm, TransitionForm, VoteImportForm)
 from projects.enums import FINAL_STATUSES
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
 from projects.models import Attachment, Edition, Project
 from projects.registry import render_project_sections
 from projects.selectors import project_children, project_list_for_user
-from projects.services import (RESCOPABLE, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
+from projects.services import (RESCOPABLE, edition_publication_set, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
                                project_rescope, project_transition, timeline_comment_add)
 from projects.tables import ProjectTable
 
@@ -35,10 +35,6 @@ LATE_START_STATUSES = {"winner", "design", "procurement"}
 BULK_TRANSITIONS = ["declare_admissible", "put_on_ballot", "declare_winner", "declare_not_selected", "start_design",
                     "start_procurement", "start_works", "close", "suspend", "resume", "abandon",
                     "declare_inadmissible"]
-
-
-def _is_mdo(user) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
 
 
 def _get_project_for_user(request, pk: int) -> Project:
@@ -64,11 +60,11 @@ class ProjectListView(ScopedTableView):
         return project_list_for_user(user=self.request.user).defer("description", "public_summary", "rescoped_note")
 
     def get_table_kwargs(self):
-        return {"selectable": _is_mdo(self.request.user) and not self.request.GET.get("_export")}
+        return {"selectable": policy.allows(self.request.user, "bulk", Project) and not self.request.GET.get("_export")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if _is_mdo(self.request.user):
+        if policy.allows(self.request.user, "bulk", Project):
             choices = [(name, next(iter(getattr(ProjectLifecycle, name).get_transitions())).label)
                        for name in BULK_TRANSITIONS]
             context["bulk_form"] = BulkTransitionForm(choices=choices)
@@ -81,10 +77,9 @@ class ProjectListView(ScopedTableView):
 
 
 @require_POST
+@policy_required("bulk", "projects.project")
 def project_bulk(request):
     """Bulk status change: each selected project goes through its own transition and checks."""
-    if not _is_mdo(request.user):
-        raise Http404
     choices = [(name, name) for name in BULK_TRANSITIONS]
     form = BulkTransitionForm(request.POST, choices=choices)
     back = request.POST.get("next") or reverse("projects:index")
@@ -141,7 +136,7 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         if reviews else [],
         "history": history_rows(project, limit=30),
         "can_comment": project_can_comment(user, project),
-        "can_rescope": _is_mdo(user) and project.status in RESCOPABLE,
+        "can_rescope": policy.allows(user, "rescope", project) and project.status in RESCOPABLE,
         "can_edit": access.can_change(user, project),
         "comment_form": CommentForm(),
         "attachment_form": attachment_form or AttachmentForm(),
@@ -154,9 +149,8 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
     }
 
 
+@policy_required("create", "projects.project")
 def project_create(request):
-    if not _is_mdo(request.user):
-        raise Http404
     form = ProjectForm(request.POST or None, initial={"officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
         project = project_save(form=form, by=request.user)
@@ -194,7 +188,7 @@ def edition_list(request):
         edition.rows = [(district, totals.get((district.pk, edition.pk), {})) for district in edition.districts.all()]
         edition.citywide = totals.get((None, edition.pk), {})
     return render(request, "projects/edition_list.html", {
-        "editions": editions, "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
+        "editions": editions, "can_publish": _is_mdo(request.user), "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Éditions"), None)]})
 
 
 @require_POST
@@ -258,10 +252,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 
 @require_POST
+@policy_required("rescope", "projects.project")
 def project_rescope_view(request, pk: int):
     project = _get_project_for_user(request, pk)
-    if not _is_mdo(request.user):
-        raise Http404
     form = RescopeForm(request.POST)
     try:
         if not form.is_valid():
@@ -348,19 +341,19 @@ def task_release(request, task_pk: int):
 
 # --- vote import ---------------------------------------------------------------------------------
 
+@policy_required("import_votes", "projects.project")
 def vote_import(request):
     """The MDO uploads a vote file (.pb or .csv); all of it is imported or nothing is."""
     from projects.imports import ImportFailed, import_votes
 
-    if not _is_mdo(request.user):
-        raise Http404
     form = VoteImportForm(request.POST or None, request.FILES or None)
     summary = errors = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             summary = import_votes(upload.read(), filename=upload.name, edition_name=form.cleaned_data["edition"],
-                                   by=request.user, dry_run=form.cleaned_data["dry_run"])
+                                   by=request.user, dry_run=form.cleaned_data["dry_run"],
+                                   winners_by_rule=form.winners_by_rule())
         except ImportFailed as failure:
             errors = failure.errors
     return render(request, "projects/vote_import.html", {
@@ -371,36 +364,211 @@ def vote_import(request):
 
 # --- open data and exports ------------------------------------------------------------------------
 
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _open_data_response(request, build, content_type: str, *, filename: str = ""):
+    """GET, HEAD and the CORS preflight of a public feed; 304 when the reader's copy is current.
+
+    The ETag and Last-Modified come from one aggregate query (``opendata.fingerprint``); the body is
+    built only when the data changed (and cached under that fingerprint)."""
+    from django.utils.cache import get_conditional_response, patch_vary_headers
+    from django.utils.http import http_date
+
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for header, value in CORS_HEADERS.items():
+            response[header] = value
+        return response
+    edition = request.GET.get("edition", "")[:200]
+    etag, modified = opendata.fingerprint(edition=edition)
+    etag = f'"{etag}"'
+    timestamp = int(modified.timestamp()) if modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        # HEAD answers the headers of GET: the body is cached anyway, and left out.
+        body = build(edition, etag)
+        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=content_type)
+    response["ETag"] = etag
+    if timestamp:
+        response["Last-Modified"] = http_date(timestamp)
+    response["Cache-Control"] = "public, max-age=300"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    for header, value in CORS_HEADERS.items():
+        response[header] = value
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _page_number(value, default: int, maximum: int) -> int:
+    return min(int(value), maximum) if str(value).isdigit() and int(value) > 0 else default
+
+
 @login_not_required
-@require_GET
+@gzip_page
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
 def open_data_json(request):
-    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
-    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    """The data set in pages (``?page=2&taille=500``), licence and metadata in every page."""
+    page = _page_number(request.GET.get("page"), 1, 10**6)
+    size = _page_number(request.GET.get("taille"), opendata.DEFAULT_PAGE_SIZE, opendata.MAX_PAGE_SIZE)
+    return _open_data_response(
+        request, lambda edition, etag: opendata.json_page(edition=edition, page=page, page_size=size, etag=etag,
+                                                          request=request),
+        "application/json; charset=utf-8")
 
 
 @login_not_required
-@require_GET
+@gzip_page
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
 def open_data_csv(request):
-    rows = opendata.open_data_rows(edition=request.GET.get("edition", ""))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets-budget-participatif.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    writer = csv.DictWriter(response, fieldnames=opendata.OPEN_DATA_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else "" if v is None else v)
-                         for k, v in row.items()})
-    return response
+    """The whole data set in one CSV file (compressed on the wire)."""
+    return _open_data_response(request, lambda edition, etag: opendata.csv_file(edition=edition, etag=etag),
+                               "text/csv; charset=utf-8", filename="projets-budget-participatif.csv")
+
+
+@login_not_required
+@require_safe
+def open_data_page(request):
+    """The public page that describes the data set: producer, licence, fields, links."""
+    return render(request, "projects/open_data.html", {"meta": opendata.metadata(request=request),
+                                                       "editions": Edition.objects.filter(published_at__isnull=False)
+                                                       .order_by("-number", "name")})
+
+
+@require_POST
+def edition_publish(request, pk: int):
+    """The MDO publishes an edition's projects in the open data set (or withdraws them)."""
+    if not _is_mdo(request.user):
+        raise Http404
+    edition = access.get_visible_or_404(request.user, Edition, pk=pk)
+    if request.POST.get("publish") == "1":
+        edition_publication_set(edition=edition, published=True, by=request.user)
+        messages.success(request, f"« {edition.name} » est publiée en open data.")
+    else:
+        edition_publication_set(edition=edition, published=False, by=request.user)
+        messages.success(request, f"« {edition.name} » est retirée de l'open data.")
+    return redirect("projects:editions")
+
+
+# --- Decidim round trip (docs/projects.md) ----------------------------------------------------------
+
+def _decidim_edition(request, value) -> Edition:
+    if not _is_mdo(request.user):
+        raise Http404
+    editions = access.visible(request.user, Edition)
+    if value in (None, ""):
+        edition = editions.order_by("-number", "-pk").first()
+    else:
+        edition = editions.filter(pk=value).first() if str(value).isdigit() else None
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def decidim_page(request):
+    """The MDO's Decidim page for one edition: import of Decidim's results, statuses, what is not matched."""
+    from projects import decidim
+    from projects.models import DecidimResult, DecidimStatus, DecidimStatusMapping
+
+    edition = _decidim_edition(request, request.GET.get("edition"))
+    import_form = DecidimResultsImportForm()
+    statuses = list(DecidimStatus.objects.filter(edition=edition))
+    mapping = {m.status: m.decidim_status for m in
+               DecidimStatusMapping.objects.filter(edition=edition).select_related("decidim_status")}
+    status_form = DecidimStatusMappingForm(edition=edition, statuses=statuses, followed=decidim.FOLLOWED_STATUSES,
+                                           initial_mapping=mapping)
+    table = decidim.accountability_rows(edition=edition, projects=project_list_for_user(user=request.user))
+    loose_results = list(DecidimResult.objects.filter(edition=edition, project__isnull=True).only(
+        "pk", "decidim_id", "title", "edition_id"))
+    return render(request, "projects/decidim.html", {
+        "edition": edition, "editions": access.visible(request.user, Edition).order_by("-number", "-pk"),
+        "import_form": import_form, "status_form": status_form, "statuses": statuses,
+        "exported": len(table.rows), "unexported": table.unexported, "loose_results": loose_results,
+        "col_sep": decidim.col_sep(),
+        "breadcrumbs": [(_("Projets"), reverse("projects:index")), (_("Decidim : suivi des réalisations"), None)],
+    })
+
+
+@require_POST
+def decidim_import(request):
+    from projects import decidim
+    from projects.imports import ImportFailed
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimResultsImportForm(request.POST, request.FILES)
+    back = f"{reverse('projects:decidim')}?edition={edition.pk}"
+    if not form.is_valid():
+        messages.error(request, "Choisissez le fichier exporté de Decidim.")
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    try:
+        summary = decidim.decidim_results_import(edition=edition, data=upload.read(), filename=upload.name,
+                                                 by=request.user)
+    except ImportFailed as failure:
+        messages.error(request, "Rien n'a été importé : " + " ; ".join(failure.errors[:20]))
+    else:
+        messages.success(request, " · ".join(summary.lines()))
+    return redirect(back)
+
+
+@require_POST
+def decidim_statuses(request):
+    from projects import decidim
+    from projects.models import DecidimStatus
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimStatusMappingForm(request.POST, edition=edition,
+                                    statuses=list(DecidimStatus.objects.filter(edition=edition)),
+                                    followed=decidim.FOLLOWED_STATUSES, initial_mapping={})
+    if form.is_valid():
+        decidim.decidim_status_map(edition=edition, mapping=form.mapping(), by=request.user)
+        messages.success(request, "Correspondance des statuts enregistrée.")
+    else:
+        messages.error(request, "Un des statuts choisis n'est pas un statut Decidim de cette édition.")
+    return redirect(f"{reverse('projects:decidim')}?edition={edition.pk}")
+
+
+@require_POST
+def decidim_link(request):
+    from projects import decidim
+    from projects.models import DecidimResult
+
+    edition = _decidim_edition(request, request.POST.get("edition"))
+    form = DecidimLinkForm(request.POST)
+    back = f"{reverse('projects:decidim')}?edition={edition.pk}"
+    if not form.is_valid():
+        messages.error(request, "Choisissez un projet.")
+        return redirect(back)
+    result = DecidimResult.objects.filter(edition=edition, pk=form.cleaned_data["result"]).first()
+    if result is None:
+        raise Http404
+    project = None
+    if form.cleaned_data["project"]:
+        project = project_list_for_user(user=request.user).filter(
+            edition=edition, pk=form.cleaned_data["project"]).first()
+        if project is None:
+            messages.error(request, "Ce projet n'est pas un projet de l'édition.")
+            return redirect(back)
+    decidim.decidim_result_link(result=result, project=project, by=request.user)
+    messages.success(request, f"Résultat Decidim n° {result.decidim_id} relié." if project else "Lien retiré.")
+    return redirect(back)
 
 
 @require_GET
 def decidim_accountability_csv(request):
-    """The progress of the projects in Decidim's Accountability import columns."""
-    projects = project_list_for_user(user=request.user)
-    edition = request.GET.get("edition", "")
+    """What Decidim's accountability import will match: its result ids and status ids, its separator."""
+    from projects import decidim
+
+    edition = _decidim_edition(request, request.GET.get("edition"))
+    table = decidim.accountability_rows(edition=edition, projects=project_list_for_user(user=request.user))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decidim-accountability.csv"'
-    opendata.write_accountability_csv(response, projects, edition=edition)
+    response["Content-Disposition"] = f'attachment; filename="decidim-accountability-{edition.pk}.csv"'
+    decidim.write_accountability_csv(response, table)
     return response

@@ -23,3 +23,20 @@ def assert_constant_queries(client, url: str, grow) -> int:
     after = count_queries(client, url)
     assert after == before, f"{url}: {before} requêtes avant, {after} après l'ajout de données"
     return after
+
+
+def excel_csv_rows(response) -> list[list[str]]:
+    """The cells of a CSV export as French Excel reads it on a double-click.
+
+    Excel takes a file for UTF-8 only when it starts with a BOM and reads it as Windows-1252
+    otherwise (so "Émis" would show as "Ã‰mis"); its list separator in a French locale is ``;``.
+    """
+    import csv
+    import io
+
+    content = b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+    if content.startswith(b"\xef\xbb\xbf"):
+        text = content[3:].decode("utf-8")
+    else:
+        text = content.decode("cp1252", errors="replace")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))

@@ -8,7 +8,7 @@ for the projects it leads. Everyone else sees nothing (404).
 
 from django.db.models import Q
 
-from mdo import access
+from mdo import access, policy
 from mdo.enums import Role
 
 PROJECT = "commitment__budget_line__project"
@@ -74,13 +74,9 @@ def invoice_scope(user, queryset):
     return queryset.filter(order__in=visible_orders(user))
 
 
-def is_mdo_staff(user) -> bool:
-    return access.is_active_user(user) and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN)
-
-
 def mdo_can_change(user, obj) -> bool:
-    """The MDO keeps contracts, orders, milestones and invoices up to date."""
-    return is_mdo_staff(user)
+    """The MDO keeps contracts, orders, milestones and invoices up to date (mdo/policy.py says who)."""
+    return policy.allows(user, "change", obj)
 
 
 def everyone_sees(user, queryset):

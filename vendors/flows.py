@@ -6,16 +6,12 @@ service checks the rule that matters in law (nobody certifies the service of an 
 
 from viewflow.fsm.base import State
 
-from mdo.enums import Role
+from mdo.policy import permission_for
 from vendors.enums import MilestoneStatus
 
 
-def _may_certify(flow, user) -> bool:
-    return bool(user.is_active and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER) and not flow.is_issuer(user))
-
-
-def _may_deliver(flow, user) -> bool:
-    return bool(user.is_active and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER, Role.ADMIN))
+def _milestone(flow):
+    return flow.milestone
 
 
 class MilestoneFlow:
@@ -38,17 +34,17 @@ class MilestoneFlow:
         issuer_id = milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id
         return issuer_id == user.pk
 
-    @status.transition(source=MilestoneStatus.PENDING, target=MilestoneStatus.DELIVERED, permission=_may_deliver,
+    @status.transition(source=MilestoneStatus.PENDING, target=MilestoneStatus.DELIVERED, permission=permission_for("vendors.milestone", "deliver", _milestone),
                        label="Déclarer livré")
     def deliver(self, *, delivered_on):
         self.milestone.delivered_on = delivered_on
 
-    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.PENDING, permission=_may_deliver,
+    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.PENDING, permission=permission_for("vendors.milestone", "deliver", _milestone),
                        label="Annuler la livraison")
     def undeliver(self):
         self.milestone.delivered_on = None
 
-    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.CERTIFIED, permission=_may_certify,
+    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.CERTIFIED, permission=permission_for("vendors.milestone", "certify", _milestone),
                        label="Certifier le service fait")
     def certify(self, *, by, on):
         self.milestone.service_done_by = by

@@ -123,6 +123,30 @@ def _budget_line(text: str) -> BudgetLine:
     return lines[0]
 
 
+SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
+
+
+def siret_from_cell(text: str) -> str:
+    """The SIRET of a cell, or a ValueError that says what Excel did to it.
+
+    A SIRET typed in a cell Excel takes for a number comes back as ``8,12346E+13`` (digits lost) or
+    without its leading zero (13 digits); neither can be repaired safely, both are explained."""
+    value = "".join(text.split()).replace("\u202f", "").replace("\xa0", "")
+    if SCIENTIFIC.match(value):
+        raise ValueError(
+            f"SIRET « {text} » écrit en notation scientifique par Excel, qui en a perdu des chiffres : mettez la "
+            "colonne « siret » au format Texte, ressaisissez les SIRET (14 chiffres) puis enregistrez à nouveau")
+    if value.isdigit() and len(value) == 13:
+        from stdnum.fr import siret as stdnum_siret
+
+        hint = (f" (avec son zéro, {('0' + value)} serait un SIRET valide)"
+                if stdnum_siret.is_valid("0" + value) else "")
+        raise ValueError(
+            f"SIRET « {text} » de 13 chiffres : Excel a sans doute retiré le zéro initial{hint} ; mettez la colonne "
+            "« siret » au format Texte et ressaisissez-le avec ses 14 chiffres")
+    return value
+
+
 def _renewals(text: str) -> int:
     if not text:
         return 0
@@ -190,7 +214,7 @@ def _create_contract(values: dict, *, by, result: ImportResult) -> Contract:
     kind = KIND_ALIASES.get(values["type_marche"].lower())
     if kind is None:
         raise ValueError(f"type de marché inconnu « {values['type_marche']} »")
-    siret = "".join(values["siret"].split())
+    siret = siret_from_cell(values["siret"])
     vendor = Vendor.objects.filter(siret=siret).first()
     if vendor is None:
         vendor = services.vendor_create(name=values["titulaire"], siret=siret, by=by)

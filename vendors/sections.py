@@ -7,8 +7,7 @@ from django.utils.http import urlencode
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
-from mdo import access
-from vendors.access import is_mdo_staff
+from mdo import access, policy
 from vendors.enums import ORDERABLE_KINDS
 from vendors.models import Invoice, Milestone, PurchaseOrder
 from vendors.selectors import ZERO, _total
@@ -51,7 +50,7 @@ def _new_order_links(project, orders) -> list[tuple[str, str]]:
 def render_project_orders(request, project) -> str:
     user = request.user
     orders = project_orders(user=user, project=project)
-    is_mdo = is_mdo_staff(user)
+    is_mdo = policy.allows(user, "create", "vendors.purchaseorder")
     if not orders and not is_mdo:
         return ""
     totals = {

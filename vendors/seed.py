@@ -217,7 +217,7 @@ def _seed_large(officer, manager, stdout) -> None:
     rng = random.Random(2030)
     today = timezone.localdate()
     projects = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:2000]) or [p.pk for p in _projects()]
-    issuers = list(User.objects.filter(groups__name=str(Role.MDO_OFFICER.label)).values_list("pk", flat=True)[:40]) or [officer.pk]
+    issuers = list(User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).values_list("pk", flat=True)[:40]) or [officer.pk]
 
     n_contracts = LARGE["contracts"] - Contract.objects.count()
     n_orders = max(LARGE["orders"] - PurchaseOrder.objects.count(), 0)

@@ -8,8 +8,7 @@ from django.db.models import Avg, Case, Count, DecimalField, DurationField, Expr
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mdo import access
-from mdo.enums import Role
+from mdo import access, policy
 from vendors.enums import MilestoneStatus
 from vendors.models import Amendment, Contract, Invoice, LatePaymentRate, Milestone, PurchaseOrder, Vendor
 from vendors.rules import half_year_start, late_payment_interest
@@ -84,7 +83,7 @@ def invoice_list(*, user):
 def milestones_to_certify(*, user):
     """The queue of delivered milestones awaiting a service-fait certificate, for the MDO;
     the user's own orders are left out (someone else certifies them)."""
-    if not (access.is_active_user(user) and user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)):
+    if not policy.allows(user, "certify", Milestone):
         return Milestone.objects.none()
     return (
         milestone_list(user=user)

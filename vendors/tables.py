@@ -28,6 +28,9 @@ class FrenchDateColumn(tables.DateColumn):
         kwargs.setdefault("format", "d/m/Y")
         super().__init__(*args, **kwargs)
 
+    def value(self, value):
+        return value  # a real date in the XLSX, jj/mm/aaaa in the CSV
+
 
 class VendorTable(BaseTable):
     name = tables.Column(linkify=True, verbose_name=_("Raison sociale"))
@@ -149,4 +152,4 @@ class InvoiceTable(BaseTable):
         return text
 
     def value_due_on(self, record):
-        return record.due_on.strftime("%d/%m/%Y")
+        return record.due_on

@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from mdo import access
+from mdo import access, policy
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
+from mdo.policy import policy_required
 from vendors import forms, selectors, services
-from vendors.access import is_mdo_staff
 from vendors.enums import MilestoneStatus
 from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
 from vendors.flows import MilestoneFlow
@@ -39,11 +38,6 @@ def _run(form, call):
         return None
 
 
-def _require_mdo(user):
-    if not is_mdo_staff(user):
-        raise Http404("Aucun objet modifiable ne correspond à cette adresse.")
-
-
 # --- lists --------------------------------------------------------------------------------
 
 class VendorsListMixin:
@@ -53,7 +47,7 @@ class VendorsListMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        allowed = is_mdo_staff(self.request.user)
+        allowed = policy.allows(self.request.user, "change", self.model)
         context["list_actions"] = [(label, reverse(name)) for label, name in self.actions] if allowed else []
         return context
 
@@ -149,8 +143,8 @@ class InvoiceListView(VendorsListMixin, ScopedTableView):
 
 # --- vendors ------------------------------------------------------------------------------
 
+@policy_required("create", "vendors.vendor")
 def vendor_create(request):
-    _require_mdo(request.user)
     form = forms.VendorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         vendor = _run(form, lambda d: services.vendor_create(by=request.user, **d))
@@ -217,6 +211,7 @@ def vendor_contact_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.vendorcontact")
 def vendor_contact_delete(request, pk: int):
     contact = access.get_changeable_or_404(request.user, VendorContact.objects.select_related("vendor"), pk=pk)
     vendor = contact.vendor
@@ -226,6 +221,7 @@ def vendor_contact_delete(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.vendor")
 def vendor_contact_create(request, pk: int):
     vendor = access.get_changeable_or_404(request.user, Vendor, pk=pk)
     form = forms.VendorContactForm(request.POST)
@@ -238,8 +234,8 @@ def vendor_contact_create(request, pk: int):
 
 # --- contracts ----------------------------------------------------------------------------
 
+@policy_required("create", "vendors.contract")
 def contract_create(request):
-    _require_mdo(request.user)
     initial = {"vendor": request.GET.get("vendor"), "parent": request.GET.get("parent")}
     form = forms.ContractForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -294,6 +290,7 @@ def contract_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def amendment_create(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     form = forms.AmendmentForm(request.POST)
@@ -304,6 +301,7 @@ def amendment_create(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def contract_renew(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     try:
@@ -315,6 +313,7 @@ def contract_renew(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.contract")
 def contract_milestone_create(request, pk: int):
     contract = access.get_changeable_or_404(request.user, _contract_queryset(), pk=pk)
     form = forms.MilestoneForm(request.POST)
@@ -389,6 +388,7 @@ def order_update(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.purchaseorder")
 def milestone_create(request, pk: int):
     order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
     form = forms.MilestoneForm(request.POST)
@@ -399,6 +399,7 @@ def milestone_create(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.purchaseorder")
 def invoice_create(request, pk: int):
     order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
     form = forms.InvoiceForm(request.POST)
@@ -440,6 +441,7 @@ def milestone_detail(request, pk: int):
 
 
 @require_POST
+@policy_required("deliver", "vendors.milestone")
 def milestone_deliver(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.DeliverForm(request.POST)
@@ -450,6 +452,7 @@ def milestone_deliver(request, pk: int):
 
 
 @require_POST
+@policy_required("certify", "vendors.milestone")
 def milestone_certify(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.CertifyForm(request.POST)
@@ -461,6 +464,7 @@ def milestone_certify(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.milestone")
 def milestone_penalty_apply(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     try:
@@ -472,6 +476,7 @@ def milestone_penalty_apply(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.milestone")
 def milestone_penalty_waive(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.WaiveForm(request.POST)
@@ -506,6 +511,7 @@ def invoice_detail(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_suspend(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.SuspendForm(request.POST)
@@ -517,6 +523,7 @@ def invoice_suspend(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_resume(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.ResumeForm(request.POST)
@@ -527,6 +534,7 @@ def invoice_resume(request, pk: int):
 
 
 @require_POST
+@policy_required("change", "vendors.invoice")
 def invoice_pay(request, pk: int):
     invoice = access.get_changeable_or_404(request.user, _invoice_queryset(), pk=pk)
     form = forms.PayForm(request.POST)
@@ -538,9 +546,9 @@ def invoice_pay(request, pk: int):
 
 # --- import -------------------------------------------------------------------------------
 
+@policy_required("import", "vendors.contract")
 def import_view(request):
     """Upload of the MDO's spreadsheet of contracts and orders: all or nothing, errors by line."""
-    _require_mdo(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():

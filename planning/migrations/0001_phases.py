@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('projects', '0004_editiondistrict_voters'),
+        ('projects', '0005_project_parent_weight'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_editiondistrict_voters'),
+        ('projects', '0004_decidim_results_open_data_voters'),
     ]
 
     operations = [

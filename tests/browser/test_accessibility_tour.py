@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MAIN_PAGES = [
     "/", "/tasks/", "/projects/", "/projects/editions/", "/budgets/", "/budgets/summary/", "/vendors/",
     "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/", "/meetings/", "/meetings/calendrier/",
-    "/meetings/decisions/", "/meetings/mes-actions/", "/calendar/", "/organisations/",
+    "/meetings/decisions/", "/meetings/mes-actions/", "/calendar/", "/organisations/", "/open-data/",
 ]
-FORMS = ["/projects/new/", "/budgets/lines/new/", "/meetings/nouvelle/"]
+FORMS = ["/projects/new/", "/budgets/lines/new/", "/meetings/nouvelle/", "/projects/decidim/"]
 
 
 def _tour(user) -> list[str]:

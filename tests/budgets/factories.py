@@ -44,11 +44,11 @@ def approved_line(requester, manager, **fields) -> BudgetLine:
         step = task.flow_task.step
         if step == ApprovalStep.TOWN_HALL_OPINION:
             org = town_hall(line.holder_district)
-            agent = User.objects.filter(organisation=org, groups__name=str(Role.TOWN_HALL_AGENT.label)).first()
+            agent = User.objects.filter(organisation=org, groups__role_key__code=Role.TOWN_HALL_AGENT).first()
             decide(line, agent or make_user(Role.TOWN_HALL_AGENT, org), "favourable")
             continue
         if step == ApprovalStep.DIRECTOR_REVIEW or (step == ApprovalStep.FINAL_DECISION and task.owner_permission.endswith("threshold")):
-            director = director or User.objects.filter(groups__name=str(Role.DIRECTOR.label)).first() or make_user(Role.DIRECTOR, mdo_organisation())
+            director = director or User.objects.filter(groups__role_key__code=Role.DIRECTOR).first() or make_user(Role.DIRECTOR, mdo_organisation())
             decide(line, director, "approved")
             continue
         decide(line, manager, "approved")

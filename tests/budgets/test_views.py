@@ -17,7 +17,7 @@ from budgets.models import BudgetLine, BudgetSettings, Commitment, Payment
 from mdo.enums import Role
 from tests.budgets.factories import approved_line, decide, edition_with_district, make_line, make_project, open_task, submitted_line
 from tests.factories import make_user, mdo_organisation
-from tests.helpers import assert_constant_queries
+from tests.helpers import assert_constant_queries, excel_csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_list_filters_by_status_and_district_and_exports_the_filtered_rows(clien
     page = client.get(reverse("budgets:index"), {"district": "3"}).text
     assert "Jardin de Montchat" in page and "Bancs place Sathonay" not in page
     export = client.get(reverse("budgets:index"), {"district": "3", "_export": "csv"})
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = excel_csv_rows(export)
     assert rows[0][0] == "Libellé" and [row[0] for row in rows[1:]] == ["Jardin de Montchat"]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from mdo.enums import OrganisationKind
 from tests.factories import NeighbourhoodFactory, OrganisationFactory
-from tests.helpers import assert_constant_queries
+from tests.helpers import assert_constant_queries, excel_csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_organisation_list_filters_and_exports_csv(client, mdo_officer):
     assert "Direction des Sports" not in response.text
     export = client.get("/organisations/", {"kind": "town_hall", "_export": "csv"})
     assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = excel_csv_rows(export)
     assert rows[0][0] == "Nom"
     names = [row[0] for row in rows[1:]]
     assert "Mairie du 7e arrondissement" in names and "Direction des Sports" not in names

@@ -64,10 +64,12 @@ def test_feed_is_crlf_and_folded_at_75_octets(client, mdo_officer, town_hall_age
 def test_vtimezone_gives_the_right_offsets_on_both_sides_of_daylight_saving(client, mdo_officer, town_hall_agent):
     make_series(mdo_officer, users=[town_hall_agent], first_start=paris(2026, 1, 13, 18), count=3)
     _, vcal = parse_both(get_feed(client, town_hall_agent).content)
-    overrides = sorted((e for e in vcal.vevent_list if hasattr(e, "recurrence_id")), key=lambda e: e.dtstart.value)
-    offsets = [e.dtstart.value.utcoffset() for e in overrides]
-    assert [e.dtstart.value.hour for e in overrides] == [18, 18, 18]
-    assert offsets == [dt.timedelta(hours=1), dt.timedelta(hours=1), dt.timedelta(hours=2)]
+    # No occurrence differs from the rule: the master alone carries them, expanded through our VTIMEZONE.
+    assert not [e for e in vcal.vevent_list if hasattr(e, "recurrence_id")]
+    master = next(e for e in vcal.vevent_list if hasattr(e, "rrule"))
+    occurrences = sorted(master.getrruleset())
+    assert [o.hour for o in occurrences] == [18, 18, 18]
+    assert [o.utcoffset() for o in occurrences] == [dt.timedelta(hours=1), dt.timedelta(hours=1), dt.timedelta(hours=2)]
 
 
 def test_series_in_feed_has_rrule_overrides_and_exdate_for_cancelled_occurrence(client, mdo_officer, town_hall_agent):
@@ -85,7 +87,9 @@ def test_series_in_feed_has_rrule_overrides_and_exdate_for_cancelled_occurrence(
         d.dt for ex in master["EXDATE"] for d in ex.dts]
     assert exdates == [occurrences[2].original_start.astimezone(PARIS)]
     overrides = [e for e in events if "RECURRENCE-ID" in e]
-    assert len(overrides) == 3  # the cancelled one is excluded by EXDATE
+    # Only the moved occurrence overrides the rule (clients without RECURRENCE-ID would show the others twice);
+    # the cancelled one is excluded by EXDATE.
+    assert len(overrides) == 1
     moved = next(e for e in overrides if e.decoded("RECURRENCE-ID") == occurrences[1].original_start)
     assert moved.decoded("DTSTART") == occurrences[1].start + dt.timedelta(days=2)
     assert int(moved["SEQUENCE"]) == 1 and str(moved["LOCATION"]) == "Mairie du 3e"
@@ -154,8 +158,9 @@ def test_no_meeting_of_another_organisation_leaks_into_a_feed(client, meeting, o
     cal = icalendar.Calendar.from_ical(get_feed(client, other_town_hall_agent).content)
     master = next(e for e in cal.walk("VEVENT") if "RRULE" in e)
     overrides = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e]
-    assert len(overrides) == 1 and overrides[0].decoded("RECURRENCE-ID") == third.original_start
-    assert len(vobject.readOne(cal.to_ical().decode()).vevent.getrruleset(addRDate=True)._exdate) == 2
+    assert overrides == []  # the occurrence follows the rule: the master shows it
+    rules = vobject.readOne(cal.to_ical().decode()).vevent.getrruleset(addRDate=True)
+    assert len(rules._exdate) == 2 and list(rules) == [third.original_start]
     assert master  # the series itself is shared, two of its dates are excluded
 
 
@@ -230,3 +235,71 @@ def test_calendar_feed_url_command_prints_the_users_feed(town_hall_agent, capsys
     call_command("calendar_feed_url", "julien")
     printed = capsys.readouterr().out.strip()
     assert printed == "https://mdo.mairie-lyon.fr" + feed_url(town_hall_agent)
+
+
+def token_feeds(user) -> tuple[str, str]:
+    token = selectors.calendar_token_for(user).token
+    return (reverse("meetings:token_network_feed", args=[token]),
+            reverse("meetings:token_organisation_feed", args=[token, user.organisation_id]))
+
+
+def test_subscribed_feeds_say_method_publish(client, meeting, town_hall_agent):
+    cal = icalendar.Calendar.from_ical(get_feed(client, town_hall_agent).content)
+    assert str(cal["METHOD"]) == "PUBLISH"
+
+
+def test_head_answers_the_headers_of_get_without_body(client, meeting, town_hall_agent):
+    get = get_feed(client, town_hall_agent)
+    head = client.head(feed_url(town_hall_agent))
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"] and head["Last-Modified"] == get["Last-Modified"]
+
+
+def test_weak_etag_from_a_compressing_proxy_gets_304(client, meeting, town_hall_agent):
+    etag = get_feed(client, town_hall_agent)["ETag"]
+    assert etag.startswith('"')
+    response = client.get(feed_url(town_hall_agent), HTTP_IF_NONE_MATCH=f"W/{etag}")
+    assert response.status_code == 304
+
+
+def test_if_modified_since_gets_304_until_a_meeting_changes(client, meeting, mdo_officer, town_hall_agent):
+    from django.utils import timezone
+
+    # Last-Modified has a one-second grain: the meeting was last changed an hour ago.
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    modified = get_feed(client, town_hall_agent)["Last-Modified"]
+    assert client.get(feed_url(town_hall_agent), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), by=mdo_officer,
+                            place="Mairie du 3e, salle des fêtes")
+    changed = client.get(feed_url(town_hall_agent), HTTP_IF_MODIFIED_SINCE=modified)
+    assert changed.status_code == 200 and changed["Last-Modified"] != modified
+
+
+def test_tokenised_organisation_and_network_feeds_need_no_cookie(client, meeting, other_meeting, mdo_officer,
+                                                                 town_hall_agent):
+    series = make_series(mdo_officer, organisations=[town_hall(3)], count=2)
+    network, organisation = token_feeds(town_hall_agent)
+    body = client.get(organisation).content.decode()  # anonymous, as Outlook
+    assert meeting.uid in body and other_meeting.uid not in body
+    assert series.uid in client.get(network).content.decode()
+    assert client.head(organisation).status_code == 200
+
+
+def test_tokenised_feeds_are_revoked_with_the_personal_token(client, meeting, town_hall_agent):
+    network, organisation = token_feeds(town_hall_agent)
+    services.calendar_token_revoke(user=town_hall_agent)
+    assert client.get(organisation).status_code == 404 and client.get(network).status_code == 404
+
+
+def test_tokenised_organisation_feed_of_another_organisation_is_404(client, meeting, town_hall_agent,
+                                                                    other_town_hall_agent):
+    token = selectors.calendar_token_for(town_hall_agent).token
+    url = reverse("meetings:token_organisation_feed", args=[token, other_town_hall_agent.organisation_id])
+    assert client.get(url).status_code == 404
+
+
+def test_my_calendar_page_gives_the_tokenised_feed_addresses(client, town_hall_agent):
+    client.force_login(town_hall_agent)
+    page = client.get(reverse("meetings:my_calendar")).content.decode()
+    network, organisation = token_feeds(town_hall_agent)
+    assert network in page and organisation in page

@@ -22,8 +22,10 @@ def _titles(response):
 
 
 def _csv_titles(response):
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return {row["Titre"] for row in rows}
+    from tests.helpers import excel_csv_rows
+
+    header, *rows = excel_csv_rows(response)
+    return {row[header.index("Titre")] for row in rows}
 
 
 # --- scope -----------------------------------------------------------------------------------

@@ -143,3 +143,31 @@ def test_import_command(tmp_path, mdo_officer, line_3e, siret):
     bad.write_text(HEADER + "\nX;inconnu;Objet;" + siret + ";T;;;;01/01/2025;31/12/2027;;;;;;;;;;\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Ligne 2 : type de marché inconnu"):
         call_command("import_contracts", str(bad), user=mdo_officer.username)
+
+
+def _siret_with_leading_zero() -> str:
+    from stdnum import luhn
+
+    siren = "0" + "1234567"
+    siren += luhn.calc_check_digit(siren)
+    prefix = siren + "0001"
+    return prefix + luhn.calc_check_digit(prefix)
+
+
+def test_siret_in_scientific_notation_is_an_explained_error(mdo_officer, line_3e):
+    raw = "\r\n".join(_file("8,12346E+13", line_3e.pk)).encode("cp1252")
+    with pytest.raises(ImportError_) as failure:
+        import_contracts(raw, by=mdo_officer)
+    assert "Ligne 2 : SIRET « 8,12346E+13 » écrit en notation scientifique par Excel" in failure.value.errors[0]
+    assert "format Texte" in failure.value.errors[0]
+    assert not Vendor.objects.exists() and not Contract.objects.exists()
+
+
+def test_siret_without_its_leading_zero_is_an_explained_error(mdo_officer, line_3e):
+    siret = _siret_with_leading_zero()
+    raw = "\r\n".join(_file(siret[1:], line_3e.pk)).encode("utf-8-sig")
+    with pytest.raises(ImportError_) as failure:
+        import_contracts(raw, by=mdo_officer)
+    message = failure.value.errors[0]
+    assert "13 chiffres : Excel a sans doute retiré le zéro initial" in message and siret in message
+    assert not Vendor.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from mdo.registry import registry
-from tests.helpers import assert_constant_queries
+from tests.helpers import assert_constant_queries, excel_csv_rows
 from tests.vendors.factories import VendorFactory, make_contract, make_order, valid_siret
 from vendors import services
 from vendors.enums import ContractKind, MilestoneStatus, PenaltyDecision
@@ -457,10 +457,10 @@ def test_invoice_list_shows_interest_of_late_invoices(client, mdo_officer, order
     client.force_login(mdo_officer)
     response = client.get("/vendors/invoices/")
     assert "43,34" in text(response)
-    export = client.get("/vendors/invoices/", {"_export": "csv"}).content.decode("utf-8-sig")
-    assert "Intérêts moratoires" in export.splitlines()[0]
+    export = excel_csv_rows(client.get("/vendors/invoices/", {"_export": "csv"}))
+    assert "Intérêts moratoires" in export[0]
     # 1 200 € TTC × (2,15 + 8) % × 10 days / 365 = 3,34 €, + 40 € = 43,34 €
-    assert export.splitlines()[1].split(",")[-1] == "43.34"
+    assert export[1][-1] == "43,34"
 
 
 def test_administrator_sets_the_ecb_rate_used_for_interest(client, admin_user, order_3e, mdo_officer):

@@ -1,0 +1,243 @@
+"""Who may *do* what: the actions of each model and the roles allowed to do each, declared once.
+
+``mdo/access.py`` decides who may *see* a record (the ``visible()`` scopes); this module decides
+who may act on it. Each model (by its label, so the core imports no app) names its actions —
+``create``, ``change``, ``transition:<name>``, ``certify``, ``deliver``, ``organise``… — and,
+for each action, the roles allowed, with an optional condition on the record (the lead
+directorate, the organiser, "not the order's own issuer"). Views check it with
+:func:`policy_required` or :func:`require`, templates with ``{% may %}``, services with
+:func:`allows`; ``manage.py policy_table`` prints the role × action table of ``docs/roles.md``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+from django.http import Http404
+
+from mdo.enums import Role
+
+
+@dataclass(frozen=True)
+class When:
+    """A condition on the record that narrows a role's right (shown in the table by its label)."""
+
+    label: str
+    test: Callable[[object, Model], bool]
+
+
+OFFICER, MANAGER, TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN = (
+    Role.MDO_OFFICER, Role.MDO_MANAGER, Role.TOWN_HALL_AGENT, Role.DIRECTORATE_AGENT, Role.DIRECTOR, Role.ADMIN,
+)
+
+# --- conditions on the record ---------------------------------------------------------------
+
+LEAD_DIRECTORATE = When(
+    "direction pilote du projet",
+    lambda user, project: bool(user.organisation_id) and project.lead_directorate_id == user.organisation_id,
+)
+OWN_DISTRICT = When(
+    "son arrondissement", lambda user, neighbourhood: user.district is not None and user.district == neighbourhood.district,
+)
+NOT_THE_ISSUER = When(
+    "pas sur ses propres bons de commande",
+    lambda user, milestone: (milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id) != user.pk,
+)
+MEETING_ORGANISER = When("organisateur·rice de la réunion", lambda user, meeting: meeting.organiser_id == user.pk)
+MINUTES_ORGANISER = When(
+    "organisateur·rice de la réunion", lambda user, minutes: minutes.meeting.organiser_id == user.pk,
+)
+HAS_ORGANISATION = When("rattaché·e à une organisation", lambda user, obj: user.organisation_id is not None)
+
+
+def _roles(*roles: str, when: When | None = None) -> dict[str, When | None]:
+    return {role: when for role in roles}
+
+
+MDO = (OFFICER, MANAGER)
+MDO_STAFF = (OFFICER, MANAGER, ADMIN)
+EVERYONE = tuple(Role.values)
+
+# --- the table ------------------------------------------------------------------------------
+#: model label → action → role → condition (None: always). A role absent from an action may not do it.
+POLICY: dict[str, dict[str, dict[str, When | None]]] = {
+    "mdo.organisation": {
+        "change": _roles(ADMIN),
+    },
+    "mdo.neighbourhood": {
+        "change": {**_roles(*MDO_STAFF), TOWN_HALL: OWN_DISTRICT},
+    },
+    "mdo.directoryrule": {
+        "change": _roles(ADMIN),
+    },
+    "projects.project": {
+        "create": _roles(*MDO),
+        "bulk": _roles(*MDO),
+        "import_votes": _roles(*MDO),
+        "rescope": _roles(*MDO),
+        "change": {**_roles(*MDO_STAFF), DIRECTORATE: LEAD_DIRECTORATE},
+        **{f"transition:{name}": _roles(*MDO) for name in (
+            "declare_admissible", "declare_inadmissible", "start_review", "put_on_ballot", "declare_winner",
+            "declare_not_selected", "open_consultation", "start_analysis", "publish_report", "suspend", "resume",
+        )},
+        **{f"transition:{name}": {**_roles(*MDO), DIRECTORATE: LEAD_DIRECTORATE} for name in (
+            "declare_feasible", "declare_unfeasible", "start_design", "start_procurement", "start_works", "deliver",
+        )},
+        "transition:close": _roles(MANAGER),
+        "transition:abandon": _roles(MANAGER),
+    },
+    "projects.edition": {
+        "change": _roles(ADMIN, MANAGER),
+    },
+    "budgets.budgetline": {
+        "create": _roles(*MDO_STAFF),
+        "change": _roles(*MDO_STAFF),
+    },
+    "vendors.vendor": {
+        "create": _roles(*MDO_STAFF),
+        "change": _roles(*MDO_STAFF),
+    },
+    "vendors.vendorcontact": {
+        "change": _roles(*MDO_STAFF),
+    },
+    "vendors.amendment": {
+        "change": _roles(*MDO_STAFF),
+    },
+    "vendors.contract": {
+        "create": _roles(*MDO_STAFF),
+        "change": _roles(*MDO_STAFF),
+        "import": _roles(*MDO_STAFF),
+    },
+    "vendors.purchaseorder": {
+        "create": _roles(*MDO_STAFF),
+        "change": _roles(*MDO_STAFF),
+    },
+    "vendors.milestone": {
+        "change": _roles(*MDO_STAFF),
+        "deliver": _roles(*MDO_STAFF),
+        # Certifying service fait commits the city's money: the MDO's staff, never on their own orders.
+        "certify": _roles(*MDO, when=NOT_THE_ISSUER),
+    },
+    "vendors.invoice": {
+        "change": _roles(*MDO_STAFF),
+    },
+    "meetings.meeting": {
+        "organise": _roles(*EVERYONE, when=HAS_ORGANISATION),
+        "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=MEETING_ORGANISER)},
+    },
+    "meetings.meetingseries": {
+        "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=MEETING_ORGANISER)},
+    },
+    "meetings.minutes": {
+        "write": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+        "transition:submit": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+        "transition:reopen": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+        "transition:approve": _roles(MANAGER),
+        "transition:publish": {MANAGER: None, **_roles(OFFICER, TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+    },
+}
+
+
+def _label(target) -> str:
+    if isinstance(target, str):
+        return target
+    return target._meta.label_lower
+
+
+def rule(target, action: str) -> dict[str, When | None]:
+    label = _label(target)
+    try:
+        return POLICY[label][action]
+    except KeyError:
+        raise ImproperlyConfigured(f"Action « {action} » non déclarée pour {label} dans mdo/policy.py.") from None
+
+
+def allows(user, action: str, target) -> bool:
+    """May ``user`` do ``action`` on ``target`` (a record, a model, or a model label)?
+
+    On a model or a label, a condition on the record counts as met: the question is whether the
+    role may do it at all (for "new" buttons and the table); on a record, the condition decides.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    allowed = rule(target, action)
+    for role in user.roles:
+        if role not in allowed:
+            continue
+        condition = allowed[role]
+        if condition is None or not isinstance(target, Model) or condition.test(user, target):
+            return True
+    return False
+
+
+def role_may(role: str, action: str, target) -> When | bool:
+    """For the table: True, False, or the condition under which ``role`` may do ``action``."""
+    allowed = rule(target, action)
+    if role not in allowed:
+        return False
+    return allowed[role] or True
+
+
+def require(user, action: str, target) -> None:
+    """Refuse with a 404, as for a record out of scope, so that the refusal leaks nothing."""
+    if not allows(user, action, target):
+        raise Http404("Aucune action permise ne correspond à cette adresse.")
+
+
+def policy_required(action: str, target: str):
+    """Decorator of a view that does ``action`` on a model (by label) without a record yet (create, import)."""
+    rule(target, action)  # a typo fails at import, not at the first request
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.user, action, target)
+            return view(request, *args, **kwargs)
+
+        wrapped.policy_action = (target, action)
+        return wrapped
+
+    return decorator
+
+
+class PolicyRequiredMixin:
+    """For class-based views: ``policy_action = ("vendors.contract", "create")``."""
+
+    policy_action: tuple[str, str]
+
+    def dispatch(self, request, *args, **kwargs):
+        target, action = self.policy_action
+        require(request.user, action, target)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def permission_for(target: str, action: str, record: Callable[[object], Model]):
+    """The ``permission`` of a viewflow.fsm transition, read from the table (e.g. ``transition:close``)."""
+    rule(target, action)  # a typo fails at import
+
+    def permission(flow, user) -> bool:
+        return allows(user, action, record(flow))
+
+    return permission
+
+
+def table_rows() -> list[tuple[str, str, list[str]]]:
+    """(model, action, one cell per role in ``Role`` order) for the role × action table."""
+    rows = []
+    for label, actions in POLICY.items():
+        for action in actions:
+            cells = []
+            for role in Role.values:
+                verdict = role_may(role, action, label)
+                cells.append("oui" if verdict is True else f"si {verdict.label}" if verdict else "—")
+            rows.append((label, action, cells))
+    return rows
+
+
+def table_markdown() -> str:
+    header = "| modèle | action | " + " | ".join(str(label) for _, label in Role.choices) + " |"
+    lines = [header, "|" + "---|" * (len(Role.values) + 2)]
+    lines += [f"| `{label}` | `{action}` | " + " | ".join(cells) + " |" for label, action, cells in table_rows()]
+    return "\n".join(lines) + "\n"

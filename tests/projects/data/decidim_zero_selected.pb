@@ -1,0 +1,25 @@
+META
+key;value
+description;Budget participatif exporté par Decidim avant désignation des lauréats
+country;France
+unit;Lyon
+instance;2026
+num_projects;4
+num_votes;5
+budget;100
+vote_type;approval
+rule;greedy
+currency;EUR
+PROJECTS
+project_id;cost;votes;name;selected
+1;60;5;Jardin;0
+2;50;4;Fresque;0
+3;40;3;Bancs;0
+4;30;1;Nichoirs;0
+VOTES
+voter_id;vote
+1;1,2,3
+2;1,2,3
+3;1,2,3
+4;1,2,4
+5;1
