@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "vendors",
     "meetings",
     "consultations",
+    "indicators",
+    "planning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -212,7 +214,7 @@ LOGGING = {
 
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
-APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "consultations.urls"]
+APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "consultations.urls", "indicators.urls", "planning.urls"]
 
 # Who is told about server errors: « Nom <adresse>, … ». Without it, errors are only logged
 # (with the reference shown to the user on the error page).

@@ -170,6 +170,12 @@ class DecisionForm(forms.Form):
 class ProjectForm(forms.ModelForm):
     """Creation and edition of a project; its status changes only through its transitions."""
 
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and self.instance.pk and self.instance.children.exists():
+            raise forms.ValidationError(_("Ce projet a des sous-projets : il ne peut pas être lui-même un sous-projet."))
+        return parent
+
     estimated_cost = MoneyField(label=_("Coût estimé (€ TTC)"), required=False, min_value=Decimal("0"))
     final_cost = MoneyField(label=_("Coût final (€ TTC)"), required=False, min_value=Decimal("0"))
 
@@ -178,7 +184,7 @@ class ProjectForm(forms.ModelForm):
         fields = ["kind", "title", "description", "edition", "edition_district", "district", "neighbourhood", "theme",
                   "lead_directorate", "officer", "town_hall_contact", "progress", "estimated_cost", "final_cost",
                   "votes", "planned_start", "planned_end", "actual_start", "actual_end", "public_summary",
-                  "external_id"]
+                  "external_id", "parent", "weight"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "public_summary": forms.Textarea(attrs={"rows": 2}),
@@ -198,6 +204,13 @@ class ProjectForm(forms.ModelForm):
         self.fields["town_hall_contact"].queryset = User.objects.filter(
             groups__role_key__code=Role.TOWN_HALL_AGENT).select_related("organisation").distinct()
         self.fields["edition_district"].queryset = self.fields["edition_district"].queryset.select_related("edition")
+        # A programme and its operations: one level, so a parent is never itself a child.
+        parents = Project.objects.filter(parent__isnull=True).order_by("title")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["weight"] = MoneyField(label=_("Poids dans le projet parent"), required=False,
+                                           help_text=self.fields["weight"].help_text)
 
     def clean(self):
         data = super().clean()

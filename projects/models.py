@@ -114,6 +114,12 @@ class Project(models.Model):
     public_summary = models.TextField(_("résumé public"), blank=True)
     external_id = models.CharField(_("identifiant externe"), max_length=100, blank=True,
                                    help_text=_("Identifiant Decidim ou du fichier de vote."))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("projet parent"),
+                               help_text=_("Le programme dont ce projet est une opération."))
+    weight = models.DecimalField(_("poids dans le projet parent"), **MONEY, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"))],
+                                 help_text=_("Vide : son coût (final, sinon estimé) pondère son avancement."))
     rescoped = models.BooleanField(_("redimensionné"), default=False)
     rescoped_note = models.TextField(_("note de redimensionnement"), blank=True)
     rescoped_on = models.DateField(_("redimensionné le"), null=True, blank=True)

@@ -36,3 +36,24 @@ def project_sections() -> list[ProjectSection]:
 
 def render_project_sections(request, project) -> list[str]:
     return [html for section in _sections if (html := section.render(request, project))]
+
+
+@dataclass(frozen=True)
+class ProjectListLink:
+    """A button of the projects list that opens another view of the same filtered projects."""
+
+    key: str
+    label: str
+    url_name: str
+
+
+_list_links: list[ProjectListLink] = []
+
+
+def register_project_list_link(key: str, label: str, url_name: str) -> None:
+    _list_links[:] = [link for link in _list_links if link.key != key]
+    _list_links.append(ProjectListLink(key, label, url_name))
+
+
+def project_list_links() -> list[ProjectListLink]:
+    return list(_list_links)

@@ -71,3 +71,24 @@ def open_data_projects(*, edition: str = "") -> QuerySet:
             condition |= Q(edition__number=int(edition)) | Q(edition_id=int(edition))
         qs = qs.filter(condition)
     return qs
+
+
+def project_children(*, user, parent) -> dict | None:
+    """A programme's operations that ``user`` may see, with the money rolled up (two queries),
+    or None when it has none."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    children = list(access.visible(user, Project).filter(parent=parent).select_related("lead_directorate")
+                    .order_by("planned_end", "title"))
+    if not children:
+        return None
+    totals = access.visible(user, Project).filter(parent=parent).aggregate(
+        estimated=Sum("estimated_cost"), final=Sum("final_cost"), weight=Sum("weight"))
+    cent = Decimal("0.01")
+    return {
+        "rows": children,
+        "estimated": (totals["estimated"] or Decimal(0)).quantize(cent),
+        "final": (totals["final"] or Decimal(0)).quantize(cent),
+    }

@@ -11,6 +11,7 @@ from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet, Transitio
 from projects.enums import DEFAULT_PROGRESS, ProjectStatus
 from projects.lifecycle import ProjectLifecycle, transition_meta, transition_of
 from projects.models import Attachment, Project, TimelineEntry, TimelineKind
+from projects.signals import project_status_changed
 
 
 class TransitionRefused(Exception):
@@ -113,6 +114,9 @@ def project_transition(*, project: Project, name: str, by, data: TransitionData 
         project=project, kind=TimelineKind.TRANSITION, author=by, text="\n".join(parts),
         from_status=source, to_status=target, is_public=data.is_public,
     )
+    project_status_changed.send(sender=Project, project=project, source=source, target=target, by=by)
+    if project.parent_id:
+        project_parent_progress_refresh(parent=project.parent)
     if name == "start_review" and data.open_review:
         from projects.flows import feasibility_review_open
 
@@ -185,11 +189,40 @@ def project_save(*, form, by) -> Project:
 
     Side effects: the project row (and its history); on creation, a timeline entry "Projet créé"."""
     created = form.instance.pk is None
+    former_parent_id = form.initial.get("parent") if not created else None
     project = form.save()
     if created:
         TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
                                      text=f"Projet créé ({project.get_status_display()}).")
+    for parent_id in {project.parent_id, former_parent_id} - {None}:
+        project_parent_progress_refresh(parent=Project.objects.get(pk=parent_id))
     return project
+
+
+def parent_progress(parent: Project) -> int | None:
+    """The weighted mean of the children's progress, in the database: each child weighs its ``weight``,
+    else its final cost, else its estimated cost, else 1 (None when the project has no child)."""
+    from django.db.models import DecimalField, F, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    weight = Coalesce("weight", "final_cost", "estimated_cost", Value(Decimal("1")), output_field=DecimalField())
+    totals = parent.children.aggregate(weighted=Sum(F("progress") * weight, output_field=DecimalField()),
+                                       weights=Sum(weight, output_field=DecimalField()))
+    if totals["weights"] is None:
+        return None
+    if not totals["weights"]:
+        return 0
+    return int((Decimal(totals["weighted"]) / Decimal(totals["weights"])).quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+
+
+@transaction.atomic
+def project_parent_progress_refresh(*, parent: Project) -> Project:
+    """Set a parent's progress to the weighted mean of its children's. Side effects: the parent row."""
+    progress = parent_progress(parent)
+    if progress is not None and progress != parent.progress:
+        parent.progress = progress
+        parent.save(update_fields=["progress", "updated_at"])
+    return parent
 
 
 @transaction.atomic

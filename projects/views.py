@@ -24,7 +24,7 @@ from projects.enums import FINAL_STATUSES
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
 from projects.models import Attachment, Edition, Project
 from projects.registry import render_project_sections
-from projects.selectors import project_list_for_user
+from projects.selectors import project_children, project_list_for_user
 from projects.services import (RESCOPABLE, edition_publication_set, project_save, TransitionData, TransitionRefused, attachment_add, project_bulk_transition,
                                project_rescope, project_transition, timeline_comment_add)
 from projects.tables import ProjectTable
@@ -71,6 +71,9 @@ class ProjectListView(ScopedTableView):
             context["bulk_form"] = BulkTransitionForm(choices=choices)
             context["can_import"] = True
             context["can_create"] = True
+        from projects.registry import project_list_links
+
+        context["list_links"] = [(link.label, reverse(link.url_name)) for link in project_list_links()]
         return context
 
 
@@ -96,7 +99,13 @@ def project_bulk(request):
 
 
 def project_detail(request, pk: int):
-    project = _get_project_for_user(request, pk)
+    # The count of sub-projects rides on the page's own query: a project without any costs nothing more.
+    project = access.get_visible_or_404(
+        request.user,
+        Project.objects.select_related("edition", "edition_district", "neighbourhood", "lead_directorate", "officer",
+                                       "town_hall_contact", "parent").annotate(child_count=Count("children")),
+        pk=pk,
+    )
     return render(request, "projects/project_detail.html", _detail_context(request, project))
 
 
@@ -111,8 +120,12 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
     reviews = list(project.feasibility_reviews.select_related(
         "directorate", "directorate_answered_by", "town_hall_answered_by", "decided_by").order_by("-created")[:5])
     today = timezone.localdate()
+    child_count = getattr(project, "child_count", None)
+    children = project_children(user=user, parent=project) if child_count is None or child_count else None
     return {
         "project": project,
+        "children": children,
+        "parent_visible": bool(project.parent_id) and access.can_view(user, project.parent),
         "transitions": transitions,
         "timeline": list(project.timeline.select_related("author")[:200]),
         "attachments": list(project.attachments.select_related("uploaded_by")),
