@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case, CharField, Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
+    Case, CharField, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine, Commitment, Payment
-from indicators.db import DaysBetween, Fractional, grouped_medians, median
+from indicators.db import DaysBetween, grouped_medians, median
 from indicators.filters import IndicatorFilters
 from indicators.models import DistrictPopulation
 from mdo import access
@@ -28,8 +28,7 @@ from projects.enums import ProjectKind, ProjectStatus
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry
 from projects.selectors import late_q
 from vendors.enums import PenaltyDecision
-from vendors.models import Invoice, Milestone
-from vendors.rules import INTEREST_MARGIN_POINTS, RECOVERY_FLAT_FEE
+from vendors.models import Invoice, Milestone, milestone_late_condition, milestone_overdue_condition
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -482,6 +481,7 @@ class ContractorRow:
     due: int = 0
     on_time: int = 0
     open_late: int = 0
+    late: int = 0
     median_delay: float | None = None
     penalties_pending: int = 0
     penalties_applied: int = 0
@@ -515,7 +515,10 @@ def _milestone_aggregates(today):
         # A milestone counts once it is due or delivered: on time means delivered by its due date.
         "due": Count("pk", filter=Q(due_on__lt=today) | Q(delivered_on__isnull=False)),
         "on_time": Count("pk", filter=Q(delivered_on__isnull=False, delivered_on__lte=F("due_on"))),
-        "open_late": Count("pk", filter=Q(delivered_on__isnull=True, due_on__lt=today)),
+        # The milestones' own rules (vendors.models): "late" is what the milestones list's « En retard » filter
+        # shows (delivered late or overdue), "open_late" the overdue ones still to chase.
+        "open_late": Count("pk", filter=milestone_overdue_condition(today)),
+        "late": Count("pk", filter=milestone_late_condition(today)),
         "penalties_pending": Count("pk", filter=delivered_late & Q(penalty_decision=PenaltyDecision.NONE)),
         "penalties_applied": Count("pk", filter=Q(penalty_decision=PenaltyDecision.APPLIED)),
         "penalties_applied_amount": Coalesce(Sum("penalty", filter=Q(penalty_decision=PenaltyDecision.APPLIED)),
@@ -524,43 +527,18 @@ def _milestone_aggregates(today):
     }
 
 
-def _ecb_rate():
-    """The ECB rate in force on the first day of the half-year of the invoice's due date, as a CASE on
-    the due date with one branch per half-year (the rates are few: one query); plain date comparisons
-    keep it fast on 15 000 invoices. Before the first rate, the oldest applies (as on the invoice page)."""
-    import datetime
-
-    from vendors.rules import half_year_start
-    from vendors.selectors import ecb_rate_for, late_payment_rates
-
-    rates = late_payment_rates()
-    if not rates:
-        return Value(ZERO, output_field=MONEY)
-    day = half_year_start(min(rate.valid_from for rate in rates))
-    # Paid invoices are due before today or paid before their due date (then not late).
-    last = timezone.localdate() + datetime.timedelta(days=366)
-    branches = []
-    while day <= last:
-        following = datetime.date(day.year, 7, 1) if day.month == 1 else datetime.date(day.year + 1, 1, 1)
-        branches.append(When(due_on__gte=day, due_on__lt=following, then=Value(ecb_rate_for(day, rates))))
-        day = following
-    return Case(*branches, default=Value(rates[-1].ecb_rate), output_field=MONEY)
-
-
 def _invoice_aggregates(invoices, group: str, label: str):
-    rate = _ecb_rate()
+    # Interest and the flat fee are those recorded on each invoice when it was paid (vendors.services.invoice_pay):
+    # the figure is the invoices' own, never recomputed here with another rule.
     paid = invoices.filter(paid_on__isnull=False).annotate(_late_days=DaysBetween("paid_on", "due_on"))
-    interest = Round(
-        ExpressionWrapper(Fractional(F("amount_ttc")) * (rate + Value(INTEREST_MARGIN_POINTS)) * F("_late_days") / Value(36500),
-                          output_field=MONEY), 2)
     not_suspended = ~Q(suspended_on__isnull=False, resumed_on__isnull=True)
     late = Q(_late_days__gt=0) & not_suspended
     annotations = {
         "invoices_paid": Count("pk"),
         "invoices_paid_in_time": Count("pk", filter=~late),
         "late_count": Count("pk", filter=late),
-        "interest": Coalesce(Sum(Case(When(late, then=interest), default=Value(ZERO), output_field=MONEY)),
-                             Value(ZERO), output_field=MONEY),
+        "interest": Coalesce(Sum("interest_amount"), Value(ZERO), output_field=MONEY),
+        "flat_fees": Coalesce(Sum("interest_flat_fee"), Value(ZERO), output_field=MONEY),
     }
     return [item | {"group": item[group], "label": item[label]}
             for item in paid.order_by().values(group, label).annotate(**annotations)]
@@ -595,7 +573,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
             rows[key].invoices_paid = item["invoices_paid"]
             rows[key].invoices_paid_in_time = item["invoices_paid_in_time"]
             rows[key].interest = (item["interest"] or ZERO).quantize(CENT)
-            rows[key].flat_fees = RECOVERY_FLAT_FEE * item["late_count"]
+            rows[key].flat_fees = item["flat_fees"]
         return sorted(rows.values(), key=lambda row: (row.on_time_rate is None, row.on_time_rate or 0, row.label))
 
     by_vendor = build("contract__vendor", "contract__vendor__name", "vendors:vendor_detail", "order__contract__vendor",

@@ -447,7 +447,8 @@ def milestone_detail(request, pk: int):
 def milestone_deliver(request, pk: int):
     # The lead directorate records the delivery too: the permission is the transition's, not the MDO's edit right.
     milestone = access.get_visible_or_404(request.user, _milestone_queryset(), pk=pk)
-    if not MilestoneFlow(milestone).deliver.has_perm(request.user):
+    # The right is the policy's; a milestone already delivered is the service's refusal (400 with its message).
+    if not policy.allows(request.user, "deliver", milestone):
         raise Http404("Aucun jalon à livrer ne correspond à cette adresse.")
     form = forms.DeliverForm(request.POST)
     if form.is_valid() and _run(form, lambda d: services.milestone_deliver(milestone=milestone, by=request.user, **d)):

@@ -14,7 +14,9 @@ from projects.enums import ProjectKind, ProjectStatus as S
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry
 from tests.factories import directorate, town_hall
 from tests.vendors.factories import VendorFactory, approved_line, make_contract, make_order
+from vendors import services as vendor_services
 from vendors.models import Invoice, LatePaymentRate, Milestone
+from vendors.rules import half_year_start, interest_start
 
 D = Decimal
 
@@ -116,9 +118,16 @@ def city(db, mdo_manager):
     milestone("Réception", 30)
 
     def invoice(number, due, paid, amount="1200.00"):
-        return Invoice.objects.create(number=number, order=order, received_on=days(due - 30),
-                                      amount_ht=D(amount) / D("1.2"), amount_ttc=D(amount), due_on=days(due),
-                                      paid_on=days(paid) if paid is not None else None, created_by=mdo_manager)
+        created = Invoice.objects.create(number=number, order=order, received_on=days(due - 30),
+                                         amount_ht=D(amount) / D("1.2"), amount_ttc=D(amount), due_on=days(due),
+                                         created_by=mdo_manager)
+        if paid is not None:
+            # Paid through the service, which records the interest owed when late: the indicator sums it.
+            if paid > due:
+                LatePaymentRate.objects.get_or_create(valid_from=half_year_start(interest_start(days(due))),
+                                                      defaults={"ecb_rate": D("4.00")})
+            vendor_services.invoice_pay(invoice=created, paid_on=days(paid), by=mdo_manager)
+        return created
 
     # 3 paid invoices, 2 in time; the late one is 10 days late: 1200 × 12 % × 10 / 365 = 3.95 € and 40 € of fees.
     invoice("F-1", -60, -65)

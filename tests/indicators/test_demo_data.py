@@ -95,6 +95,6 @@ def check_contractor_indicators(username):
     assert data.total.milestones > 0 and data.total.open_late > 0
     assert data.total.invoices_paid > 0 or username != "mdo.manager"
     assert data.total.milestones == _list_count(client, "vendors:milestone_list")
-    assert data.total.open_late == _list_count(client, "vendors:milestone_list", late="yes")
+    assert data.total.late == _list_count(client, "vendors:milestone_list", late="yes")
     assert data.total.invoices_paid == _list_count(client, "vendors:invoice_list", paid="yes")
     assert sum(row.milestones for row in data.by_vendor) == data.total.milestones

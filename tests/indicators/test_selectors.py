@@ -96,20 +96,14 @@ def test_contractors_punctuality_penalties_invoices_and_interest(city, mdo_manag
     assert vendor.label == "Paysages du Rhône" and contract.label == "2026-TEST-001"
 
 
-def test_interest_uses_the_rate_in_force_on_the_first_day_of_the_half_year(city, mdo_manager):
-    import datetime
-
-    from vendors.models import LatePaymentRate
-
+def test_interest_is_the_one_recorded_on_each_invoice_when_paid(city, mdo_manager):
+    """One truth: the indicator sums what the payment recorded, not a figure of its own."""
     invoice = Invoice.objects.get(number="F-3")
-    half_start = datetime.date(invoice.due_on.year, 1 if invoice.due_on.month <= 6 else 7, 1)
-    # A rate from the half-year's first day applies; one from the day after does not.
-    LatePaymentRate.objects.create(valid_from=half_start, ecb_rate=D("2.00"))
-    if invoice.due_on > half_start:
-        LatePaymentRate.objects.create(valid_from=half_start + datetime.timedelta(days=1), ecb_rate=D("9.00"))
-    expected = invoice_interest(invoice).interest  # 1200 × 10 % × 10 / 365 = 3.29
-    assert expected == D("3.29")
-    assert selectors.contractors(user=mdo_manager, filters=ALL).total.interest == expected
+    assert (invoice.interest_days, invoice.interest_amount, invoice.interest_flat_fee) == (10, D("3.95"), D("40.00"))
+    total = selectors.contractors(user=mdo_manager, filters=ALL).total
+    assert (total.interest, total.flat_fees) == (invoice.interest_amount, invoice.interest_flat_fee)
+    Invoice.objects.filter(pk=invoice.pk).update(interest_amount=D("7.00"))
+    assert selectors.contractors(user=mdo_manager, filters=ALL).total.interest == D("7.00")
 
 
 def test_a_town_hall_sees_only_its_districts_figures(city, other_town_hall_agent):
