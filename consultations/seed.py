@@ -78,7 +78,8 @@ def _questionnaire(consultation, by, spec) -> None:
     draft = services.draft_of(consultation)
     for title, questions in spec:
         section = services.section_save(version=draft, title=title, by=by)
-        for kind, text, options, extra in questions:
+        for kind, text, options, spec_extra in questions:
+            extra = dict(spec_extra)  # the spec is a module constant: a second seed (or consultation) reads it intact
             condition = extra.pop("condition", None)
             if condition is not None:
                 extra["condition_question"] = numbered_questions(draft)[condition[0] - 1]
