@@ -60,8 +60,13 @@ def task_refusal(user, task, line) -> str | None:
     if step == ApprovalStep.DIRECTOR_REVIEW:
         manager_approval = (
             BudgetDecision.objects.filter(approval_id=task.process_id, step=ApprovalStep.MANAGER_REVIEW)
-            .order_by("-decided_at", "-pk").first()
+            .order_by("-decided_at", "-pk")
+            .first()
         )
-        if manager_approval and manager_approval.outcome == DecisionOutcome.APPROVED and manager_approval.decided_by_id == user.pk:
+        if (
+            manager_approval
+            and manager_approval.outcome == DecisionOutcome.APPROVED
+            and manager_approval.decided_by_id == user.pk
+        ):
             return "Vous avez déjà validé cette ligne comme Responsable MDO : une autre personne doit la valider pour la Direction."
     return None

@@ -9,7 +9,14 @@ from mdo.forms import MONEY_FORMFIELDS
 class BudgetSettingsAdmin(SimpleHistoryAdmin):
     """One row: the threshold and the due dates of the approval (changes kept in history)."""
 
-    list_display = ("__str__", "threshold_ht", "review_days", "opinion_days")
+    list_display = (
+        "__str__",
+        "threshold_ht",
+        "order_threshold_ht",
+        "order_director_threshold_ht",
+        "review_days",
+        "opinion_days",
+    )
     formfield_overrides = MONEY_FORMFIELDS
 
     def has_add_permission(self, request):
@@ -21,8 +28,20 @@ class BudgetSettingsAdmin(SimpleHistoryAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(SimpleHistoryAdmin):
-    list_display = ("label", "fiscal_year", "section", "chapter", "nature", "function", "amount_ht", "amount_ttc",
-                    "holder_district", "project", "requester", "status")
+    list_display = (
+        "label",
+        "fiscal_year",
+        "section",
+        "chapter",
+        "nature",
+        "function",
+        "amount_ht",
+        "amount_ttc",
+        "holder_district",
+        "project",
+        "requester",
+        "status",
+    )
     list_filter = ("fiscal_year", "section", "status", "holder_district")
     list_select_related = ("project", "requester")
     search_fields = ("label", "chapter", "nature", "function")

@@ -28,13 +28,13 @@ def summary_bar_chart(rows, *, title: str) -> str:
         f'viewBox="0 0 {width} {height}" width="{width}" class="mdo-chart" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
         f'<title id="chart-title">{escape(title)}</title>',
         '<desc id="chart-desc">Pour chaque ligne du tableau, trois barres : montant approuvé, engagé et mandaté. '
-        'Les valeurs exactes figurent dans le tableau.</desc>',
-        '<defs>'
+        "Les valeurs exactes figurent dans le tableau.</desc>",
+        "<defs>"
         '<pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect width="6" height="6" fill="#2f7d4a"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern>'
         '<pattern id="points" width="5" height="5" patternUnits="userSpaceOnUse">'
         '<rect width="5" height="5" fill="#8a4b08"/><circle cx="2.5" cy="2.5" r="1.2" fill="#ffffff"/></pattern>'
-        '</defs>',
+        "</defs>",
     ]
     x = label_width
     for index, (_attr, legend, fill, pattern) in enumerate(SERIES):
@@ -43,13 +43,19 @@ def summary_bar_chart(rows, *, title: str) -> str:
         parts.append(f'<text x="{lx + 20}" y="19" fill="#222">{legend}</text>')
     y = 40
     for row in rows:
-        parts.append(f'<text x="{label_width - 8}" y="{y + bar_height * 2}" text-anchor="end" fill="#222">{escape(row.label[:32])}</text>')
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + bar_height * 2}" text-anchor="end" fill="#222">{escape(row.label[:32])}</text>'
+        )
         for index, (attr, _legend, fill, pattern) in enumerate(SERIES):
             value = getattr(row, attr)
             bar = int(bar_area * (value / peak)) if value > 0 else 0
             by = y + index * bar_height
-            parts.append(f'<rect x="{x}" y="{by}" width="{max(bar, 1)}" height="{bar_height - 2}" fill="{pattern or fill}"/>')
-            parts.append(f'<text x="{x + bar + 4}" y="{by + bar_height - 3}" fill="#222" font-size="9">{escape(euros(value))}</text>')
+            parts.append(
+                f'<rect x="{x}" y="{by}" width="{max(bar, 1)}" height="{bar_height - 2}" fill="{pattern or fill}"/>'
+            )
+            parts.append(
+                f'<text x="{x + bar + 4}" y="{by + bar_height - 3}" fill="#222" font-size="9">{escape(euros(value))}</text>'
+            )
         y += group_height
     parts.append(f'<line x1="{x}" y1="34" x2="{x}" y2="{height - 10}" stroke="#555"/>')
     parts.append("</svg>")

@@ -14,16 +14,22 @@ class BudgetLineFilter(SearchFilterSet):
     fiscal_year = django_filters.NumberFilter(label=_("Exercice"))
     section = django_filters.ChoiceFilter(label=_("Section"), choices=Section.choices, empty_label=_("Toutes"))
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=BudgetLineStatus.choices, empty_label=_("Tous"))
-    district = django_filters.ChoiceFilter(label=_("Arrondissement"), choices=DISTRICTS, method="filter_district",
-                                           empty_label=_("Tous"))
+    district = django_filters.ChoiceFilter(
+        label=_("Arrondissement"), choices=DISTRICTS, method="filter_district", empty_label=_("Tous")
+    )
     directorate = django_filters.ModelChoiceFilter(
-        label=_("Direction pilote"), field_name="project__lead_directorate", empty_label=_("Toutes"),
+        label=_("Direction pilote"),
+        field_name="project__lead_directorate",
+        empty_label=_("Toutes"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.DIRECTORATE).order_by("name"),
     )
     project = django_filters.CharFilter(label=_("Projet (titre)"), field_name="project__title", lookup_expr="icontains")
     requester = django_filters.ModelChoiceFilter(
-        label=_("Demandeur·se"), empty_label=_("Tous"),
-        queryset=User.objects.filter(pk__in=BudgetLine.objects.order_by().values("requester").distinct()).order_by("last_name", "first_name"),
+        label=_("Demandeur·se"),
+        empty_label=_("Tous"),
+        queryset=User.objects.filter(pk__in=BudgetLine.objects.order_by().values("requester").distinct()).order_by(
+            "last_name", "first_name"
+        ),
     )
 
     class Meta:

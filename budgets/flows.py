@@ -10,9 +10,7 @@ generated views are not mounted.
 """
 
 import datetime
-from functools import partial
 
-from django.db import transaction
 from django.utils import timezone
 from viewflow import this
 from viewflow.fsm.base import State
@@ -28,11 +26,19 @@ PERM_ABOVE_THRESHOLD = "budgets.approve_budgetline_above_threshold"
 PERM_OPINION = "budgets.give_opinion_budgetline"
 
 #: The role that holds each step's permission (also granted to the role's group).
-PERMISSION_ROLES = {PERM_REVIEW: Role.MDO_MANAGER, PERM_ABOVE_THRESHOLD: Role.DIRECTOR, PERM_OPINION: Role.TOWN_HALL_AGENT}
+PERMISSION_ROLES = {
+    PERM_REVIEW: Role.MDO_MANAGER,
+    PERM_ABOVE_THRESHOLD: Role.DIRECTOR,
+    PERM_OPINION: Role.TOWN_HALL_AGENT,
+}
 
 #: What each step may decide.
 STEP_OUTCOMES = {
-    ApprovalStep.MANAGER_REVIEW: (DecisionOutcome.APPROVED, DecisionOutcome.CHANGES_REQUESTED, DecisionOutcome.REJECTED),
+    ApprovalStep.MANAGER_REVIEW: (
+        DecisionOutcome.APPROVED,
+        DecisionOutcome.CHANGES_REQUESTED,
+        DecisionOutcome.REJECTED,
+    ),
     ApprovalStep.DIRECTOR_REVIEW: (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED),
     ApprovalStep.TOWN_HALL_OPINION: (DecisionOutcome.FAVOURABLE, DecisionOutcome.UNFAVOURABLE),
     ApprovalStep.FINAL_DECISION: (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED),
@@ -97,7 +103,9 @@ def _mdo_organisation(process):
 
 
 def _town_hall(process):
-    return Organisation.objects.filter(kind=OrganisationKind.TOWN_HALL, district=process.budget_line.holder_district).first()
+    return Organisation.objects.filter(
+        kind=OrganisationKind.TOWN_HALL, district=process.budget_line.holder_district
+    ).first()
 
 
 def _final_permission(activation):
@@ -187,15 +195,19 @@ class BudgetApprovalFlow(flow.Flow):
         return activation.process
 
     def task_created(self, activation):
-        """Give the task its due date and tell its assignees once the transaction commits."""
+        """Give the task its due date and tell its assignees (an e-mail in the outbox, same transaction)."""
         from budgets.notifications import notify_task_created
 
         settings = BudgetSettings.load()
-        days = settings.opinion_days if activation.flow_task.step == ApprovalStep.TOWN_HALL_OPINION else settings.review_days
+        days = (
+            settings.opinion_days
+            if activation.flow_task.step == ApprovalStep.TOWN_HALL_OPINION
+            else settings.review_days
+        )
         due_on = timezone.localdate() + datetime.timedelta(days=days)
         activation.task.data = {**(activation.task.data or {}), "due_on": due_on.isoformat()}
         activation.task.save(update_fields=["data"])
-        transaction.on_commit(partial(notify_task_created, task_id=activation.task.pk))
+        notify_task_created(task_id=activation.task.pk)
 
     def was_sent_back(self, activation):
         return activation.process.outcome == DecisionOutcome.CHANGES_REQUESTED
@@ -222,7 +234,7 @@ class BudgetApprovalFlow(flow.Flow):
         lifecycle = BudgetLineLifecycle(line)
         lifecycle.approve() if approve else lifecycle.reject()
         line.save(update_fields=["status", "decided_at", "updated_at"])
-        transaction.on_commit(partial(notify_line_decided, line_id=line.pk))
+        notify_line_decided(line_id=line.pk)
 
 
 def task_due_on(task) -> datetime.date | None:

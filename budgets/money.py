@@ -1,14 +1,3 @@
-"""Money is Decimal euros, rounded half-up to the cent."""
+"""Money is Decimal euros, rounded half-up to the cent: the rules live in mdo/money.py."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
-CENT = Decimal("0.01")
-
-
-def to_cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def ttc_from_ht(amount_ht: Decimal, vat_rate: Decimal) -> Decimal:
-    """``vat_rate`` in percent (20 for 20 %)."""
-    return to_cents(Decimal(amount_ht) * (Decimal(100) + Decimal(vat_rate)) / Decimal(100))
+from mdo.money import CENT, to_cents, ttc_from_ht  # noqa: F401

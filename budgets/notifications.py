@@ -1,4 +1,4 @@
-"""E-mails of the approval, sent after the transaction commits (see ``transaction.on_commit`` callers)."""
+"""E-mails of the approval, written to the outbox in the transaction of the step that causes them."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -8,8 +8,8 @@ from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
 from mdo.fields import one_line
 from mdo.models import User
+from mdo.money import euros
 from mdo.roles import role_group
-
 
 
 def _site(path: str) -> str:
@@ -43,12 +43,17 @@ def notify_task_created(*, task_id: int) -> None:
     subject = f"[MDO Pilotage] {task.flow_task.task_title} : {line.label}"
     body = (
         f"Bonjour,\n\nUne tâche vous attend dans « Mes tâches » : {task.flow_task.task_title}.\n\n"
-        f"Ligne : {line}\nMontant : {line.amount_ht} € HT ({line.amount_ttc} € TTC)\n"
+        f"Ligne : {line}\nMontant : {euros(line.amount_ht, 'HT')} ({euros(line.amount_ttc, 'TTC')})\n"
         f"Porteur : {line.holder_label}\n\n{url}\n\n— MDO Pilotage"
     )
-    recipients = [user.email for user in task_candidates(task) if user.email and (user.pk != requester_id or task.owner_id)]
+    recipients = [
+        user.email for user in task_candidates(task) if user.email and (user.pk != requester_id or task.owner_id)
+    ]
     if recipients:
-        send_mass_mail([(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients], fail_silently=False)
+        send_mass_mail(
+            [(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients],
+            fail_silently=False,
+        )
 
 
 def notify_line_decided(*, line_id: int) -> None:
@@ -60,7 +65,9 @@ def notify_line_decided(*, line_id: int) -> None:
     reason = f"\nMotif : {last.comment}\n" if last and last.comment else ""
     subject = f"[MDO Pilotage] Ligne {verdict} : {line.label}"
     body = (
-        f"Bonjour,\n\nVotre ligne budgétaire « {line.label} » ({line.amount_ht} € HT) a été {verdict}.\n{reason}\n"
+        f"Bonjour,\n\nVotre ligne budgétaire « {line.label} » ({euros(line.amount_ht, 'HT')}) a été {verdict}.\n{reason}\n"
         f"{_site(line.get_absolute_url())}\n\n— MDO Pilotage"
     )
-    send_mass_mail([(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [line.requester.email])], fail_silently=False)
+    send_mass_mail(
+        [(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [line.requester.email])], fail_silently=False
+    )

@@ -18,6 +18,7 @@ from budgets.models import BudgetLine, Commitment, Payment
 from budgets.money import to_cents, ttc_from_ht
 from mdo.enums import Role
 from mdo.models import User
+from mdo.seed import large
 
 LARGE_LINE_COUNT = 12_000
 
@@ -45,8 +46,20 @@ PROJECT_PHASES = [
     ("communication et inauguration", Section.OPERATING, "011", "6237", "024"),
 ]
 PLACES = [
-    "place Sathonay", "parc Blandan", "rue Paul Bert", "quai Saint-Vincent", "Montchat", "parc de la Tête d'Or",
-    "Gerland", "La Duchère", "Vaise", "Croix-Rousse", "Monplaisir", "Guillotière", "Point du Jour", "Confluence",
+    "place Sathonay",
+    "parc Blandan",
+    "rue Paul Bert",
+    "quai Saint-Vincent",
+    "Montchat",
+    "parc de la Tête d'Or",
+    "Gerland",
+    "La Duchère",
+    "Vaise",
+    "Croix-Rousse",
+    "Monplaisir",
+    "Guillotière",
+    "Point du Jour",
+    "Confluence",
 ]
 
 
@@ -56,8 +69,10 @@ def seed_budgets(*, size: str, stdout) -> None:
         created = _seed_demo_lines(stdout)
     if size == "large":
         _seed_large(stdout)
-    stdout.write(f"Budgets : {BudgetLine.objects.count()} lignes ({created} créées pour la démo), "
-                 f"{Commitment.objects.count()} engagements, {Payment.objects.count()} mandats.")
+    stdout.write(
+        f"Budgets : {BudgetLine.objects.count()} lignes ({created} créées pour la démo), "
+        f"{Commitment.objects.count()} engagements, {Payment.objects.count()} mandats."
+    )
 
 
 def _user(username: str):
@@ -68,7 +83,9 @@ def _seed_demo_lines(stdout) -> int:
     from budgets import services
     from projects.models import Project
 
-    officer, manager, director, town_hall = (_user(n) for n in ("mdo.officer", "mdo.manager", "direction", "mairie3.agent"))
+    officer, manager, director, town_hall = (
+        _user(n) for n in ("mdo.officer", "mdo.manager", "direction", "mairie3.agent")
+    )
     if not (officer and manager and director):
         stdout.write("Budgets : comptes de démo absents, rien à créer.")
         return 0
@@ -78,8 +95,9 @@ def _seed_demo_lines(stdout) -> int:
 
     # Winners being designed, procured or built are those that need money this year.
     in_progress = [ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS]
-    projects = (list(Project.objects.filter(selected=True, status__in=in_progress).order_by("pk")[:40])
-                or list(Project.objects.order_by("-selected", "pk")[:40]))
+    projects = list(Project.objects.filter(selected=True, status__in=in_progress).order_by("pk")[:40]) or list(
+        Project.objects.order_by("-selected", "pk")[:40]
+    )
     rng = random.Random(20)
     year = datetime.date.today().year
     count = 0
@@ -97,9 +115,17 @@ def _seed_demo_lines(stdout) -> int:
             label = f"{chosen.title} — {label}"
         count += 1
         return services.budget_line_create(
-            by=officer, fiscal_year=fiscal_year, section=section, chapter=chapter, nature=nature, function=function,
-            label=label[:255], amount_ht=Decimal(amount), vat_rate=Decimal("20"),
-            project=chosen, holder_district=district if district is not None else None,
+            by=officer,
+            fiscal_year=fiscal_year,
+            section=section,
+            chapter=chapter,
+            nature=nature,
+            function=function,
+            label=label[:255],
+            amount_ht=Decimal(amount),
+            vat_rate=Decimal("20"),
+            project=chosen,
+            holder_district=district if district is not None else None,
         )
 
     def task_of(record):
@@ -121,10 +147,14 @@ def _seed_demo_lines(stdout) -> int:
         if town_hall:
             record = line(6, "18250.00", district=3)
             services.budget_line_submit(line=record, by=officer)
-            decide(record, manager, DecisionOutcome.APPROVED, "Conforme à l'état spécial du 3e.")  # awaiting mairie3.agent
+            decide(
+                record, manager, DecisionOutcome.APPROVED, "Conforme à l'état spécial du 3e."
+            )  # awaiting mairie3.agent
         record = line(7, "15300.00")
         services.budget_line_submit(line=record, by=officer)
-        decide(record, manager, DecisionOutcome.CHANGES_REQUESTED, "Préciser l'imputation : nature 2152 plutôt que 2128.")
+        decide(
+            record, manager, DecisionOutcome.CHANGES_REQUESTED, "Préciser l'imputation : nature 2152 plutôt que 2128."
+        )
         record = line(8, "4200.00", project=False)
         services.budget_line_submit(line=record, by=officer)
         decide(record, manager, DecisionOutcome.REJECTED, "Dépense déjà couverte par le marché d'animation en cours.")
@@ -146,14 +176,20 @@ def _seed_demo_lines(stdout) -> int:
             record.refresh_from_db()
             share = Decimal(rng.choice(["0.4", "0.6", "0.8", "1"]))
             commitment = services.commitment_create(
-                budget_line=record, amount=to_cents(record.amount_ttc * share),
-                committed_on=datetime.date(year, 2 + index % 9, 3 + index), by=manager,
-                number=f"EJ{year}-{4100 + index:05d}", label="Bon de commande au titulaire du marché",
+                budget_line=record,
+                amount=to_cents(record.amount_ttc * share),
+                committed_on=datetime.date(year, 2 + index % 9, 3 + index),
+                by=manager,
+                number=f"EJ{year}-{4100 + index:05d}",
+                label="Bon de commande au titulaire du marché",
             )
             if index % 3 != 2:
                 services.payment_create(
-                    commitment=commitment, amount=to_cents(commitment.amount * Decimal(rng.choice(["0.3", "0.5", "1"]))),
-                    paid_on=datetime.date(year, 3 + index % 9, 10), reference=f"M{year}-{7200 + index:05d}", by=manager,
+                    commitment=commitment,
+                    amount=to_cents(commitment.amount * Decimal(rng.choice(["0.3", "0.5", "1"]))),
+                    paid_on=datetime.date(year, 3 + index % 9, 10),
+                    reference=f"M{year}-{7200 + index:05d}",
+                    by=manager,
                 )
         _age_open_tasks(rng)
     return count
@@ -182,7 +218,7 @@ def _seed_large(stdout) -> None:
     from projects.models import Project
 
     existing = BudgetLine.objects.count()
-    if existing >= LARGE_LINE_COUNT:
+    if existing >= large(LARGE_LINE_COUNT):
         return
     requesters = list(User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).values_list("pk", flat=True))
     if not requesters:
@@ -192,34 +228,54 @@ def _seed_large(stdout) -> None:
     this_year = datetime.date.today().year
     statuses = [BudgetLineStatus.APPROVED] * 7 + [BudgetLineStatus.REJECTED, BudgetLineStatus.DRAFT]
     lines = []
-    for index in range(existing, LARGE_LINE_COUNT):
+    for _ in range(existing, large(LARGE_LINE_COUNT)):
         label, section, chapter, nature, function = rng.choice(CATALOGUE)
         amount_ht = to_cents(Decimal(rng.randrange(50_000, 9_000_000)) / 100)
         project = rng.choice(projects) if projects and rng.random() < 0.8 else None
         status = rng.choice(statuses)
         fiscal_year = this_year - rng.randrange(0, 6)
-        lines.append(BudgetLine(
-            fiscal_year=fiscal_year, section=section, chapter=chapter, nature=nature, function=function,
-            label=f"{label} — {rng.choice(PLACES)}", amount_ht=amount_ht, amount_ttc=ttc_from_ht(amount_ht, Decimal("20")),
-            project_id=project[0] if project else None,
-            holder_district=rng.choice([None, None, None, rng.randint(1, 9)]),
-            requester_id=rng.choice(requesters), status=status,
-            decided_at=datetime.datetime(fiscal_year, 3, 1, tzinfo=datetime.timezone.utc) if status != BudgetLineStatus.DRAFT else None,
-        ))
+        lines.append(
+            BudgetLine(
+                fiscal_year=fiscal_year,
+                section=section,
+                chapter=chapter,
+                nature=nature,
+                function=function,
+                label=f"{label} — {rng.choice(PLACES)}",
+                amount_ht=amount_ht,
+                amount_ttc=ttc_from_ht(amount_ht, Decimal("20")),
+                project_id=project[0] if project else None,
+                holder_district=rng.choice([None, None, None, rng.randint(1, 9)]),
+                requester_id=rng.choice(requesters),
+                status=status,
+                decided_at=datetime.datetime(fiscal_year, 3, 1, tzinfo=datetime.UTC)
+                if status != BudgetLineStatus.DRAFT
+                else None,
+            )
+        )
     created = BudgetLine.objects.bulk_create(lines, batch_size=1000)
     commitments = []
     for record in created:
         if record.status == BudgetLineStatus.APPROVED and rng.random() < 0.6:
-            commitments.append(Commitment(
-                budget_line_id=record.pk, amount=to_cents(record.amount_ttc * Decimal(rng.choice(["0.5", "0.8", "1"]))),
-                committed_on=datetime.date(record.fiscal_year, rng.randint(3, 11), rng.randint(1, 28)),
-                number=f"EJ{record.fiscal_year}-{record.pk:06d}", created_by_id=record.requester_id,
-            ))
+            commitments.append(
+                Commitment(
+                    budget_line_id=record.pk,
+                    amount=to_cents(record.amount_ttc * Decimal(rng.choice(["0.5", "0.8", "1"]))),
+                    committed_on=datetime.date(record.fiscal_year, rng.randint(3, 11), rng.randint(1, 28)),
+                    number=f"EJ{record.fiscal_year}-{record.pk:06d}",
+                    created_by_id=record.requester_id,
+                )
+            )
     commitments = Commitment.objects.bulk_create(commitments, batch_size=1000)
     payments = [
-        Payment(commitment_id=c.pk, amount=to_cents(c.amount * Decimal(rng.choice(["0.5", "1"]))),
-                paid_on=c.committed_on + datetime.timedelta(days=rng.randint(20, 90)),
-                reference=f"M{c.committed_on.year}-{c.pk:06d}", created_by_id=c.created_by_id)
-        for c in commitments if rng.random() < 0.6
+        Payment(
+            commitment_id=c.pk,
+            amount=to_cents(c.amount * Decimal(rng.choice(["0.5", "1"]))),
+            paid_on=c.committed_on + datetime.timedelta(days=rng.randint(20, 90)),
+            reference=f"M{c.committed_on.year}-{c.pk:06d}",
+            created_by_id=c.created_by_id,
+        )
+        for c in commitments
+        if rng.random() < 0.6
     ]
     Payment.objects.bulk_create(payments, batch_size=1000)

@@ -29,7 +29,9 @@ def budget_line_list_for_user(*, user):
 
 def line_commitments_and_payments(line) -> tuple[list, list]:
     commitments = list(line.commitments.select_related("created_by").order_by("committed_on", "pk"))
-    payments = list(Payment.objects.filter(commitment__budget_line=line).select_related("commitment").order_by("paid_on", "pk"))
+    payments = list(
+        Payment.objects.filter(commitment__budget_line=line).select_related("commitment").order_by("paid_on", "pk")
+    )
     return commitments, payments
 
 
@@ -76,6 +78,7 @@ def project_budget_lines(*, user, project) -> tuple[list, list[ProjectLinesTotal
 
 
 # --- "Mes tâches" -----------------------------------------------------------------------------
+
 
 def _flow_tasks():
     from budgets.flows import BudgetApprovalFlow
@@ -128,8 +131,9 @@ def task_items_for_user(user) -> list[TaskItem]:
 
     items = []
     tasks = list(open_tasks_for_user(user))
-    openable = visible_project_ids(user=user, project_ids=[task.process.budgetapproval.budget_line.project_id
-                                                           for task in tasks])
+    openable = visible_project_ids(
+        user=user, project_ids=[task.process.budgetapproval.budget_line.project_id for task in tasks]
+    )
     for task in tasks:
         line = task.process.budgetapproval.budget_line
         mine = task.owner_id == user.pk
@@ -146,7 +150,9 @@ def task_items_for_user(user) -> list[TaskItem]:
                 project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id in openable else "",
                 assigned_to_me=mine,
                 take_url="" if task.owner_id else reverse("budgets:task_take", args=[task.pk]),
-                release_url=reverse("budgets:task_release", args=[task.pk]) if mine and step != ApprovalStep.REWORK else "",
+                release_url=reverse("budgets:task_release", args=[task.pk])
+                if mine and step != ApprovalStep.REWORK
+                else "",
             )
         )
     return items
@@ -157,7 +163,8 @@ def get_task_for_user_or_404(user, pk: int):
     from django.http import Http404
 
     task = _flow_tasks().select_related("owner", "process__budgetapproval__budget_line").filter(pk=pk).first()
-    if task is None:
+    # The flow's start (and end) are tasks too, but not steps anyone decides: their address is no task page.
+    if task is None or not hasattr(task.flow_task, "step"):
         raise Http404("Aucune tâche ne correspond à cette adresse.")
     line = access.get_visible_or_404(
         user, BudgetLine.objects.select_related("project", "requester"), pk=task.process.budgetapproval.budget_line_id
@@ -167,8 +174,11 @@ def get_task_for_user_or_404(user, pk: int):
 
 def open_task_of_line(line):
     return (
-        _flow_tasks().filter(process__budgetapproval__budget_line=line, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-        .select_related("owner").order_by("-created").first()
+        _flow_tasks()
+        .filter(process__budgetapproval__budget_line=line, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .select_related("owner")
+        .order_by("-created")
+        .first()
     )
 
 
@@ -240,16 +250,25 @@ def budget_summary(*, user, year: int | None, grouping: str = "district") -> Sum
         row(item["group"]).approved = item["total"] or ZERO
     line_ids = lines.values("pk")
     for item in (
-        Commitment.objects.filter(budget_line__in=line_ids).annotate(group=_prefixed(key_expr, "budget_line__"))
-        .order_by().values("group").annotate(total=Sum("amount"))
+        Commitment.objects.engaged()
+        .filter(budget_line__in=line_ids)
+        .annotate(group=_prefixed(key_expr, "budget_line__"))
+        .order_by()
+        .values("group")
+        .annotate(total=Sum("amount"))
     ):
         row(item["group"]).committed = item["total"] or ZERO
     for item in (
         Payment.objects.filter(commitment__budget_line__in=line_ids)
-        .annotate(group=_prefixed(key_expr, "commitment__budget_line__")).order_by().values("group").annotate(total=Sum("amount"))
+        .annotate(group=_prefixed(key_expr, "commitment__budget_line__"))
+        .order_by()
+        .values("group")
+        .annotate(total=Sum("amount"))
     ):
         row(item["group"]).paid = item["total"] or ZERO
-    ordered = sorted(rows.values(), key=lambda r: (r.key is None, str(r.key) if grouping != "district" else (r.key or 0)))
+    ordered = sorted(
+        rows.values(), key=lambda r: (r.key is None, str(r.key) if grouping != "district" else (r.key or 0))
+    )
     return Summary(year=year, grouping=grouping, rows=ordered)
 
 
@@ -285,10 +304,14 @@ def envelope_rows(*, user, year: int | None = None) -> list[EnvelopeRow]:
     if year:
         lines = lines.filter(fiscal_year=year)
     approved = dict(
-        lines.order_by().values("project__edition_district").annotate(total=Sum("amount_ttc"))
+        lines.order_by()
+        .values("project__edition_district")
+        .annotate(total=Sum("amount_ttc"))
         .values_list("project__edition_district", "total")
     )
-    districts = EditionDistrict.objects.select_related("edition").order_by("-edition__number", "edition__name", "number", "name")
+    districts = EditionDistrict.objects.select_related("edition").order_by(
+        "-edition__number", "edition__name", "number", "name"
+    )
     if not access.sees_everything(user):
         districts = districts.filter(pk__in=list(approved))
     return [
@@ -305,8 +328,34 @@ def fiscal_years(*, user) -> list[int]:
 
 # --- dashboard --------------------------------------------------------------------------------
 
+
 def my_line_status_counts(*, user) -> list[tuple[str, int]]:
     counts = dict(
-        BudgetLine.objects.filter(requester=user).order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+        BudgetLine.objects.filter(requester=user)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     return [(label, counts[value]) for value, label in BudgetLineStatus.choices if counts.get(value)]
+
+
+def project_envelope(*, user, project) -> EnvelopeRow | None:
+    """The envelope of the district of ``project``'s edition against the approved lines of its winning
+    projects (what the approver weighs a new line against); None for a project outside any envelope."""
+    district = project.edition_district if project and project.edition_district_id else None
+    if district is None:
+        return None
+    approved = (
+        access.visible(user, BudgetLine)
+        .filter(
+            status=BudgetLineStatus.APPROVED,
+            project__selected=True,
+            project__edition_district=district,
+        )
+        .aggregate(total=Sum("amount_ttc"))["total"]
+        or ZERO
+    )
+    return EnvelopeRow(
+        edition=str(district.edition), district=district.name, envelope=district.envelope, approved=approved
+    )

@@ -1,19 +1,18 @@
 """Writes on budget lines, commitments and payments."""
 
 import datetime
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
-from viewflow.workflow.exceptions import FlowLockFailed
 
 from budgets.access import task_refusal
 from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome
 from budgets.models import BudgetApproval, BudgetDecision, BudgetLine, Commitment, Payment
 from budgets.money import to_cents, ttc_from_ht
+from mdo import workflow
+from mdo.money import euros
 
 ZERO = Decimal("0.00")
 
@@ -37,7 +36,7 @@ def commitment_create(
     available = line.available
     if amount > available:
         raise ValidationError(
-            {"amount": f"Le montant ({amount} €) dépasse le disponible de la ligne ({available} €)."}
+            {"amount": f"Le montant ({euros(amount)}) dépasse le disponible de la ligne ({euros(available)})."}
         )
     return Commitment.objects.create(
         budget_line=line, amount=amount, committed_on=committed_on, number=number, label=label, created_by=by
@@ -45,17 +44,49 @@ def commitment_create(
 
 
 @transaction.atomic
-def payment_create(*, commitment: Commitment, amount: Decimal, paid_on: datetime.date, reference: str, by) -> Payment:
-    """Record a mandat; never more than what remains of the commitment (row-locked). Side effects: none."""
+def payment_create(
+    *, commitment: Commitment, amount: Decimal, paid_on: datetime.date, reference: str, by, for_invoice: bool = False
+) -> Payment:
+    """Record a mandat; never more than what remains of the commitment (row-locked). The commitment of
+    a purchase order is paid only through its invoices (``for_invoice``, from ``vendors.services.invoice_pay``):
+    a second, hand-entered mandat would count the same money twice. Side effects: none."""
     amount = to_cents(amount)
     if amount <= 0:
         raise ValidationError({"amount": "Le montant doit être positif."})
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if locked.released_on:
+        raise ValidationError({"commitment": "Cet engagement a été dégagé : il ne peut plus être mandaté."})
+    if not for_invoice and Commitment.objects.filter(pk=locked.pk, purchase_order__isnull=False).exists():
+        raise ValidationError(
+            {
+                "commitment": (
+                    "Cet engagement est celui d'un bon de commande : son mandat est enregistré au paiement de chaque facture."
+                )
+            }
+        )
     paid = locked.payments.aggregate(total=Sum("amount"))["total"] or ZERO
     remaining = locked.amount - paid
     if amount > remaining:
-        raise ValidationError({"amount": f"Le montant ({amount} €) dépasse le reste à payer de l'engagement ({remaining} €)."})
+        raise ValidationError(
+            {"amount": f"Le montant ({euros(amount)}) dépasse le reste à payer de l'engagement ({euros(remaining)})."}
+        )
     return Payment.objects.create(commitment=locked, amount=amount, paid_on=paid_on, reference=reference, created_by=by)
+
+
+@transaction.atomic
+def commitment_release(*, commitment: Commitment, on: datetime.date, by) -> Commitment:
+    """Give a commitment's money back to its line (dégagement), e.g. for a refused purchase order.
+    Refused once anything is paid on it. Side effects: a historical record; the line's available grows."""
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if locked.released_on:
+        raise ValidationError({"commitment": "Cet engagement est déjà dégagé."})
+    if locked.payments.exists():
+        raise ValidationError(
+            {"commitment": "Des mandats ont été émis sur cet engagement : il ne peut plus être dégagé."}
+        )
+    locked.released_on = on
+    locked.save(update_fields=["released_on"])
+    return locked
 
 
 # --- budget lines and their approval ----------------------------------------------------------
@@ -74,15 +105,21 @@ def _amounts(amount_ht, vat_rate) -> tuple[Decimal, Decimal]:
 def budget_line_create(*, by, amount_ht: Decimal, vat_rate: Decimal = Decimal("20"), **fields) -> BudgetLine:
     """A draft line requested by ``by``; TTC computed from HT and the VAT rate. Side effects: none."""
     amount_ht, amount_ttc = _amounts(amount_ht, vat_rate)
-    line = BudgetLine(requester=by, amount_ht=amount_ht, amount_ttc=amount_ttc,
-                      **{key: value for key, value in fields.items() if key in LINE_FIELDS})
+    line = BudgetLine(
+        requester=by,
+        amount_ht=amount_ht,
+        amount_ttc=amount_ttc,
+        **{key: value for key, value in fields.items() if key in LINE_FIELDS},
+    )
     line.full_clean()
     line.save()
     return line
 
 
 @transaction.atomic
-def budget_line_update(*, line: BudgetLine, by, amount_ht: Decimal, vat_rate: Decimal = Decimal("20"), **fields) -> BudgetLine:
+def budget_line_update(
+    *, line: BudgetLine, by, amount_ht: Decimal, vat_rate: Decimal = Decimal("20"), **fields
+) -> BudgetLine:
     """Edit a draft line or one sent back for changes (row-locked). Side effects: none."""
     locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
     if not locked.is_editable:
@@ -94,6 +131,18 @@ def budget_line_update(*, line: BudgetLine, by, amount_ht: Decimal, vat_rate: De
     locked.full_clean()
     locked.save()
     return locked
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine, by) -> None:
+    """Delete a draft line (row-locked): nothing has been asked nor committed on it yet.
+
+    Side effects: the line removed; its history keeps a deletion row naming who deleted it."""
+    locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    if locked.status != BudgetLineStatus.DRAFT:
+        raise ValidationError("Seule une ligne en brouillon peut être supprimée : celle-ci a été soumise.")
+    locked._history_user = by  # simple_history names who deleted it
+    locked.delete()
 
 
 @transaction.atomic
@@ -111,66 +160,41 @@ def budget_line_submit(*, line: BudgetLine, by) -> BudgetApproval:
     locked.save(update_fields=["status", "updated_at"])
     process = BudgetApprovalFlow.start.run(line=locked, by=by)
     BudgetDecision.objects.create(
-        budget_line=locked, approval=process, step=ApprovalStep.SUBMISSION, outcome=DecisionOutcome.SUBMITTED,
-        decided_by=by, organisation=by.organisation, amount_ht=locked.amount_ht,
+        budget_line=locked,
+        approval=process,
+        step=ApprovalStep.SUBMISSION,
+        outcome=DecisionOutcome.SUBMITTED,
+        decided_by=by,
+        organisation=by.organisation,
+        amount_ht=locked.amount_ht,
     )
     line.refresh_from_db()
     return process
-
-
-@contextmanager
-def _task_activation(task):
-    """The task's activation under the flow's process lock; a lock held elsewhere becomes a French refusal.
-
-    The process row is first locked *waiting* (inside our transaction): a second decision on the
-    same task then waits for the first to commit and finds the task done. Viewflow's
-    ``select_for_update_lock`` (NOWAIT) then finds the row already ours; left alone inside an
-    outer transaction, its NOWAIT failure would abort that transaction on PostgreSQL.
-    """
-    BudgetApproval.objects.select_for_update().filter(pk=task.process_id).exists()
-    try:
-        with task.activation() as activation:
-            yield activation
-    except FlowLockFailed:
-        raise ValidationError("Quelqu'un traite cette tâche en ce moment : réessayez dans un instant.") from None
 
 
 def _locked_line(activation) -> BudgetLine:
     return BudgetLine.objects.select_for_update().select_related("requester").get(pk=activation.process.budget_line_id)
 
 
-@transaction.atomic
 def approval_task_take(*, task, by) -> None:
     """Take a task of the inbox (it leaves the others' inboxes). Side effects: none."""
-    from viewflow.workflow.status import STATUS
 
-    with _task_activation(task) as activation:
-        line = _locked_line(activation)
-        refusal = task_refusal(by, activation.task, line)
-        if refusal:
-            raise ValidationError(refusal)
-        if activation.task.status != STATUS.NEW:
-            raise ValidationError("Cette tâche est déjà prise.")
-        activation.task.assigned = timezone.now()
-        activation.assign(by)
+    workflow.task_take(
+        task=task, by=by, refusal=lambda activation: task_refusal(by, activation.task, _locked_line(activation))
+    )
 
 
-@transaction.atomic
 def approval_task_release(*, task, by) -> None:
     """Give a taken task back to the inbox of its role. Side effects: none."""
-    from viewflow.workflow.status import STATUS
 
-    with _task_activation(task) as activation:
-        current = activation.task
-        if current.flow_task.step == ApprovalStep.REWORK:
-            raise ValidationError("Cette tâche revient à la personne qui a demandé la ligne : elle ne peut pas être libérée.")
-        if current.status != STATUS.ASSIGNED or current.owner_id != by.pk:
-            raise ValidationError("Vous ne pouvez libérer qu'une tâche que vous avez prise.")
-        current.assigned = None
-        activation.unassign()
+    def refusal(activation):
+        if activation.task.flow_task.step == ApprovalStep.REWORK:
+            return "Cette tâche revient à la personne qui a demandé la ligne : elle ne peut pas être libérée."
+        return None
+
+    workflow.task_release(task=task, by=by, refusal=refusal)
 
 
-@transaction.atomic
 def approval_task_decide(*, task, by, outcome: str, comment: str = "") -> BudgetDecision:
     """Record ``by``'s decision on ``task`` and move the flow on.
 
@@ -180,16 +204,12 @@ def approval_task_decide(*, task, by, outcome: str, comment: str = "") -> Budget
     created (its assignees e-mailed after commit) or the line is decided (its requester e-mailed).
     """
     from budgets.flows import REASON_REQUIRED, STEP_OUTCOMES, BudgetLineLifecycle
-    from viewflow.workflow.status import STATUS
 
     comment = (comment or "").strip()
-    with _task_activation(task) as activation:
-        current = activation.task
+
+    def decide(activation) -> BudgetDecision:
         line = _locked_line(activation)
-        refusal = task_refusal(by, current, line)
-        if refusal:
-            raise ValidationError(refusal)
-        step = current.flow_task.step
+        step = activation.task.flow_task.step
         if outcome not in STEP_OUTCOMES[step]:
             raise ValidationError({"outcome": "Cette décision n'est pas possible à cette étape."})
         if outcome in REASON_REQUIRED and not comment:
@@ -203,14 +223,22 @@ def approval_task_decide(*, task, by, outcome: str, comment: str = "") -> Budget
             line.save(update_fields=["status", "updated_at"])
         process = activation.process
         decision = BudgetDecision.objects.create(
-            budget_line=line, approval=process, step=step, outcome=outcome, comment=comment,
-            decided_by=by, organisation=by.organisation, amount_ht=line.amount_ht,
+            budget_line=line,
+            approval=process,
+            step=step,
+            outcome=outcome,
+            comment=comment,
+            decided_by=by,
+            organisation=by.organisation,
+            amount_ht=line.amount_ht,
         )
         process.outcome = outcome
         process.save(update_fields=["outcome"])
-        if current.status == STATUS.NEW:
-            current.assigned = timezone.now()
-            activation.assign(by)
-        activation.start(None)
-        activation.execute()
-    return decision
+        return decision
+
+    return workflow.task_complete(
+        task=task,
+        by=by,
+        apply=decide,
+        refusal=lambda activation: task_refusal(by, activation.task, _locked_line(activation)),
+    )

@@ -4,8 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetLine
-from mdo.tables import BaseTable
 from budgets.templatetags.budgets_tags import euros
+from mdo.tables import BaseTable
 
 
 class MoneyColumn(tables.Column):
@@ -22,8 +22,12 @@ class BudgetLineTable(BaseTable):
     label = tables.Column(linkify=True, verbose_name=_("Libellé"))
     fiscal_year = tables.Column(verbose_name=_("Exercice"))
     section = tables.Column(verbose_name=_("Section"))
-    imputation = tables.Column(verbose_name=_("Imputation"), accessor="imputation", order_by=("chapter", "nature", "function"),
-                               attrs={"td": {"class": "text-nowrap"}})
+    imputation = tables.Column(
+        verbose_name=_("Imputation"),
+        accessor="imputation",
+        order_by=("chapter", "nature", "function"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     project = tables.Column(verbose_name=_("Projet"), accessor="project__title", default="—")
     holder = tables.Column(verbose_name=_("Porteur"), accessor="holder_label", order_by=("holder_district",))
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
@@ -45,8 +49,9 @@ class BudgetLineTable(BaseTable):
 
             rows = self.page.object_list if hasattr(self, "page") else self.rows
             ids = [row.record.project_id for row in rows]
-            self._openable_projects = (visible_project_ids(user=self.user, project_ids=ids) if self.user is not None
-                                       else set())
+            self._openable_projects = (
+                visible_project_ids(user=self.user, project_ids=ids) if self.user is not None else set()
+            )
         return self._openable_projects
 
     def render_project(self, record, value):
@@ -65,6 +70,18 @@ class BudgetLineTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = BudgetLine
-        fields = ("label", "fiscal_year", "section", "imputation", "project", "holder", "amount_ht", "amount_ttc",
-                  "committed_total", "paid_total", "status", "requester")
+        fields = (
+            "label",
+            "fiscal_year",
+            "section",
+            "imputation",
+            "project",
+            "holder",
+            "amount_ht",
+            "amount_ttc",
+            "committed_total",
+            "paid_total",
+            "status",
+            "requester",
+        )
         caption = _("Lignes budgétaires")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("budgets/lines/<int:pk>/", views.line_detail, name="line_detail"),
     path("budgets/lines/<int:pk>/edit/", views.line_edit, name="line_edit"),
     path("budgets/lines/<int:pk>/submit/", views.line_submit, name="line_submit"),
+    path("budgets/lines/<int:pk>/delete/", views.line_delete, name="line_delete"),
     path("budgets/lines/<int:pk>/commitments/", views.commitment_add, name="commitment_add"),
     path("budgets/lines/<int:pk>/payments/", views.payment_add, name="payment_add"),
     path("budgets/tasks/<int:pk>/", views.task_detail, name="task_detail"),

@@ -19,6 +19,7 @@ from budgets.tables import BudgetLineTable
 from mdo import access, policy
 from mdo.listing import ScopedTableView
 from mdo.policy import policy_required
+from projects.models import Project
 
 BUDGETS = (_("Budgets"), None)
 
@@ -99,7 +100,9 @@ def line_detail(request, pk: int):
         "commitments": commitments,
         "payments": payments,
         "commitment_form": CommitmentForm(initial={"committed_on": timezone.localdate()}) if can_change else None,
-        "payment_form": PaymentForm(line=line, initial={"paid_on": timezone.localdate()}) if can_change and commitments else None,
+        "payment_form": PaymentForm(line=line, initial={"paid_on": timezone.localdate()})
+        if can_change and commitments
+        else None,
         "breadcrumbs": _crumbs((line.label, None)),
     }
     return render(request, "budgets/line_detail.html", context)
@@ -119,10 +122,15 @@ def line_create(request):
         else:
             messages.success(request, "Ligne enregistrée en brouillon. Soumettez-la quand elle est prête.")
             return redirect(line)
-    return render(request, "budgets/line_form.html", {
-        "form": form, "title": "Nouvelle ligne budgétaire",
-        "breadcrumbs": _crumbs(("Nouvelle ligne", None)),
-    })
+    return render(
+        request,
+        "budgets/line_form.html",
+        {
+            "form": form,
+            "title": "Nouvelle ligne budgétaire",
+            "breadcrumbs": _crumbs(("Nouvelle ligne", None)),
+        },
+    )
 
 
 def line_edit(request, pk: int):
@@ -139,10 +147,29 @@ def line_edit(request, pk: int):
         else:
             messages.success(request, "Ligne modifiée.")
             return redirect(line)
-    return render(request, "budgets/line_form.html", {
-        "form": form, "title": f"Modifier « {line.label} »", "line": line,
-        "breadcrumbs": _crumbs((line.label, line.get_absolute_url()), ("Modifier", None)),
-    })
+    return render(
+        request,
+        "budgets/line_form.html",
+        {
+            "form": form,
+            "title": f"Modifier « {line.label} »",
+            "line": line,
+            "breadcrumbs": _crumbs((line.label, line.get_absolute_url()), ("Modifier", None)),
+        },
+    )
+
+
+@require_POST
+@policy_required("change", "budgets.budgetline")
+def line_delete(request, pk: int):
+    line = _get_changeable_line(request, pk)
+    try:
+        services.budget_line_delete(line=line, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect(line)
+    messages.success(request, f"Ligne « {line.label} » supprimée.")
+    return redirect("budgets:index")
 
 
 @require_POST
@@ -198,6 +225,7 @@ def payment_add(request, pk: int):
 
 # --- tasks ------------------------------------------------------------------------------------
 
+
 def task_detail(request, pk: int):
     task, line = selectors.get_task_for_user_or_404(request.user, pk)
     line = _get_line_for_user(request, line.pk)
@@ -212,6 +240,17 @@ def task_detail(request, pk: int):
         "form": DecisionForm(outcomes=STEP_OUTCOMES[step]) if not refusal else None,
         "breadcrumbs": [("Mes tâches", reverse("tasks")), (line.label, None)],
     }
+    if line.project_id:
+        # The approver weighs the request against the project's other lines and its envelope.
+        project = Project.objects.select_related("edition_district__edition").get(pk=line.project_id)
+        lines, totals = selectors.project_budget_lines(user=request.user, project=project)
+        context |= {
+            "project": project,
+            "lines": lines,
+            "totals": totals,
+            "create_url": "",
+            "envelope": selectors.project_envelope(user=request.user, project=project),
+        }
     return render(request, "budgets/task_detail.html", context)
 
 
@@ -259,6 +298,7 @@ def task_decide(request, pk: int):
 
 # --- summary and report -----------------------------------------------------------------------
 
+
 def _summary_context(request) -> dict:
     grouping = request.GET.get("by", "district")
     if grouping not in selectors.GROUPINGS:
@@ -296,7 +336,9 @@ def report_pdf(request):
     context["scope_label"] = _scope_label(request.user)
     pdf = _render_pdf(context)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="rapport-budgetaire-{context["year"]}-{context["grouping"]}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="rapport-budgetaire-{context["year"]}-{context["grouping"]}.pdf"'
+    )
     return response
 
 

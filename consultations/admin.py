@@ -6,8 +6,8 @@ from consultations.models import Consultation, EvaluationCriterion, GlossaryTerm
 
 @admin.register(Consultation)
 class ConsultationAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "district", "status", "start_on", "end_on")
-    list_filter = ("status", "district")
+    list_display = ("title", "district_label", "status", "start_on", "end_on")
+    list_filter = ("status", "territory_districts__district")
     search_fields = ("title", "public_question")
 
 

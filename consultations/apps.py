@@ -11,20 +11,32 @@ class ConsultationsConfig(AppConfig):
 
         from consultations import access, seed, tasks
         from consultations.sections import meeting_resources_section, project_consultations_section
-        from meetings.registry import register_meeting_section
         from mdo import registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
+        from meetings.registry import register_meeting_section
         from projects.registry import register_project_section
 
         access.register_policies()
         registry.register_nav("consultations", _("Consultations"), "consultations:index", order=45)
         registry.register_nav("resources", _("Ressources"), "consultations:resources", order=46)
-        registry.register_tasks("consultations.reviews", count=tasks.review_task_count, items=tasks.review_task_items)
+        registry.register_tasks(
+            "consultations.reviews",
+            count=tasks.review_task_count,
+            items=tasks.review_task_items,
+            queryset=tasks.open_reviews,
+        )
         registry.register_seeder("consultations", seed.seed_consultations, order=60)
         register_project_section("consultations", project_consultations_section, order=60)
         register_meeting_section("resources", meeting_resources_section, order=10)
         registry.register_bench("Consultations : liste", url=lambda: reverse("consultations:index"))
         registry.register_bench("Ressources du réseau", url=lambda: reverse("consultations:resources"))
-        add_role_permissions(Role.ADMIN, {"consultations.view_consultation", "consultations.change_glossaryterm",
-                                          "consultations.add_glossaryterm", "consultations.view_glossaryterm"})
+        add_role_permissions(
+            Role.ADMIN,
+            {
+                "consultations.view_consultation",
+                "consultations.change_glossaryterm",
+                "consultations.add_glossaryterm",
+                "consultations.view_glossaryterm",
+            },
+        )

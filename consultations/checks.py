@@ -65,30 +65,55 @@ def check_question(question, *, glossary: list) -> list[Advice]:
         joined = [word for word in joined if word == "et"]
     if joined:
         word = joined[0]
-        found.append(_advice("double", f"« {word} » relie peut-être deux questions en une : une personne d'accord "
-                                       "avec l'une et pas avec l'autre ne saura pas répondre. Séparez-les.", question))
+        found.append(
+            _advice(
+                "double",
+                f"« {word} » relie peut-être deux questions en une : une personne d'accord "
+                "avec l'une et pas avec l'autre ne saura pas répondre. Séparez-les.",
+                question,
+            )
+        )
     for pattern in LEADING_PATTERNS:
         match = re.search(pattern, lowered)
         if match:
-            found.append(_advice("leading", f"« {match.group(0)} » suggère la réponse attendue. Posez la question "
-                                            "de façon neutre.", question))
+            found.append(
+                _advice(
+                    "leading",
+                    f"« {match.group(0)} » suggère la réponse attendue. Posez la question de façon neutre.",
+                    question,
+                )
+            )
             break
     is_opinion = question.kind in SCALE_KINDS or (
         question.kind == QuestionKind.SINGLE
-        and (OPINION_WORDS.search(text) or any(OPINION_WORDS.search(option) for option in question.options)))
+        and (OPINION_WORDS.search(text) or any(OPINION_WORDS.search(option) for option in question.options))
+    )
     if is_opinion and not question.has_dont_know and not any(DONT_KNOW_WORDS.search(o) for o in question.options):
-        found.append(_advice("dont_know", f"Une échelle d'opinion sans « {DONT_KNOW} » force une réponse à qui "
-                                          "n'en a pas : ajoutez cette option.", question))
+        found.append(
+            _advice(
+                "dont_know",
+                f"Une échelle d'opinion sans « {DONT_KNOW} » force une réponse à qui "
+                "n'en a pas : ajoutez cette option.",
+                question,
+            )
+        )
     haystack = " ".join([text, question.help_text, *question.options]).lower()
     for term in glossary:
         if re.search(r"(?<!\w)" + re.escape(term.term.lower()) + r"(?!\w)", haystack):
             hint = f" Préférez : « {term.suggestion} »." if term.suggestion else ""
-            found.append(_advice("jargon", f"« {term.term} » est du jargon pour la plupart des habitant·e·s.{hint}",
-                                 question))
+            found.append(
+                _advice("jargon", f"« {term.term} » est du jargon pour la plupart des habitant·e·s.{hint}", question)
+            )
     words = len(text.split())
     if words > MAX_WORDS:
-        found.append(_advice("long", f"{words} mots : au-delà de {MAX_WORDS}, la question est relue ou sautée. "
-                                     "Raccourcissez-la ou déplacez le contexte dans l'aide.", question))
+        found.append(
+            _advice(
+                "long",
+                f"{words} mots : au-delà de {MAX_WORDS}, la question est relue ou sautée. "
+                "Raccourcissez-la ou déplacez le contexte dans l'aide.",
+                question,
+            )
+        )
     return found
 
 
@@ -99,8 +124,13 @@ def check_length(question_count: int, channels: list[str]) -> list[Advice]:
             continue
         limit = MAX_QUESTIONS_PER_CHANNEL[channel]
         if question_count > limit:
-            found.append(_advice("too_many", f"{question_count} questions pour le canal « {Channel(channel).label} » : "
-                                             f"la MDO conseille {limit} au plus."))
+            found.append(
+                _advice(
+                    "too_many",
+                    f"{question_count} questions pour le canal « {Channel(channel).label} » : "
+                    f"la MDO conseille {limit} au plus.",
+                )
+            )
     return found
 
 

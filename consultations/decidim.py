@@ -43,9 +43,18 @@ def questionnaire_json(consultation, version) -> dict:
     position = 0
     for section in sections_with_questions(version):
         position += 1
-        questions.append({"id": position, "position": position - 1, "question_type": "title_and_description",
-                          "mandatory": False, "body": _t(section.title), "description": _t(section.description),
-                          "answer_options": [], "display_conditions": []})
+        questions.append(
+            {
+                "id": position,
+                "position": position - 1,
+                "question_type": "title_and_description",
+                "mandatory": False,
+                "body": _t(section.title),
+                "description": _t(section.description),
+                "answer_options": [],
+                "display_conditions": [],
+            }
+        )
         for question in section.items:
             position += 1
             ids[question.pk] = position
@@ -53,24 +62,34 @@ def questionnaire_json(consultation, version) -> dict:
             if QUESTION_TYPES[question.kind] in ("single_option", "multiple_option", "sorting"):
                 for choice in question.choices(names):
                     option_ids[(question.pk, choice)] = next_option
-                    options.append({"id": next_option, "body": _t(choice),
-                                    "free_text": choice == "Autre" and question.has_other})
+                    options.append(
+                        {"id": next_option, "body": _t(choice), "free_text": choice == "Autre" and question.has_other}
+                    )
                     next_option += 1
             description = question.help_text
             if question.kind == QuestionKind.NUMBER:
                 description = (description + "\n" if description else "") + "Réponse attendue : un nombre."
             item = {
-                "id": position, "position": position - 1, "question_type": QUESTION_TYPES[question.kind],
-                "mandatory": question.required, "body": _t(question.text), "description": _t(description),
+                "id": position,
+                "position": position - 1,
+                "question_type": QUESTION_TYPES[question.kind],
+                "mandatory": question.required,
+                "body": _t(question.text),
+                "description": _t(description),
                 "max_choices": len(options) if question.kind == QuestionKind.MULTIPLE else None,
-                "max_characters": 0, "answer_options": options, "display_conditions": [],
+                "max_characters": 0,
+                "answer_options": options,
+                "display_conditions": [],
             }
             if question.condition_question_id:
-                item["display_conditions"].append({
-                    "condition_type": "equal", "condition_question": ids.get(question.condition_question_id),
-                    "answer_option": option_ids.get((question.condition_question_id, question.condition_value)),
-                    "mandatory": True,
-                })
+                item["display_conditions"].append(
+                    {
+                        "condition_type": "equal",
+                        "condition_question": ids.get(question.condition_question_id),
+                        "answer_option": option_ids.get((question.condition_question_id, question.condition_value)),
+                        "mandatory": True,
+                    }
+                )
             questions.append(item)
     return {
         "title": _t(consultation.title),

@@ -55,8 +55,14 @@ def version_diff(old, new) -> dict:
         previous = question_before = before[ref]
         changes = []
         if previous.text != question.text:
-            changes.append({"label": "Question", "before": previous.text, "after": question.text,
-                            "inline": words_diff(previous.text, question.text)})
+            changes.append(
+                {
+                    "label": "Question",
+                    "before": previous.text,
+                    "after": question.text,
+                    "inline": words_diff(previous.text, question.text),
+                }
+            )
         for label, read in FIELDS:
             if read(question_before) != read(question):
                 changes.append({"label": label, "before": read(question_before), "after": read(question)})
@@ -66,10 +72,10 @@ def version_diff(old, new) -> dict:
         else:
             unchanged += 1
     return {
-        "old": old, "new": new,
+        "old": old,
+        "new": new,
         "added": [q for ref, q in after.items() if ref not in before],
         "removed": [q for ref, q in before.items() if ref not in after],
-        "changed": changed, "unchanged": unchanged,
+        "changed": changed,
+        "unchanged": unchanged,
     }
-
-

@@ -34,22 +34,52 @@ class UserLabelChoice(forms.ModelChoiceField):
 
 
 class ConsultationForm(forms.ModelForm):
-    district = forms.TypedChoiceField(label=_("Arrondissement"), required=False, coerce=int, empty_value=None,
-                                      choices=[("", _("Toute la ville"))] + DISTRICTS)
-    channels = forms.MultipleChoiceField(label=_("Canaux"), choices=Channel.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple)
+    districts = forms.TypedMultipleChoiceField(
+        label=_("Arrondissements"),
+        required=False,
+        coerce=int,
+        choices=DISTRICTS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Aucun pour une consultation à l'échelle de la ville ; les arrondissements des quartiers choisis "
+            "s'ajoutent d'eux-mêmes."
+        ),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Canaux"), choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Consultation
-        fields = ["title", "public_question", "description", "scope_open", "scope_fixed", "publics", "district",
-                  "neighbourhoods", "start_on", "end_on", "channels", "participation_target", "budget", "amo_order",
-                  "projects", "meetings"]
+        fields = [
+            "title",
+            "public_question",
+            "description",
+            "scope_open",
+            "scope_fixed",
+            "publics",
+            "neighbourhoods",
+            "other_places",
+            "start_on",
+            "end_on",
+            "channels",
+            "participation_target",
+            "budget",
+            "amo_order",
+            "projects",
+            "meetings",
+        ]
         widgets = {
-            "public_question": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 3}),
-            "scope_open": forms.Textarea(attrs={"rows": 3}), "scope_fixed": forms.Textarea(attrs={"rows": 3}),
-            "publics": forms.Textarea(attrs={"rows": 2}), "start_on": DATE, "end_on": DATE,
+            "public_question": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "scope_open": forms.Textarea(attrs={"rows": 3}),
+            "scope_fixed": forms.Textarea(attrs={"rows": 3}),
+            "publics": forms.Textarea(attrs={"rows": 2}),
+            "start_on": DATE,
+            "end_on": DATE,
             "neighbourhoods": forms.SelectMultiple(attrs={"size": 6}),
-            "projects": forms.SelectMultiple(attrs={"size": 6}), "meetings": forms.SelectMultiple(attrs={"size": 6}),
+            "projects": forms.SelectMultiple(attrs={"size": 6}),
+            "meetings": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -59,6 +89,13 @@ class ConsultationForm(forms.ModelForm):
         from vendors.models import PurchaseOrder
 
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.order_by("district", "name")
+        if self.instance.pk and not self.is_bound:
+            self.initial.setdefault("districts", self.instance.districts)
+        # The territory's fields after the publics, in the order of the issue: publics, districts, quartiers.
+        order = list(self.fields)
+        order.remove("districts")
+        order.insert(order.index("neighbourhoods"), "districts")
+        self.order_fields(order)
         self.fields["projects"].queryset = access.visible(user, Project).order_by("title")
         self.fields["meetings"].queryset = access.visible(user, Meeting).order_by("-start")
         self.fields["amo_order"].queryset = access.visible(user, PurchaseOrder).select_related("contract")
@@ -72,12 +109,18 @@ class ConsultationForm(forms.ModelForm):
 
 class PartnerForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Mairie ou direction"), queryset=Organisation.objects.filter(
+        label=_("Mairie ou direction"),
+        queryset=Organisation.objects.filter(
             kind__in=[OrganisationKind.TOWN_HALL, OrganisationKind.DIRECTORATE], is_active=True
-        ).order_by("kind", "district", "name"))
-    contact = UserLabelChoice(label=_("Contact"), required=False,
-                              queryset=User.objects.filter(is_active=True, organisation__isnull=False)
-                              .select_related("organisation").order_by("last_name"))
+        ).order_by("kind", "district", "name"),
+    )
+    contact = UserLabelChoice(
+        label=_("Contact"),
+        required=False,
+        queryset=User.objects.filter(is_active=True, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("last_name"),
+    )
     role = forms.CharField(label=_("Rôle dans la consultation"), required=False, max_length=200)
 
 
@@ -87,23 +130,33 @@ class ObjectiveForm(forms.Form):
 
 class SectionForm(forms.Form):
     title = forms.CharField(label=_("Titre de la section"), max_length=255)
-    description = forms.CharField(label=_("Texte d'introduction"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Texte d'introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuestionForm(forms.Form):
     section = forms.ModelChoiceField(label=_("Section"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Type de question"), choices=QuestionKind.choices)
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
-    help_text = forms.CharField(label=_("Aide (affichée sous la question)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
+    help_text = forms.CharField(
+        label=_("Aide (affichée sous la question)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
-    options = forms.CharField(label=_("Réponses proposées"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text=_("Une par ligne, pour les choix uniques, multiples et les classements."))
+    options = forms.CharField(
+        label=_("Réponses proposées"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Une par ligne, pour les choix uniques, multiples et les classements."),
+    )
     has_other = forms.BooleanField(label=_("Ajouter « Autre » avec précision"), required=False)
     has_dont_know = forms.BooleanField(label=_("Ajouter « Ne sait pas / sans opinion »"), required=False)
-    condition_question = forms.ModelChoiceField(label=_("Afficher seulement si la question"), queryset=None,
-                                                required=False, empty_label=_("(toujours affichée)"))
+    condition_question = forms.ModelChoiceField(
+        label=_("Afficher seulement si la question"),
+        queryset=None,
+        required=False,
+        empty_label=_("(toujours affichée)"),
+    )
     condition_value = forms.CharField(label=_("a pour réponse"), required=False, max_length=255)
 
     def __init__(self, *args, version, question=None, **kwargs):
@@ -130,10 +183,18 @@ class NewVersionForm(forms.Form):
 
 class ReviewForm(forms.Form):
     # No answer chosen in advance: the partner picks one.
-    opinion = forms.ChoiceField(label=_("Avis de votre organisation"), choices=ReviewOpinion.choices,
-                                widget=forms.RadioSelect, error_messages={"required": "Choisissez votre avis."})
-    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Obligatoire pour un avis avec réserves ou défavorable."))
+    opinion = forms.ChoiceField(
+        label=_("Avis de votre organisation"),
+        choices=ReviewOpinion.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez votre avis."},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire pour un avis avec réserves ou défavorable."),
+    )
 
 
 class CommentForm(forms.Form):
@@ -145,9 +206,10 @@ class ReplyForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Fichier des réponses (CSV ou XLSX)"),
-                           validators=[FileExtensionValidator(["csv", "xlsx"],
-                                                              message="Le fichier doit être un CSV ou un XLSX.")])
+    file = forms.FileField(
+        label=_("Fichier des réponses (CSV ou XLSX)"),
+        validators=[FileExtensionValidator(["csv", "xlsx"], message="Le fichier doit être un CSV ou un XLSX.")],
+    )
 
     def clean_file(self):
         file = self.cleaned_data["file"]
@@ -164,8 +226,9 @@ class GlossaryForm(forms.ModelForm):
 
 
 class TagForm(forms.Form):
-    tags = forms.CharField(label=_("Étiquettes"), required=False, max_length=500,
-                           help_text=_("Séparées par des virgules."))
+    tags = forms.CharField(
+        label=_("Étiquettes"), required=False, max_length=500, help_text=_("Séparées par des virgules.")
+    )
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -173,28 +236,37 @@ class TagForm(forms.Form):
 
 class BilanForm(forms.Form):
     heard = forms.CharField(label=_("Ce qui a été entendu"), widget=forms.Textarea(attrs={"rows": 6}))
-    city_response = forms.CharField(label=_("Ce que la ville en fait"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 4}))
+    city_response = forms.CharField(
+        label=_("Ce que la ville en fait"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, objectives, **kwargs):
         super().__init__(*args, **kwargs)
         self.objectives = list(objectives)
         for objective in self.objectives:
             self.fields[f"outcome_{objective.pk}"] = forms.ChoiceField(
-                label=f"Objectif : {objective.text}", required=False, initial=objective.outcome,
-                choices=[("", "— à décider —")] + ObjectiveOutcome.choices)
+                label=f"Objectif : {objective.text}",
+                required=False,
+                initial=objective.outcome,
+                choices=[("", "— à décider —")] + ObjectiveOutcome.choices,
+            )
             self.fields[f"reason_{objective.pk}"] = forms.CharField(
-                label=_("Pourquoi"), required=False, initial=objective.outcome_reason,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Pourquoi"),
+                required=False,
+                initial=objective.outcome_reason,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def outcomes(self) -> dict:
-        return {o.pk: (self.cleaned_data[f"outcome_{o.pk}"], self.cleaned_data[f"reason_{o.pk}"])
-                for o in self.objectives}
+        return {
+            o.pk: (self.cleaned_data[f"outcome_{o.pk}"], self.cleaned_data[f"reason_{o.pk}"]) for o in self.objectives
+        }
 
 
 class EvaluationForm(forms.Form):
-    summary = forms.CharField(label=_("Appréciation d'ensemble"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Appréciation d'ensemble"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, criteria, scores, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,12 +274,20 @@ class EvaluationForm(forms.Form):
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=criterion.name, required=False, coerce=int, empty_value=None,
-                help_text=criterion.description, initial=score.score if score else None,
-                choices=[("", "— non noté —")] + [(n, f"{n} / 5") for n in range(0, 6)])
+                label=criterion.name,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                help_text=criterion.description,
+                initial=score.score if score else None,
+                choices=[("", "— non noté —")] + [(n, f"{n} / 5") for n in range(0, 6)],
+            )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Commentaire"), required=False, initial=score.comment if score else "",
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Commentaire"),
+                required=False,
+                initial=score.comment if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def scores(self) -> dict:
         return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
@@ -221,20 +301,33 @@ class CriterionForm(forms.Form):
 class ResourceForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=255)
     kind = forms.ChoiceField(label=_("Type"), choices=ResourceKind.choices)
-    themes = forms.CharField(label=_("Thèmes"), required=False, max_length=500,
-                             help_text=_("Séparés par des virgules."))
+    themes = forms.CharField(
+        label=_("Thèmes"), required=False, max_length=500, help_text=_("Séparés par des virgules.")
+    )
     summary = forms.CharField(label=_("Résumé"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(label=_("Fichier (PDF, Office, OpenDocument)"),
-                           validators=[FileExtensionValidator(RESOURCE_EXTENSIONS, message=(
-                               "Le fichier doit être un PDF, un document Office ou OpenDocument ("
-                               + ", ".join(RESOURCE_EXTENSIONS) + ")."))])
+    file = forms.FileField(
+        label=_("Fichier (PDF, Office, OpenDocument)"),
+        validators=[
+            FileExtensionValidator(
+                RESOURCE_EXTENSIONS,
+                message=(
+                    "Le fichier doit être un PDF, un document Office ou OpenDocument ("
+                    + ", ".join(RESOURCE_EXTENSIONS)
+                    + ")."
+                ),
+            )
+        ],
+    )
     note = forms.CharField(label=_("Note de version"), required=False, max_length=255)
-    consultations = forms.ModelMultipleChoiceField(label=_("Consultations liées"), queryset=None, required=False,
-                                                   widget=forms.SelectMultiple(attrs={"size": 4}))
-    projects = forms.ModelMultipleChoiceField(label=_("Projets liés"), queryset=None, required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 4}))
-    meetings = forms.ModelMultipleChoiceField(label=_("Réunions liées"), queryset=None, required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 4}))
+    consultations = forms.ModelMultipleChoiceField(
+        label=_("Consultations liées"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projets liés"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Réunions liées"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
 
     def __init__(self, *args, user, with_file=True, **kwargs):
         super().__init__(*args, **kwargs)

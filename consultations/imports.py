@@ -9,16 +9,18 @@ its line number, stops the import before a single row is written. See docs/consu
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 
-from consultations.enums import DONT_KNOW, OTHER, ConsultationStatus, Channel, EventKind, QuestionKind, TEXT_KINDS
+from consultations.enums import DONT_KNOW, OTHER, TEXT_KINDS, Channel, ConsultationStatus, EventKind, QuestionKind
 from consultations.models import Answer, Consultation, ConsultationEvent, ImportBatch, Response
 from consultations.selectors import answer_version, neighbourhood_names, numbered_questions
-from projects.imports import decode, parse_decimal
+from mdo.money import parse_decimal
+from projects.imports import decode
 
 MAX_ERRORS = 30
 RESPONDENT = {"repondant", "répondant", "respondent", "id", "identifiant"}
@@ -26,6 +28,9 @@ DISTRICT = {"arrondissement", "district"}
 CHANNEL = {"canal", "channel"}
 #: "Q3", "Q3 - Fréquentez-vous…" or "3. Fréquentez-vous…" (the numbered headers of platform exports).
 QUESTION_HEADER = re.compile(r"^(?:q(\d+)\b|(\d+)\.)", re.I)
+
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
@@ -99,8 +104,10 @@ def parse(data: bytes, *, filename: str, consultation, version) -> list[ParsedRo
         elif (match := QUESTION_HEADER.match(key)) and int(match.group(1) or match.group(2)) in questions:
             columns[index] = questions[int(match.group(1) or match.group(2))]
         elif key:
-            errors.append(f"Ligne {header_line} : la colonne « {name} » n'est pas reconnue "
-                          f"(repondant, arrondissement, canal, Q1 à Q{len(questions)}).")
+            errors.append(
+                f"Ligne {header_line} : la colonne « {name} » n'est pas reconnue "
+                f"(repondant, arrondissement, canal, Q1 à Q{len(questions)})."
+            )
     present = {q.pk for q in columns.values() if not isinstance(q, str)}
     for question in questions.values():
         if question.required and question.pk not in present:
@@ -123,8 +130,9 @@ def parse(data: bytes, *, filename: str, consultation, version) -> list[ParsedRo
                     try:
                         row.district = _district(value)
                     except ValueError:
-                        errors.append(f"Ligne {line}, colonne arrondissement : « {value} » n'est pas un "
-                                      "arrondissement de 1 à 9.")
+                        errors.append(
+                            f"Ligne {line}, colonne arrondissement : « {value} » n'est pas un arrondissement de 1 à 9."
+                        )
             elif target == "channel":
                 if value and value.lower() not in channels:
                     errors.append(f"Ligne {line}, colonne canal : « {value} » n'est pas un canal connu.")
@@ -137,8 +145,9 @@ def parse(data: bytes, *, filename: str, consultation, version) -> list[ParsedRo
         for question in questions.values():
             if not question.required or given.get(question.pk):
                 continue
-            shown = question.condition_question_id is None or \
-                question.condition_value in given.get(question.condition_question_id, [])
+            shown = question.condition_question_id is None or question.condition_value in given.get(
+                question.condition_question_id, []
+            )
             if shown:
                 errors.append(f"Ligne {line}, colonne Q{question.number} : réponse obligatoire manquante.")
         rows.append(row)
@@ -185,8 +194,11 @@ def _answers(question, value: str, choices: list[str]) -> tuple[list[Answer], li
         except ValueError:
             if _match(value, choices) is None:
                 return [], [f"« {value} » n'est pas un arrondissement de 1 à 9."]
-    parts = [p.strip() for p in re.split(r"[;|]", value) if p.strip()] if kind in (
-        QuestionKind.MULTIPLE, QuestionKind.RANKING) else [value]
+    parts = (
+        [p.strip() for p in re.split(r"[;|]", value) if p.strip()]
+        if kind in (QuestionKind.MULTIPLE, QuestionKind.RANKING)
+        else [value]
+    )
     answers, problems, other_used = [], [], False
     listed = ", ".join(choices[:12])
     for rank, part in enumerate(parts, start=1):
@@ -201,8 +213,7 @@ def _answers(question, value: str, choices: list[str]) -> tuple[list[Answer], li
         if any(a.value == choice for a in answers):
             problems.append(f"« {part} » est donné deux fois.")
             continue
-        answers.append(Answer(question=question, value=choice,
-                              rank=rank if kind == QuestionKind.RANKING else None))
+        answers.append(Answer(question=question, value=choice, rank=rank if kind == QuestionKind.RANKING else None))
     return answers, problems
 
 
@@ -218,17 +229,33 @@ def import_answers(*, consultation, data: bytes, filename: str, by) -> ImportBat
     if version is None:
         raise ImportFailed(["Le questionnaire n'a pas encore été validé."])
     rows = parse(data, filename=filename, consultation=consultation, version=version)
-    batch = ImportBatch.objects.create(consultation=consultation, version=version, filename=filename[:255],
-                                       rows=len(rows), imported_by=by)
-    responses = Response.objects.bulk_create([
-        Response(consultation=consultation, batch=batch, respondent=row.respondent, district=row.district,
-                 channel=row.channel, line=row.line) for row in rows])
+    batch = ImportBatch.objects.create(
+        consultation=consultation, version=version, filename=filename[:255], rows=len(rows), imported_by=by
+    )
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                consultation=consultation,
+                batch=batch,
+                respondent=row.respondent,
+                district=row.district,
+                channel=row.channel,
+                line=row.line,
+            )
+            for row in rows
+        ]
+    )
     answers = []
     for response, row in zip(responses, rows, strict=True):
         for answer in row.answers:
             answer.response = response
             answers.append(answer)
     Answer.objects.bulk_create(answers, batch_size=2000)
-    ConsultationEvent.objects.create(consultation=consultation, kind=EventKind.IMPORT, author=by,
-                                     text=f"{len(rows)} réponse(s) importée(s) depuis « {filename} ».")
+    ConsultationEvent.objects.create(
+        consultation=consultation,
+        kind=EventKind.IMPORT,
+        author=by,
+        text=f"{len(rows)} réponse(s) importée(s) depuis « {filename} ».",
+    )
+    logger.info("answers file %r imported into consultation %s: %d response(s)", filename, consultation.pk, len(rows))
     return batch

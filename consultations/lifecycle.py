@@ -11,43 +11,48 @@ transition does beyond the status (freezing a version, opening the reviews) is i
 from viewflow.fsm.base import State
 
 from consultations.enums import ConsultationStatus, VersionStatus
-from mdo.enums import Role
+from mdo.policy import permission_for
 
 S = ConsultationStatus
 
 
-def mdo_only(lifecycle, user) -> bool:
-    return user.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)
-
-
-def manager_only(lifecycle, user) -> bool:
-    return user.has_role(Role.MDO_MANAGER)
+def _allowed(name: str):
+    """The transition's permission, read from mdo/policy.py (``consultations.consultation`` → ``transition:<name>``)."""
+    return permission_for("consultations.consultation", f"transition:{name}", lambda lifecycle: lifecycle.consultation)
 
 
 def has_draft_questions(lifecycle):
     from consultations.models import Question
 
-    draft = Question.objects.filter(version__consultation_id=lifecycle.consultation.pk,
-                                    version__status=VersionStatus.DRAFT).exists()
+    draft = Question.objects.filter(
+        version__consultation_id=lifecycle.consultation.pk, version__status=VersionStatus.DRAFT
+    ).exists()
     return State.CONDITION(draft, "Le brouillon du questionnaire n'a encore aucune question.")
 
 
 def has_partners(lifecycle):
-    return State.CONDITION(lifecycle.consultation.partners.exists(),
-                           "Ajoutez au moins une mairie ou une direction partenaire pour la relecture.")
+    return State.CONDITION(
+        lifecycle.consultation.partners.exists(),
+        "Ajoutez au moins une mairie ou une direction partenaire pour la relecture.",
+    )
 
 
 def comments_answered(lifecycle):
     from consultations.models import QuestionComment
 
-    pending = QuestionComment.objects.filter(question__version__consultation_id=lifecycle.consultation.pk,
-                                             question__version__status=VersionStatus.IN_REVIEW, reply="").count()
+    pending = QuestionComment.objects.filter(
+        question__version__consultation_id=lifecycle.consultation.pk,
+        question__version__status=VersionStatus.IN_REVIEW,
+        reply="",
+    ).count()
     return State.CONDITION(pending == 0, f"{pending} commentaire(s) des partenaires attendent la réponse de la MDO.")
 
 
 def has_answers(lifecycle):
-    return State.CONDITION(lifecycle.consultation.responses.exists(),
-                           "Aucune réponse n'a été importée : importez les réponses avant l'analyse.")
+    return State.CONDITION(
+        lifecycle.consultation.responses.exists(),
+        "Aucune réponse n'a été importée : importez les réponses avant l'analyse.",
+    )
 
 
 def bilan_complete(lifecycle):
@@ -74,45 +79,83 @@ class ConsultationLifecycle:
     def _set_status(self, value):
         self.consultation.status = value
 
-    @status.transition(source=S.PREPARATION, target=S.REVIEW, label="Soumettre à la relecture des partenaires",
-                       conditions=[has_draft_questions, has_partners], permission=mdo_only,
-                       custom={"style": "primary", "fields": ["due_on"]})
+    @status.transition(
+        source=S.PREPARATION,
+        target=S.REVIEW,
+        label="Soumettre à la relecture des partenaires",
+        conditions=[has_draft_questions, has_partners],
+        permission=_allowed("submit_for_review"),
+        custom={"style": "primary", "fields": ["due_on"]},
+    )
     def submit_for_review(self, **data):
         pass
 
-    @status.transition(source=S.REVIEW, target=S.PREPARATION, label="Préparer une nouvelle version",
-                       permission=mdo_only, custom={"style": "secondary"})
+    @status.transition(
+        source=S.REVIEW,
+        target=S.PREPARATION,
+        label="Préparer une nouvelle version",
+        permission=_allowed("new_version"),
+        custom={"style": "secondary"},
+    )
     def new_version(self, **data):
         pass
 
-    @status.transition(source=S.REVIEW, target=S.VALIDATED, label="Valider le questionnaire",
-                       conditions=[comments_answered], permission=mdo_only, custom={"style": "success"})
+    @status.transition(
+        source=S.REVIEW,
+        target=S.VALIDATED,
+        label="Valider le questionnaire",
+        conditions=[comments_answered],
+        permission=_allowed("validate"),
+        custom={"style": "success"},
+    )
     def validate(self, **data):
         pass
 
-    @status.transition(source=S.VALIDATED, target=S.OPEN, label="Ouvrir au public", permission=mdo_only,
-                       custom={"style": "primary"})
+    @status.transition(
+        source=S.VALIDATED,
+        target=S.OPEN,
+        label="Ouvrir au public",
+        permission=_allowed("open"),
+        custom={"style": "primary"},
+    )
     def open(self, **data):
         if not self.consultation.start_on:
             from django.utils import timezone
 
             self.consultation.start_on = timezone.localdate()
 
-    @status.transition(source=S.OPEN, target=S.ANALYSIS, label="Clore la participation et analyser",
-                       conditions=[has_answers], permission=mdo_only, custom={"style": "primary"})
+    @status.transition(
+        source=S.OPEN,
+        target=S.ANALYSIS,
+        label="Clore la participation et analyser",
+        conditions=[has_answers],
+        permission=_allowed("start_analysis"),
+        custom={"style": "primary"},
+    )
     def start_analysis(self, **data):
         if not self.consultation.end_on:
             from django.utils import timezone
 
             self.consultation.end_on = timezone.localdate()
 
-    @status.transition(source=S.ANALYSIS, target=S.REPORT_PUBLISHED, label="Publier le bilan",
-                       conditions=[bilan_complete], permission=mdo_only, custom={"style": "success"})
+    @status.transition(
+        source=S.ANALYSIS,
+        target=S.REPORT_PUBLISHED,
+        label="Publier le bilan",
+        conditions=[bilan_complete],
+        permission=_allowed("publish_bilan"),
+        custom={"style": "success"},
+    )
     def publish_bilan(self, **data):
         pass
 
-    @status.transition(source=S.REPORT_PUBLISHED, target=S.CLOSED, label="Clôturer", permission=manager_only,
-                       custom={"style": "secondary"})
+    @status.transition(
+        source=S.REPORT_PUBLISHED,
+        target=S.CLOSED,
+        label="Clôturer",
+        permission=_allowed("close"),
+        custom={"style": "secondary"},
+    )
     def close(self, **data):
         pass
 
@@ -128,6 +171,11 @@ def available_transitions(consultation, user) -> list:
     for transition in ConsultationLifecycle.status.get_outgoing_transitions(consultation.status):
         if transition.has_perm(lifecycle, user):
             unmet = transition.get_unmet_condition(lifecycle)
-            rows.append({"transition": transition, "name": transition.slug,
-                         "unmet": getattr(unmet[1], "message", "") if unmet else ""})
+            rows.append(
+                {
+                    "transition": transition,
+                    "name": transition.slug,
+                    "unmet": getattr(unmet[1], "message", "") if unmet else "",
+                }
+            )
     return rows

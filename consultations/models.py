@@ -33,28 +33,50 @@ class Consultation(models.Model):
     scope_open = models.TextField(_("ce qui est ouvert à la concertation"), blank=True)
     scope_fixed = models.TextField(_("ce qui n'est pas ouvert à la concertation"), blank=True)
     publics = models.TextField(_("publics visés"), blank=True)
-    district = models.PositiveSmallIntegerField(
-        _("arrondissement"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)],
-        help_text=_("Vide pour une consultation à l'échelle de la ville."))
-    neighbourhoods = models.ManyToManyField(Neighbourhood, blank=True, related_name="consultations",
-                                            verbose_name=_("quartiers"))
+    # The districts of the territory are rows of TerritoryDistrict (``districts``): none means the whole city.
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood, blank=True, related_name="consultations", verbose_name=_("quartiers")
+    )
+    other_places = models.CharField(
+        _("autres quartiers ou lieux"),
+        max_length=255,
+        blank=True,
+        help_text=_("Quartiers ou lieux hors de la liste, séparés par des virgules (ex. : berges du Rhône)."),
+    )
     start_on = models.DateField(_("ouverture au public"), null=True, blank=True)
     end_on = models.DateField(_("clôture de la participation"), null=True, blank=True)
     channels = models.JSONField(_("canaux"), default=list, blank=True)
-    participation_target = models.PositiveIntegerField(_("objectif de participation (répondant·e·s)"), null=True,
-                                                       blank=True)
-    budget = models.DecimalField(_("budget (€ TTC)"), **MONEY, null=True, blank=True,
-                                 validators=[MinValueValidator(Decimal("0"))])
-    amo_order = models.ForeignKey("vendors.PurchaseOrder", on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="consultations", verbose_name=_("bon de commande de l'AMO"))
-    projects = models.ManyToManyField("projects.Project", blank=True, related_name="consultations",
-                                      verbose_name=_("projets liés"))
-    meetings = models.ManyToManyField("meetings.Meeting", blank=True, related_name="consultations",
-                                      verbose_name=_("réunions publiques"))
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="consultations", verbose_name=_("chargé·e de mission MDO"))
-    status = models.CharField(_("statut"), max_length=30, choices=ConsultationStatus.choices,
-                              default=ConsultationStatus.PREPARATION)
+    participation_target = models.PositiveIntegerField(
+        _("objectif de participation (répondant·e·s)"), null=True, blank=True
+    )
+    budget = models.DecimalField(
+        _("budget (€ TTC)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    amo_order = models.ForeignKey(
+        "vendors.PurchaseOrder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("bon de commande de l'AMO"),
+    )
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="consultations", verbose_name=_("projets liés")
+    )
+    meetings = models.ManyToManyField(
+        "meetings.Meeting", blank=True, related_name="consultations", verbose_name=_("réunions publiques")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("chargé·e de mission MDO"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=30, choices=ConsultationStatus.choices, default=ConsultationStatus.PREPARATION
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
     history = HistoricalRecords()
@@ -63,7 +85,7 @@ class Consultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"])]
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return self.title
@@ -72,8 +94,24 @@ class Consultation(models.Model):
         return reverse("consultations:detail", args=[self.pk])
 
     @property
+    def districts(self) -> list[int]:
+        """The territory's districts, in order (read from the prefetched rows when the list prefetched them)."""
+        return sorted(row.district for row in self.territory_districts.all())
+
+    @property
     def district_label(self) -> str:
-        return district_label(self.district)
+        """« Lyon 3e, Lyon 5e », or « Toute la ville » for a territory without districts."""
+        districts = self.districts
+        return ", ".join(district_label(n) for n in districts) if districts else district_label(None)
+
+    @property
+    def other_place_list(self) -> list[str]:
+        return [name.strip() for name in self.other_places.split(",") if name.strip()]
+
+    @property
+    def quartier_names(self) -> list[str]:
+        """The listed quartiers, then the places typed freely."""
+        return [n.name for n in self.neighbourhoods.all()] + self.other_place_list
 
     @property
     def channel_labels(self) -> list[str]:
@@ -82,14 +120,40 @@ class Consultation(models.Model):
         return [str(Channel(value).label) for value in self.channels if value in Channel.values]
 
 
+class TerritoryDistrict(models.Model):
+    """One district of a consultation's territory: a row each, so that a town hall's scope is one subquery."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="territory_districts")
+    district = models.PositiveSmallIntegerField(
+        _("arrondissement"), validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+
+    class Meta:
+        verbose_name = _("arrondissement du territoire")
+        verbose_name_plural = _("arrondissements du territoire")
+        ordering = ["district"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "district"], name="one_row_per_district")]
+        indexes = [models.Index(fields=["district"])]
+
+    def __str__(self) -> str:
+        return district_label(self.district)
+
+
 class Partner(models.Model):
     """A town hall or directorate that builds the consultation with the MDO and reviews its questionnaire."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="partners")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="consultation_partners",
-                                     verbose_name=_("organisation"))
-    contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("contact"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultation_partners", verbose_name=_("organisation")
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact"),
+    )
     role = models.CharField(_("rôle dans la consultation"), max_length=200, blank=True)
 
     class Meta:
@@ -125,8 +189,9 @@ class ConsultationEvent(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     text = models.TextField(_("texte"))
     from_status = models.CharField(max_length=30, choices=ConsultationStatus.choices, blank=True)
@@ -141,6 +206,7 @@ class ConsultationEvent(models.Model):
 
 # --- the questionnaire ---------------------------------------------------------------------
 
+
 class QuestionnaireVersion(models.Model):
     """One version of the questionnaire. Only the draft changes; a submitted version is frozen."""
 
@@ -153,8 +219,9 @@ class QuestionnaireVersion(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_due_on = models.DateField(_("avis attendus pour le"), null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("version du questionnaire")
@@ -197,8 +264,14 @@ class Question(models.Model):
     options = models.JSONField(_("réponses proposées"), default=list, blank=True)
     has_other = models.BooleanField(_("option « Autre » avec précision"), default=False)
     has_dont_know = models.BooleanField(_("option « Ne sait pas / sans opinion »"), default=False)
-    condition_question = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                           related_name="conditioned", verbose_name=_("afficher si la question"))
+    condition_question = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conditioned",
+        verbose_name=_("afficher si la question"),
+    )
     condition_value = models.CharField(_("a pour réponse"), max_length=255, blank=True)
 
     class Meta:
@@ -235,19 +308,24 @@ class ReviewRequest(models.Model):
     """A partner's review of a frozen version: its opinion, given from « Mes tâches »."""
 
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="reviews")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="questionnaire_reviews",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="questionnaire_reviews", verbose_name=_("organisation")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField(_("échéance"), null=True, blank=True)
     opinion = models.CharField(_("avis"), max_length=20, choices=ReviewOpinion.choices, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name"]
         constraints = [models.UniqueConstraint(fields=["version", "organisation"], name="one_review_per_org")]
+
+    def __str__(self) -> str:
+        return f"Relecture de la version {self.version_id} par l'organisation {self.organisation_id}"
 
 
 class QuestionComment(models.Model):
@@ -259,12 +337,16 @@ class QuestionComment(models.Model):
     text = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(default=timezone.now)
     reply = models.TextField(_("réponse de la MDO"), blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Commentaire sur la question {self.question_id}"
 
 
 class GlossaryTerm(models.Model):
@@ -284,6 +366,7 @@ class GlossaryTerm(models.Model):
 
 # --- answers -------------------------------------------------------------------------------
 
+
 class ImportBatch(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
@@ -291,6 +374,9 @@ class ImportBatch(models.Model):
     rows = models.PositiveIntegerField(default=0)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     imported_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Import « {self.filename} » ({self.rows} lignes)"
 
 
 class Response(models.Model):
@@ -302,6 +388,9 @@ class Response(models.Model):
     district = models.PositiveSmallIntegerField(_("arrondissement"), null=True, blank=True)
     channel = models.CharField(_("canal"), max_length=30, blank=True)
     line = models.PositiveIntegerField(_("ligne du fichier"))
+
+    def __str__(self) -> str:
+        return f"Réponse de la ligne {self.line}"
 
 
 class AnalystTag(models.Model):
@@ -330,8 +419,12 @@ class Answer(models.Model):
     class Meta:
         indexes = [models.Index(fields=["question", "value"])]
 
+    def __str__(self) -> str:
+        return f"Réponse {self.response_id} à la question {self.question_id}"
+
 
 # --- bilan and evaluation ------------------------------------------------------------------
+
 
 class Bilan(models.Model):
     consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="bilan")
@@ -340,6 +433,9 @@ class Bilan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Bilan de la concertation {self.consultation_id}"
 
 
 class EvaluationCriterion(models.Model):
@@ -359,19 +455,27 @@ class EvaluationCriterion(models.Model):
 class Evaluation(models.Model):
     """The evaluation grid of a consultation or of a participatory project."""
 
-    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, null=True, blank=True,
-                                        related_name="evaluation")
-    project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, null=True, blank=True,
-                                   related_name="evaluation")
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="evaluation"
+    )
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="evaluation"
+    )
     summary = models.TextField(_("appréciation d'ensemble"), blank=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=models.Q(consultation__isnull=False, project__isnull=True)
-            | models.Q(consultation__isnull=True, project__isnull=False),
-            name="evaluation_of_one_thing")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consultation__isnull=False, project__isnull=True)
+                | models.Q(consultation__isnull=True, project__isnull=False),
+                name="evaluation_of_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Évaluation de la concertation {self.consultation_id}"
 
     @property
     def subject(self):
@@ -390,8 +494,12 @@ class EvaluationScore(models.Model):
             models.CheckConstraint(condition=models.Q(score__lte=5), name="score_0_5"),
         ]
 
+    def __str__(self) -> str:
+        return f"Note {self.score}/5 au critère {self.criterion_id}"
+
 
 # --- the network's library -----------------------------------------------------------------
+
 
 class Theme(models.Model):
     name = models.CharField(_("thème"), max_length=100, unique=True)
@@ -410,18 +518,27 @@ class Resource(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=ResourceKind.choices)
     themes = models.ManyToManyField(Theme, blank=True, related_name="resources", verbose_name=_("thèmes"))
     summary = models.TextField(_("résumé"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="resources", verbose_name=_("auteur·rice"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="resources",
+        verbose_name=_("auteur·rice"),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
-    consultations = models.ManyToManyField(Consultation, blank=True, related_name="resources",
-                                           verbose_name=_("consultations liées"))
-    projects = models.ManyToManyField("projects.Project", blank=True, related_name="resources",
-                                      verbose_name=_("projets liés"))
-    meetings = models.ManyToManyField("meetings.Meeting", blank=True, related_name="resources",
-                                      verbose_name=_("réunions liées"))
-    agenda_items = models.ManyToManyField("meetings.AgendaItem", blank=True, related_name="resources",
-                                          verbose_name=_("points d'ordre du jour"))
+    consultations = models.ManyToManyField(
+        Consultation, blank=True, related_name="resources", verbose_name=_("consultations liées")
+    )
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="resources", verbose_name=_("projets liés")
+    )
+    meetings = models.ManyToManyField(
+        "meetings.Meeting", blank=True, related_name="resources", verbose_name=_("réunions liées")
+    )
+    agenda_items = models.ManyToManyField(
+        "meetings.AgendaItem", blank=True, related_name="resources", verbose_name=_("points d'ordre du jour")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -443,8 +560,9 @@ def resource_path(instance, filename: str) -> str:
 class ResourceVersion(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    file = models.FileField(_("fichier"), upload_to=resource_path,
-                            validators=[FileExtensionValidator(RESOURCE_EXTENSIONS)])
+    file = models.FileField(
+        _("fichier"), upload_to=resource_path, validators=[FileExtensionValidator(RESOURCE_EXTENSIONS)]
+    )
     note = models.CharField(_("ce qui change"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -452,6 +570,9 @@ class ResourceVersion(models.Model):
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["resource", "number"], name="unique_resource_version")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} de la ressource {self.resource_id}"
 
     @property
     def filename(self) -> str:

@@ -3,10 +3,9 @@
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from consultations.access import is_mdo
-from consultations.services import EVALUABLE_PROJECT
 from consultations.models import Consultation, Evaluation
-from mdo import access
+from consultations.services import EVALUABLE_PROJECT
+from mdo import access, policy
 
 
 def project_consultations_section(request, project) -> str:
@@ -14,25 +13,34 @@ def project_consultations_section(request, project) -> str:
     # Only a delivered or closed project can have been evaluated: no query for the others.
     evaluable = project.status in EVALUABLE_PROJECT
     evaluation = Evaluation.objects.filter(project=project).first() if evaluable else None
-    may_evaluate = evaluable and is_mdo(request.user)
+    may_evaluate = evaluable and policy.allows(request.user, "change", "consultations.evaluation")
     if not consultations and evaluation is None and not may_evaluate:
         return ""
-    return render_to_string("consultations/_project_section.html", {
-        "consultations": consultations, "evaluation": evaluation, "may_evaluate": may_evaluate, "project": project,
-    }, request=request)
+    return render_to_string(
+        "consultations/_project_section.html",
+        {
+            "consultations": consultations,
+            "evaluation": evaluation,
+            "may_evaluate": may_evaluate,
+            "project": project,
+        },
+        request=request,
+    )
 
 
 def meeting_resources_section(request, meeting) -> str:
     """The meeting page's « Ressources du réseau »: the resources joined to its agenda points or to it. Two queries."""
     from consultations.models import Resource
 
-    resources = list(Resource.objects.filter(Q(meetings=meeting) | Q(agenda_items__meeting=meeting)).distinct()
-                     .order_by("title"))
+    resources = list(
+        Resource.objects.filter(Q(meetings=meeting) | Q(agenda_items__meeting=meeting)).distinct().order_by("title")
+    )
     if not resources:
         return ""
     points = {}
-    for resource_id, title in (Resource.agenda_items.through.objects.filter(agendaitem__meeting=meeting)
-                               .values_list("resource_id", "agendaitem__title")):
+    for resource_id, title in Resource.agenda_items.through.objects.filter(agendaitem__meeting=meeting).values_list(
+        "resource_id", "agendaitem__title"
+    ):
         points.setdefault(resource_id, []).append(title)
     for resource in resources:
         resource.points = points.get(resource.pk, [])

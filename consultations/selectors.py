@@ -12,8 +12,12 @@ from mdo.models import Neighbourhood
 
 
 def consultation_list_for_user(*, user):
-    return access.visible(user, Consultation).order_by("-updated_at", "-pk").annotate(
-        response_count=Count("responses", distinct=True)).prefetch_related("partners__organisation")
+    return (
+        access.visible(user, Consultation)
+        .order_by("-updated_at", "-pk")
+        .annotate(response_count=Count("responses", distinct=True))
+        .prefetch_related("partners__organisation", "territory_districts")
+    )
 
 
 def neighbourhood_names(consultation) -> list[str]:
@@ -24,8 +28,11 @@ def neighbourhood_names(consultation) -> list[str]:
 
 def numbered_questions(version: QuestionnaireVersion) -> list[Question]:
     """The questions of ``version`` in order, each with ``number`` (Q1, Q2, …: the import's column names)."""
-    questions = list(version.questions.select_related("section", "condition_question")
-                     .order_by("section__position", "section_id", "position", "pk"))
+    questions = list(
+        version.questions.select_related("section", "condition_question").order_by(
+            "section__position", "section_id", "position", "pk"
+        )
+    )
     numbers = {}
     for number, question in enumerate(questions, start=1):
         question.number = number
@@ -58,22 +65,34 @@ def current_version(consultation) -> QuestionnaireVersion | None:
 
 # --- results -------------------------------------------------------------------------------
 
+
 def question_results(consultation, version) -> list[dict]:
     """Counts and percentages per question: three queries whatever the number of answers.
 
     Percentages are of the respondents who answered the question (a multiple choice adds up
     to more than 100 %). Rankings give the mean rank of each option (1 = first)."""
     questions = numbered_questions(version)
-    respondents = dict(Answer.objects.filter(response__consultation=consultation).values("question_id")
-                       .annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n"))
+    respondents = dict(
+        Answer.objects.filter(response__consultation=consultation)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
     counts = defaultdict(dict)
     ranks = defaultdict(dict)
-    rows = (Answer.objects.filter(response__consultation=consultation).exclude(value="")
-            .values("question_id", "value").annotate(n=Count("id")))
+    rows = (
+        Answer.objects.filter(response__consultation=consultation)
+        .exclude(value="")
+        .values("question_id", "value")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
         counts[row["question_id"]][row["value"]] = row["n"]
-    for row in (Answer.objects.filter(response__consultation=consultation, rank__isnull=False)
-                .values("question_id", "value", "rank").annotate(n=Count("id"))):
+    for row in (
+        Answer.objects.filter(response__consultation=consultation, rank__isnull=False)
+        .values("question_id", "value", "rank")
+        .annotate(n=Count("id"))
+    ):
         ranks[row["question_id"]].setdefault(row["value"], []).append((row["rank"], row["n"]))
     names = neighbourhood_names(consultation)
     results = []
@@ -100,8 +119,11 @@ def question_results(consultation, version) -> list[dict]:
 def number_summaries(consultation, version) -> dict[int, dict]:
     from django.db.models import Avg, Max, Min
 
-    rows = (Answer.objects.filter(response__consultation=consultation, number__isnull=False)
-            .values("question_id").annotate(mean=Avg("number"), low=Min("number"), high=Max("number")))
+    rows = (
+        Answer.objects.filter(response__consultation=consultation, number__isnull=False)
+        .values("question_id")
+        .annotate(mean=Avg("number"), low=Min("number"), high=Max("number"))
+    )
     return {row["question_id"]: row for row in rows}
 
 
@@ -120,8 +142,11 @@ def cross_tab(consultation, question: Question, *, by: str | Question) -> dict:
     else:
         other = by
         # One filter() call: the question and its non-empty value are read on the same joined row.
-        pairs = (base.filter(response__answers__question=other, response__answers__value__gt="")
-                 .values("value", "response__answers__value").annotate(n=Count("id")))
+        pairs = (
+            base.filter(response__answers__question=other, response__answers__value__gt="")
+            .values("value", "response__answers__value")
+            .annotate(n=Count("id"))
+        )
         rows = list(pairs)
         seen = {row["response__answers__value"] for row in rows}
         columns = [c for c in other.choices(names) if c in seen] + sorted(seen - set(other.choices(names)))
@@ -144,10 +169,14 @@ def cross_tab(consultation, question: Question, *, by: str | Question) -> dict:
 
 
 def free_text_answers(consultation, *, question=None, search: str = "", tag=None):
-    answers = (Answer.objects.filter(response__consultation=consultation)
-               .filter(Q(question__kind__in=TEXT_KINDS) | ~Q(text=""))
-               .exclude(text="")
-               .select_related("question", "response").prefetch_related("tags").order_by("question__pk", "pk"))
+    answers = (
+        Answer.objects.filter(response__consultation=consultation)
+        .filter(Q(question__kind__in=TEXT_KINDS) | ~Q(text=""))
+        .exclude(text="")
+        .select_related("question", "response")
+        .prefetch_related("tags")
+        .order_by("question__pk", "pk")
+    )
     if question is not None:
         answers = answers.filter(question=question)
     if search:
@@ -162,5 +191,8 @@ def respondent_count(consultation) -> int:
 
 
 def resource_list_for_user(*, user):
-    return access.visible(user, Resource).select_related("author").prefetch_related(
-        "themes", Prefetch("versions", to_attr="version_list"))
+    return (
+        access.visible(user, Resource)
+        .select_related("author")
+        .prefetch_related("themes", Prefetch("versions", to_attr="version_list"))
+    )

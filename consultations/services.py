@@ -37,10 +37,11 @@ from consultations.models import (
     ResourceVersion,
     ReviewRequest,
     Section,
+    TerritoryDistrict,
     Theme,
 )
 from consultations.selectors import neighbourhood_names
-from mdo.enums import Role
+from mdo import policy
 
 
 class ConsultationError(Exception):
@@ -55,16 +56,52 @@ def _event(consultation, kind, text, *, by, **fields) -> ConsultationEvent:
     return ConsultationEvent.objects.create(consultation=consultation, kind=kind, text=text, author=by, **fields)
 
 
-def _require_mdo(by) -> None:
-    if not by.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER):
+def _require(by, action: str, target) -> None:
+    """The service's own check of mdo/policy.py, for callers other than the views (seed, shell, imports)."""
+    if not policy.allows(by, action, target):
         raise ConsultationError("Seule la MDO peut faire cette action.")
 
 
 # --- the consultation file -----------------------------------------------------------------
 
-CONSULTATION_FIELDS = ("title", "public_question", "description", "scope_open", "scope_fixed", "publics", "district",
-                       "start_on", "end_on", "channels", "participation_target", "budget", "amo_order", "officer")
+CONSULTATION_FIELDS = (
+    "title",
+    "public_question",
+    "description",
+    "scope_open",
+    "scope_fixed",
+    "publics",
+    "other_places",
+    "start_on",
+    "end_on",
+    "channels",
+    "participation_target",
+    "budget",
+    "amo_order",
+    "officer",
+)
 CONSULTATION_M2M = ("neighbourhoods", "projects", "meetings")
+
+
+def _set_territory(consultation: Consultation, districts) -> None:
+    """The territory's districts: those chosen and those of its quartiers (a quartier's town hall sees it).
+
+    None of either: the whole city."""
+    chosen = set()
+    for value in districts or ():
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 9:
+            raise ValidationError({"districts": f"« {value} » n'est pas un arrondissement de Lyon (1 à 9)."})
+        chosen.add(number)
+    chosen |= set(consultation.neighbourhoods.values_list("district", flat=True))
+    consultation.territory_districts.exclude(district__in=chosen).delete()
+    existing = set(consultation.territory_districts.values_list("district", flat=True))
+    TerritoryDistrict.objects.bulk_create(
+        TerritoryDistrict(consultation=consultation, district=n) for n in sorted(chosen - existing)
+    )
 
 
 def _check_dates(start_on, end_on) -> None:
@@ -77,7 +114,7 @@ def consultation_create(*, by, **data) -> Consultation:
     """Create a consultation in preparation, with an empty draft questionnaire (version 1).
 
     Side effects: the draft version; one timeline line."""
-    _require_mdo(by)
+    _require(by, "create", "consultations.consultation")
     _check_dates(data.get("start_on"), data.get("end_on"))
     fields = {key: data[key] for key in CONSULTATION_FIELDS if key in data}
     fields.setdefault("officer", by)
@@ -85,15 +122,21 @@ def consultation_create(*, by, **data) -> Consultation:
     for key in CONSULTATION_M2M:
         if key in data:
             getattr(consultation, key).set(data[key])
+    _set_territory(consultation, data.get("districts", ()))
     QuestionnaireVersion.objects.create(consultation=consultation, number=1, created_by=by)
-    _event(consultation, EventKind.TRANSITION, "Consultation créée (en préparation).", by=by,
-           to_status=ConsultationStatus.PREPARATION)
+    _event(
+        consultation,
+        EventKind.TRANSITION,
+        "Consultation créée (en préparation).",
+        by=by,
+        to_status=ConsultationStatus.PREPARATION,
+    )
     return consultation
 
 
 @transaction.atomic
 def consultation_update(*, consultation: Consultation, by, **data) -> Consultation:
-    _require_mdo(by)
+    _require(by, "change", consultation)
     _check_dates(data.get("start_on", consultation.start_on), data.get("end_on", consultation.end_on))
     for key in CONSULTATION_FIELDS:
         if key in data:
@@ -102,35 +145,39 @@ def consultation_update(*, consultation: Consultation, by, **data) -> Consultati
     for key in CONSULTATION_M2M:
         if key in data:
             getattr(consultation, key).set(data[key])
+    if "districts" in data or "neighbourhoods" in data:
+        _set_territory(consultation, data.get("districts", consultation.districts))
     return consultation
 
 
 @transaction.atomic
 def partner_add(*, consultation: Consultation, organisation, contact=None, role: str = "", by) -> Partner:
-    _require_mdo(by)
+    _require(by, "change", consultation)
     if not (organisation.is_town_hall or organisation.is_directorate):
         raise ValidationError({"organisation": "Un partenaire est une mairie d'arrondissement ou une direction."})
     if contact is not None and contact.organisation_id != organisation.pk:
         raise ValidationError({"contact": "Le contact doit appartenir à l'organisation partenaire."})
     partner, created = Partner.objects.update_or_create(
-        consultation=consultation, organisation=organisation, defaults={"contact": contact, "role": role})
+        consultation=consultation, organisation=organisation, defaults={"contact": contact, "role": role}
+    )
     # A partner added while a version is in review is asked for its opinion too.
     version = consultation.versions.filter(status=VersionStatus.IN_REVIEW).first()
     if version is not None:
-        ReviewRequest.objects.get_or_create(version=version, organisation=organisation,
-                                            defaults={"due_on": version.review_due_on})
+        ReviewRequest.objects.get_or_create(
+            version=version, organisation=organisation, defaults={"due_on": version.review_due_on}
+        )
     return partner
 
 
 @transaction.atomic
 def partner_remove(*, partner: Partner, by) -> None:
-    _require_mdo(by)
+    _require(by, "change", partner.consultation)
     partner.delete()
 
 
 @transaction.atomic
 def objective_add(*, consultation: Consultation, text: str, by) -> Objective:
-    _require_mdo(by)
+    _require(by, "change", consultation)
     if not text.strip():
         raise ValidationError({"text": "Écrivez l'objectif."})
     position = (consultation.objectives.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -139,11 +186,12 @@ def objective_add(*, consultation: Consultation, text: str, by) -> Objective:
 
 @transaction.atomic
 def objective_remove(*, objective: Objective, by) -> None:
-    _require_mdo(by)
+    _require(by, "change", objective.consultation)
     objective.delete()
 
 
 # --- the questionnaire builder -------------------------------------------------------------
+
 
 def draft_of(consultation: Consultation) -> QuestionnaireVersion | None:
     return consultation.versions.filter(status=VersionStatus.DRAFT).first()
@@ -152,14 +200,17 @@ def draft_of(consultation: Consultation) -> QuestionnaireVersion | None:
 def _require_draft(version: QuestionnaireVersion) -> QuestionnaireVersion:
     version = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_frozen:
-        raise ConsultationError(f"La version {version.number} est figée : préparez une nouvelle version pour la modifier.")
+        raise ConsultationError(
+            f"La version {version.number} est figée : préparez une nouvelle version pour la modifier."
+        )
     return version
 
 
 @transaction.atomic
-def section_save(*, version: QuestionnaireVersion, title: str, description: str = "", section: Section | None = None,
-                 by) -> Section:
-    _require_mdo(by)
+def section_save(
+    *, version: QuestionnaireVersion, title: str, description: str = "", section: Section | None = None, by
+) -> Section:
+    _require(by, "design", version.consultation)
     version = _require_draft(version)
     if not title.strip():
         raise ValidationError({"title": "Donnez un titre à la section."})
@@ -173,7 +224,7 @@ def section_save(*, version: QuestionnaireVersion, title: str, description: str 
 
 @transaction.atomic
 def section_delete(*, section: Section, by) -> None:
-    _require_mdo(by)
+    _require(by, "design", section.version.consultation)
     _require_draft(section.version)
     if section.questions.exists():
         raise ConsultationError("Cette section contient des questions : déplacez-les ou supprimez-les d'abord.")
@@ -192,15 +243,27 @@ def _clean_options(kind: str, options: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def question_save(*, version: QuestionnaireVersion, section: Section, kind: str, text: str, help_text: str = "",
-                  required: bool = False, options: list[str] | None = None, has_other: bool = False,
-                  has_dont_know: bool = False, condition_question: Question | None = None,
-                  condition_value: str = "", question: Question | None = None, by) -> Question:
+def question_save(
+    *,
+    version: QuestionnaireVersion,
+    section: Section,
+    kind: str,
+    text: str,
+    help_text: str = "",
+    required: bool = False,
+    options: list[str] | None = None,
+    has_other: bool = False,
+    has_dont_know: bool = False,
+    condition_question: Question | None = None,
+    condition_value: str = "",
+    question: Question | None = None,
+    by,
+) -> Question:
     """Add a question at the end of its section, or change ``question``. Only in the draft version.
 
     A condition refers to an earlier question of the same version, and its value to one of that
     question's answers."""
-    _require_mdo(by)
+    _require(by, "design", version.consultation)
     version = _require_draft(version)
     if section.version_id != version.pk:
         raise ValidationError({"section": "Cette section n'appartient pas à ce questionnaire."})
@@ -211,16 +274,30 @@ def question_save(*, version: QuestionnaireVersion, section: Section, kind: str,
     options = _clean_options(kind, options or [])
     if condition_question is not None:
         if condition_question.version_id != version.pk or (question and condition_question.pk == question.pk):
-            raise ValidationError({"condition_question": "La condition porte sur une autre question de ce questionnaire."})
+            raise ValidationError(
+                {"condition_question": "La condition porte sur une autre question de ce questionnaire."}
+            )
         if condition_value not in condition_question.choices(_neighbourhood_names(version)):
-            raise ValidationError({"condition_value": "Choisissez une des réponses proposées à cette question : "
-                                                      + ", ".join(condition_question.choices()[:12])})
+            raise ValidationError(
+                {
+                    "condition_value": "Choisissez une des réponses proposées à cette question : "
+                    + ", ".join(condition_question.choices()[:12])
+                }
+            )
     else:
         condition_value = ""
-    fields = {"section": section, "kind": kind, "text": text.strip(), "help_text": help_text.strip(),
-              "required": required, "options": options, "has_other": has_other and kind in KINDS_WITH_OPTIONS,
-              "has_dont_know": has_dont_know, "condition_question": condition_question,
-              "condition_value": condition_value}
+    fields = {
+        "section": section,
+        "kind": kind,
+        "text": text.strip(),
+        "help_text": help_text.strip(),
+        "required": required,
+        "options": options,
+        "has_other": has_other and kind in KINDS_WITH_OPTIONS,
+        "has_dont_know": has_dont_know,
+        "condition_question": condition_question,
+        "condition_value": condition_value,
+    }
     if question is None:
         position = (section.questions.aggregate(m=Max("position"))["m"] or 0) + 1
         return Question.objects.create(version=version, position=position, **fields)
@@ -240,7 +317,7 @@ def _neighbourhood_names(version) -> list[str]:
 
 @transaction.atomic
 def question_delete(*, question: Question, by) -> None:
-    _require_mdo(by)
+    _require(by, "design", question.version.consultation)
     _require_draft(question.version)
     Question.objects.filter(condition_question=question).update(condition_question=None, condition_value="")
     question.delete()
@@ -249,7 +326,7 @@ def question_delete(*, question: Question, by) -> None:
 @transaction.atomic
 def question_move(*, question: Question, direction: str, by) -> None:
     """Swap ``question`` with its neighbour in its section (the keyboard way to reorder)."""
-    _require_mdo(by)
+    _require(by, "design", question.version.consultation)
     _require_draft(question.version)
     siblings = list(question.section.questions.order_by("position", "pk"))
     index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
@@ -272,7 +349,7 @@ def questions_reorder(*, version: QuestionnaireVersion, order: list[tuple[int, i
     """Apply a new order from the drag and drop: ``order`` lists (section id, question id), top to bottom.
 
     Every question of the version must appear once; refused otherwise (a stale page)."""
-    _require_mdo(by)
+    _require(by, "design", version.consultation)
     version = _require_draft(version)
     questions = {q.pk: q for q in version.questions.all()}
     sections = set(version.sections.values_list("pk", flat=True))
@@ -291,20 +368,35 @@ def questions_reorder(*, version: QuestionnaireVersion, order: list[tuple[int, i
 
 def _copy_version(source: QuestionnaireVersion, *, number: int, by, note: str) -> QuestionnaireVersion:
     """A new draft with the sections and questions of ``source`` (same refs, conditions re-pointed)."""
-    draft = QuestionnaireVersion.objects.create(consultation=source.consultation, number=number, created_by=by,
-                                                change_note=note)
+    draft = QuestionnaireVersion.objects.create(
+        consultation=source.consultation, number=number, created_by=by, change_note=note
+    )
     sections = {}
     for section in source.sections.all():
-        sections[section.pk] = Section.objects.create(version=draft, position=section.position, title=section.title,
-                                                      description=section.description, ref=section.ref)
+        sections[section.pk] = Section.objects.create(
+            version=draft,
+            position=section.position,
+            title=section.title,
+            description=section.description,
+            ref=section.ref,
+        )
     copies = {}
     conditions = []
     for question in source.questions.order_by("section__position", "position", "pk"):
         copy = Question.objects.create(
-            version=draft, section=sections[question.section_id], position=question.position, ref=question.ref,
-            kind=question.kind, text=question.text, help_text=question.help_text, required=question.required,
-            options=question.options, has_other=question.has_other, has_dont_know=question.has_dont_know,
-            condition_value=question.condition_value)
+            version=draft,
+            section=sections[question.section_id],
+            position=question.position,
+            ref=question.ref,
+            kind=question.kind,
+            text=question.text,
+            help_text=question.help_text,
+            required=question.required,
+            options=question.options,
+            has_other=question.has_other,
+            has_dont_know=question.has_dont_know,
+            condition_value=question.condition_value,
+        )
         copies[question.pk] = copy
         if question.condition_question_id:
             conditions.append((copy, question.condition_question_id))
@@ -316,9 +408,11 @@ def _copy_version(source: QuestionnaireVersion, *, number: int, by, note: str) -
 
 # --- the lifecycle ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def consultation_transition(*, consultation: Consultation, name: str, by, due_on: datetime.date | None = None,
-                            note: str = "") -> Consultation:
+def consultation_transition(
+    *, consultation: Consultation, name: str, by, due_on: datetime.date | None = None, note: str = ""
+) -> Consultation:
     """Fire the transition ``name`` for ``by``; refused (nothing written) when not allowed.
 
     Side effects, after the status change and its timeline line (also written on each linked project's):
@@ -334,7 +428,9 @@ def consultation_transition(*, consultation: Consultation, name: str, by, due_on
     lifecycle = ConsultationLifecycle(consultation)
     method = getattr(lifecycle, name)
     if not method.can_proceed(check_conditions=False):
-        raise ConsultationError(f"Cette action n'est pas possible depuis le statut « {_status_label(consultation.status)} ».")
+        raise ConsultationError(
+            f"Cette action n'est pas possible depuis le statut « {_status_label(consultation.status)} »."
+        )
     if not method.has_perm(by):
         raise ConsultationError("Vous n'avez pas le droit de faire cette action sur cette consultation.")
     if name == "submit_for_review" and due_on is not None and due_on < timezone.localdate():
@@ -354,8 +450,9 @@ def consultation_transition(*, consultation: Consultation, name: str, by, due_on
         version.status, version.submitted_at, version.review_due_on = VersionStatus.IN_REVIEW, now, due_on
         version.save()
         orgs = [partner.organisation for partner in consultation.partners.select_related("organisation")]
-        ReviewRequest.objects.bulk_create([ReviewRequest(version=version, organisation=org, due_on=due_on)
-                                           for org in orgs])
+        ReviewRequest.objects.bulk_create(
+            [ReviewRequest(version=version, organisation=org, due_on=due_on) for org in orgs]
+        )
         text += f" · version {version.number} figée, relecture demandée à : " + ", ".join(str(o) for o in orgs)
     elif name == "new_version":
         current = consultation.versions.get(status=VersionStatus.IN_REVIEW)
@@ -376,18 +473,26 @@ def consultation_transition(*, consultation: Consultation, name: str, by, due_on
     # The linked projects' timelines tell the consultation's story too (their own status does not move).
     from projects.models import TimelineEntry, TimelineKind
 
-    TimelineEntry.objects.bulk_create([
-        TimelineEntry(project=project, kind=TimelineKind.COMMENT, author=by,
-                      text=f"Consultation « {consultation.title} » : {_status_label(source)} → "
-                           f"{_status_label(consultation.status)}")
-        for project in consultation.projects.all()])
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                project=project,
+                kind=TimelineKind.COMMENT,
+                author=by,
+                text=f"Consultation « {consultation.title} » : {_status_label(source)} → "
+                f"{_status_label(consultation.status)}",
+            )
+            for project in consultation.projects.all()
+        ]
+    )
     return consultation
 
 
 # --- the partners' review ------------------------------------------------------------------
 
+
 def _reviewer_request(version: QuestionnaireVersion, by) -> ReviewRequest | None:
-    if by.organisation_id is None or not by.has_role(Role.TOWN_HALL_AGENT, Role.DIRECTORATE_AGENT):
+    if not policy.allows(by, "review", version.consultation):
         return None
     return version.reviews.filter(organisation_id=by.organisation_id).first()
 
@@ -410,20 +515,35 @@ def review_answer(*, version: QuestionnaireVersion, opinion: str, comment: str, 
     if opinion not in ReviewOpinion.values:
         raise ValidationError({"opinion": "Choisissez votre avis : favorable, avec réserves ou défavorable."})
     if opinion != ReviewOpinion.FAVOURABLE and not comment.strip():
-        raise ValidationError({"comment": "Expliquez vos réserves ou votre désaccord : le commentaire est obligatoire "
-                                          "sauf pour un avis favorable."})
-    review.opinion, review.comment, review.answered_by, review.answered_at = opinion, comment.strip(), by, timezone.now()
+        raise ValidationError(
+            {
+                "comment": "Expliquez vos réserves ou votre désaccord : le commentaire est obligatoire "
+                "sauf pour un avis favorable."
+            }
+        )
+    review.opinion, review.comment, review.answered_by, review.answered_at = (
+        opinion,
+        comment.strip(),
+        by,
+        timezone.now(),
+    )
     review.save()
-    _event(version.consultation, EventKind.REVIEW,
-           f"Avis de {review.organisation} sur la version {version.number} : {ReviewOpinion(opinion).label}"
-           + (f" — {comment.strip()}" if comment.strip() else ""), by=by)
+    _event(
+        version.consultation,
+        EventKind.REVIEW,
+        f"Avis de {review.organisation} sur la version {version.number} : {ReviewOpinion(opinion).label}"
+        + (f" — {comment.strip()}" if comment.strip() else ""),
+        by=by,
+    )
     return review
 
 
 @transaction.atomic
 def question_comment_add(*, question: Question, text: str, by) -> QuestionComment:
     if not may_review(question.version, by) and not (
-            question.version.status == VersionStatus.IN_REVIEW and by.has_role(Role.MDO_OFFICER, Role.MDO_MANAGER)):
+        question.version.status == VersionStatus.IN_REVIEW
+        and policy.allows(by, "reply_comment", question.version.consultation)
+    ):
         raise ConsultationError("On ne commente une question que pendant la relecture, comme partenaire sollicité.")
     if not text.strip():
         raise ValidationError({"text": "Écrivez votre commentaire."})
@@ -432,7 +552,7 @@ def question_comment_add(*, question: Question, text: str, by) -> QuestionCommen
 
 @transaction.atomic
 def question_comment_reply(*, comment: QuestionComment, reply: str, by) -> QuestionComment:
-    _require_mdo(by)
+    _require(by, "reply_comment", comment.question.version.consultation)
     if not reply.strip():
         raise ValidationError({"reply": "Écrivez la réponse."})
     comment.reply, comment.replied_by, comment.replied_at = reply.strip(), by, timezone.now()
@@ -442,9 +562,10 @@ def question_comment_reply(*, comment: QuestionComment, reply: str, by) -> Quest
 
 # --- glossary --------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def glossary_term_add(*, term: str, suggestion: str = "", note: str = "", by) -> GlossaryTerm:
-    _require_mdo(by)
+    _require(by, "change", "consultations.glossaryterm")
     term = term.strip()
     if not term:
         raise ValidationError({"term": "Écrivez le terme."})
@@ -455,16 +576,17 @@ def glossary_term_add(*, term: str, suggestion: str = "", note: str = "", by) ->
 
 @transaction.atomic
 def glossary_term_delete(*, term: GlossaryTerm, by) -> None:
-    _require_mdo(by)
+    _require(by, "change", term)
     term.delete()
 
 
 # --- analysis and bilan ----------------------------------------------------------------------
 
+
 @transaction.atomic
 def answer_tag(*, answer: Answer, names: list[str], by) -> Answer:
     """Set the analyst's tags of a free-text answer (created in the consultation as needed)."""
-    _require_mdo(by)
+    _require(by, "analyse", answer.response.consultation)
     consultation = answer.response.consultation
     tags = []
     for name in {n.strip()[:60] for n in names if n.strip()}:
@@ -478,7 +600,7 @@ def bilan_save(*, consultation: Consultation, heard: str, city_response: str, ou
     """The bilan and, per objective, retenu / non retenu and why. ``outcomes``: {objective id: (outcome, reason)}.
 
     A "non retenu" needs its reason. Once published the bilan stays editable until closure."""
-    _require_mdo(by)
+    _require(by, "write_bilan", consultation)
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status not in (ConsultationStatus.ANALYSIS, ConsultationStatus.REPORT_PUBLISHED):
         raise ConsultationError("Le bilan se rédige pendant l'analyse.")
@@ -501,16 +623,18 @@ def bilan_save(*, consultation: Consultation, heard: str, city_response: str, ou
             objectives[pk].save()
     bilan, _created = Bilan.objects.update_or_create(
         consultation=consultation,
-        defaults={"heard": heard.strip(), "city_response": city_response.strip(), "updated_by": by})
+        defaults={"heard": heard.strip(), "city_response": city_response.strip(), "updated_by": by},
+    )
     _event(consultation, EventKind.BILAN, "Bilan mis à jour.", by=by)
     return bilan
 
 
 # --- evaluation ------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def criterion_add(*, name: str, description: str = "", by) -> EvaluationCriterion:
-    _require_mdo(by)
+    _require(by, "change", "consultations.evaluationcriterion")
     if not name.strip():
         raise ValidationError({"name": "Nommez le critère."})
     if EvaluationCriterion.objects.filter(name__iexact=name.strip()).exists():
@@ -526,7 +650,7 @@ EVALUABLE_PROJECT = ("delivered", "closed")
 @transaction.atomic
 def evaluation_save(*, scores: dict, summary: str = "", consultation=None, project=None, by) -> Evaluation:
     """Score each active criterion 0–5 with a comment. ``scores``: {criterion id: (score or None, comment)}."""
-    _require_mdo(by)
+    _require(by, "change", "consultations.evaluation")
     if consultation is not None:
         consultation = Consultation.objects.get(pk=consultation.pk)
     if consultation is not None and consultation.status not in EVALUABLE_CONSULTATION:
@@ -541,16 +665,18 @@ def evaluation_save(*, scores: dict, summary: str = "", consultation=None, proje
     if errors:
         raise ValidationError(errors)
     lookup = {"consultation": consultation} if consultation is not None else {"project": project}
-    evaluation, _created = Evaluation.objects.update_or_create(**lookup, defaults={"summary": summary.strip(),
-                                                                                   "evaluated_by": by})
+    evaluation, _created = Evaluation.objects.update_or_create(
+        **lookup, defaults={"summary": summary.strip(), "evaluated_by": by}
+    )
     for pk, (score, comment) in scores.items():
         if pk not in criteria:
             continue
         if score is None:
             EvaluationScore.objects.filter(evaluation=evaluation, criterion_id=pk).delete()
         else:
-            EvaluationScore.objects.update_or_create(evaluation=evaluation, criterion_id=pk,
-                                                     defaults={"score": score, "comment": comment.strip()})
+            EvaluationScore.objects.update_or_create(
+                evaluation=evaluation, criterion_id=pk, defaults={"score": score, "comment": comment.strip()}
+            )
     if consultation is not None:
         _event(consultation, EventKind.EVALUATION, "Grille d'évaluation renseignée.", by=by)
     return evaluation
@@ -558,13 +684,25 @@ def evaluation_save(*, scores: dict, summary: str = "", consultation=None, proje
 
 # --- the network's library -------------------------------------------------------------------
 
+
 def _themes(names: list[str]) -> list[Theme]:
     return [Theme.objects.get_or_create(name=name.strip()[:100])[0] for name in names if name.strip()]
 
 
 @transaction.atomic
-def resource_create(*, title: str, kind: str, summary: str, file, note: str = "", themes: list[str] = (),
-                    consultations=(), projects=(), meetings=(), by) -> Resource:
+def resource_create(
+    *,
+    title: str,
+    kind: str,
+    summary: str,
+    file,
+    note: str = "",
+    themes: list[str] = (),
+    consultations=(),
+    projects=(),
+    meetings=(),
+    by,
+) -> Resource:
     """A resource and its first file version. Every agent of the network may add one."""
     if not title.strip():
         raise ValidationError({"title": "Donnez un titre."})
@@ -578,8 +716,18 @@ def resource_create(*, title: str, kind: str, summary: str, file, note: str = ""
 
 
 @transaction.atomic
-def resource_update(*, resource: Resource, title: str, kind: str, summary: str, themes: list[str] = (),
-                    consultations=(), projects=(), meetings=(), by) -> Resource:
+def resource_update(
+    *,
+    resource: Resource,
+    title: str,
+    kind: str,
+    summary: str,
+    themes: list[str] = (),
+    consultations=(),
+    projects=(),
+    meetings=(),
+    by,
+) -> Resource:
     if not title.strip():
         raise ValidationError({"title": "Donnez un titre."})
     resource.title, resource.kind, resource.summary = title.strip(), kind, summary.strip()
@@ -608,6 +756,8 @@ def resource_attach_to_agenda_item(*, resource: Resource, agenda_item, by) -> No
     from mdo import access
 
     if not access.can_change(by, agenda_item.meeting):
-        raise ConsultationError("Seuls l'organisateur·rice de la réunion et la MDO joignent une ressource à son ordre du jour.")
+        raise ConsultationError(
+            "Seuls l'organisateur·rice de la réunion et la MDO joignent une ressource à son ordre du jour."
+        )
     resource.agenda_items.add(agenda_item)
     resource.meetings.add(agenda_item.meeting)

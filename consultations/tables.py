@@ -2,12 +2,12 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation, Resource
-from mdo.tables import BaseTable, DistrictColumn
+from mdo.tables import BaseTable
 
 
 class ConsultationTable(BaseTable):
     title = tables.Column(linkify=True, verbose_name=_("Consultation"))
-    district = DistrictColumn(verbose_name=_("Territoire"))
+    territory = tables.Column(verbose_name=_("Territoire"), empty_values=(), orderable=False)
     status = tables.Column(verbose_name=_("Statut"))
     start_on = tables.DateColumn(verbose_name=_("Ouverture"), format="d/m/Y", default="—")
     end_on = tables.DateColumn(verbose_name=_("Clôture"), format="d/m/Y", default="—")
@@ -16,7 +16,7 @@ class ConsultationTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Consultation
-        fields = ("title", "district", "status", "start_on", "end_on", "partners", "response_count")
+        fields = ("title", "territory", "status", "start_on", "end_on", "partners", "response_count")
 
     def render_partners(self, record):
         return ", ".join(str(p.organisation.short_name or p.organisation) for p in record.partners.all()) or "—"
@@ -24,7 +24,10 @@ class ConsultationTable(BaseTable):
     def value_partners(self, record):
         return self.render_partners(record)
 
-    def render_district(self, record):
+    def render_territory(self, record):
+        return record.district_label
+
+    def value_territory(self, record):
         return record.district_label
 
 

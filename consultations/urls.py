@@ -28,8 +28,11 @@ urlpatterns = [
     path(C + "questionnaire/questions/nouvelle/", views.question_form, name="question_add"),
     path(C + "questionnaire/questions/<int:question_pk>/", views.question_form, name="question_edit"),
     path(C + "questionnaire/questions/<int:question_pk>/supprimer/", views.question_delete, name="question_delete"),
-    re_path(r"^consultations/(?P<pk>[0-9]+)/questionnaire/questions/(?P<question_pk>[0-9]+)/(?P<direction>up|down)/$",
-            views.question_move, name="question_move"),
+    re_path(
+        r"^consultations/(?P<pk>[0-9]+)/questionnaire/questions/(?P<question_pk>[0-9]+)/(?P<direction>up|down)/$",
+        views.question_move,
+        name="question_move",
+    ),
     path(C + "questionnaire/ordre/", views.questions_reorder, name="questions_reorder"),
     path(C + "versions/comparer/", views.version_diff_view, name="diff"),
     path(C + "versions/<int:number>/", views.version_detail, name="version"),

@@ -12,8 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from consultations import checks, charts, decidim, imports, selectors, services
-from consultations.access import is_mdo
+from consultations import charts, checks, decidim, imports, selectors, services
 from consultations.diff import version_diff
 from consultations.enums import TEXT_KINDS, QuestionKind, VersionStatus
 from consultations.filters import ConsultationFilter, ResourceFilter
@@ -57,7 +56,7 @@ from consultations.models import (
 )
 from consultations.pdf import render_pdf
 from consultations.tables import ConsultationTable, ResourceTable
-from mdo import access
+from mdo import access, policy
 from mdo.listing import ScopedTableView
 from meetings.models import AgendaItem, Meeting
 from projects.models import Project
@@ -70,10 +69,10 @@ def _consultation(request, pk: int) -> Consultation:
     return access.get_visible_or_404(request.user, Consultation, pk=pk)
 
 
-def _mdo_consultation(request, pk: int) -> Consultation:
+def _consultation_for(request, pk: int, action: str) -> Consultation:
+    """A visible consultation on which the user may do ``action`` (mdo/policy.py); 404 otherwise."""
     consultation = _consultation(request, pk)
-    if not is_mdo(request.user):
-        raise Http404("Réservé à la MDO.")
+    policy.require(request.user, action, consultation)
     return consultation
 
 
@@ -95,6 +94,7 @@ def _refused(request, error) -> None:
 
 # --- list and file -------------------------------------------------------------------------
 
+
 class ConsultationListView(ScopedTableView):
     model = Consultation
     table_class = ConsultationTable
@@ -109,13 +109,12 @@ class ConsultationListView(ScopedTableView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_mdo"] = is_mdo(self.request.user)
+        context["may_create"] = policy.allows(self.request.user, "create", "consultations.consultation")
         return context
 
 
+@policy.policy_required("create", "consultations.consultation")
 def consultation_create(request):
-    if not is_mdo(request.user):
-        raise Http404
     form = ConsultationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,15 +123,24 @@ def consultation_create(request):
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, "Consultation créée. Ajoutez ses partenaires, ses objectifs et son questionnaire.")
+            messages.success(
+                request, "Consultation créée. Ajoutez ses partenaires, ses objectifs et son questionnaire."
+            )
             return redirect(consultation)
-    return render(request, "consultations/form.html", {
-        "form": form, "title": "Nouvelle consultation", "cancel": reverse("consultations:index"),
-        "breadcrumbs": [CRUMB, (_("Nouvelle consultation"), None)]})
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "title": "Nouvelle consultation",
+            "cancel": reverse("consultations:index"),
+            "breadcrumbs": [CRUMB, (_("Nouvelle consultation"), None)],
+        },
+    )
 
 
 def consultation_edit(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "change")
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -144,15 +152,22 @@ def consultation_edit(request, pk: int):
         else:
             messages.success(request, "Consultation mise à jour.")
             return redirect(consultation)
-    return render(request, "consultations/form.html", {
-        "form": form, "title": f"Modifier : {consultation.title}", "cancel": consultation.get_absolute_url(),
-        "breadcrumbs": _crumbs(consultation, (_("Modifier"), None))})
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "title": f"Modifier : {consultation.title}",
+            "cancel": consultation.get_absolute_url(),
+            "breadcrumbs": _crumbs(consultation, (_("Modifier"), None)),
+        },
+    )
 
 
 def detail(request, pk: int):
     consultation = _consultation(request, pk)
     user = request.user
-    mdo = is_mdo(user)
+    may_change = policy.allows(user, "change", consultation)
     versions = list(consultation.versions.all())
     reviews = []
     in_review = next((v for v in versions if v.status == VersionStatus.IN_REVIEW), None)
@@ -160,29 +175,40 @@ def detail(request, pk: int):
         reviews = list(in_review.reviews.select_related("organisation", "answered_by"))
     visible_projects = access.visible(user, consultation.projects.all())
     visible_meetings = access.visible(user, consultation.meetings.all())
-    return render(request, "consultations/detail.html", {
-        "consultation": consultation, "is_mdo": mdo,
-        "partners": consultation.partners.select_related("organisation", "contact"),
-        "objectives": consultation.objectives.all(),
-        "neighbourhoods": consultation.neighbourhoods.all(),
-        "projects": visible_projects, "meetings": visible_meetings,
-        "amo_order": consultation.amo_order if consultation.amo_order_id and
-        access.can_view(user, consultation.amo_order) else None,
-        "versions": versions, "in_review": in_review, "reviews": reviews,
-        "transitions": available_transitions(consultation, user),
-        "events": consultation.events.select_related("author")[:50],
-        "respondents": selectors.respondent_count(consultation),
-        "bilan": Bilan.objects.filter(consultation=consultation).first(),
-        "resources": consultation.resources.all(),
-        "partner_form": PartnerForm() if mdo else None, "objective_form": ObjectiveForm() if mdo else None,
-        "submit_form": SubmitForm(), "new_version_form": NewVersionForm(),
-        "breadcrumbs": [CRUMB, (consultation.title, None)],
-    })
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "may_change": may_change,
+            "partners": consultation.partners.select_related("organisation", "contact"),
+            "objectives": consultation.objectives.all(),
+            "neighbourhoods": consultation.neighbourhoods.all(),
+            "projects": visible_projects,
+            "meetings": visible_meetings,
+            "amo_order": consultation.amo_order
+            if consultation.amo_order_id and access.can_view(user, consultation.amo_order)
+            else None,
+            "versions": versions,
+            "in_review": in_review,
+            "reviews": reviews,
+            "transitions": available_transitions(consultation, user),
+            "events": consultation.events.select_related("author")[:50],
+            "respondents": selectors.respondent_count(consultation),
+            "bilan": Bilan.objects.filter(consultation=consultation).first(),
+            "resources": consultation.resources.all(),
+            "partner_form": PartnerForm() if may_change else None,
+            "objective_form": ObjectiveForm() if may_change else None,
+            "submit_form": SubmitForm(),
+            "new_version_form": NewVersionForm(),
+            "breadcrumbs": [CRUMB, (consultation.title, None)],
+        },
+    )
 
 
 @require_POST
 def partner_add(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "change")
     form = PartnerForm(request.POST)
     if form.is_valid():
         try:
@@ -198,7 +224,7 @@ def partner_add(request, pk: int):
 
 @require_POST
 def partner_remove(request, pk: int, partner_pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "change")
     partner = get_object_or_404(Partner, consultation=consultation, pk=partner_pk)
     services.partner_remove(partner=partner, by=request.user)
     messages.success(request, "Partenaire retiré.")
@@ -207,7 +233,7 @@ def partner_remove(request, pk: int, partner_pk: int):
 
 @require_POST
 def objective_add(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "change")
     form = ObjectiveForm(request.POST)
     if form.is_valid():
         services.objective_add(consultation=consultation, text=form.cleaned_data["text"], by=request.user)
@@ -219,7 +245,7 @@ def objective_add(request, pk: int):
 
 @require_POST
 def objective_remove(request, pk: int, objective_pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "change")
     objective = get_object_or_404(Objective, consultation=consultation, pk=objective_pk)
     services.objective_remove(objective=objective, by=request.user)
     return redirect(consultation)
@@ -236,8 +262,9 @@ def transition(request, pk: int, name: str):
         messages.error(request, "La date d'échéance n'est pas valide.")
         return redirect(consultation)
     try:
-        services.consultation_transition(consultation=consultation, name=name, by=request.user, due_on=due_on,
-                                         note=note)
+        services.consultation_transition(
+            consultation=consultation, name=name, by=request.user, due_on=due_on, note=note
+        )
     except (services.ConsultationError, ValidationError) as error:
         _refused(request, error)
     else:
@@ -247,10 +274,10 @@ def transition(request, pk: int, name: str):
 
 # --- questionnaire builder -----------------------------------------------------------------
 
+
 def builder(request, pk: int):
     """The draft questionnaire with its wording advice; read-only once frozen or for partners."""
     consultation = _consultation(request, pk)
-    mdo = is_mdo(request.user)
     draft = services.draft_of(consultation)
     version = draft or selectors.current_version(consultation)
     sections = selectors.sections_with_questions(version)
@@ -262,17 +289,25 @@ def builder(request, pk: int):
         by_question.setdefault(item.question_id, []).append(item)
     for question in questions:
         question.advice = by_question.get(question.pk, [])
-    editable = mdo and draft is not None
-    return render(request, "consultations/builder.html", {
-        "consultation": consultation, "version": version, "sections": sections, "editable": editable,
-        "general_advice": by_question.get(None, []), "advice_count": len(advice),
-        "section_form": SectionForm() if editable else None,
-        "breadcrumbs": _crumbs(consultation, (_("Questionnaire"), None)),
-    })
+    editable = draft is not None and policy.allows(request.user, "design", consultation)
+    return render(
+        request,
+        "consultations/builder.html",
+        {
+            "consultation": consultation,
+            "version": version,
+            "sections": sections,
+            "editable": editable,
+            "general_advice": by_question.get(None, []),
+            "advice_count": len(advice),
+            "section_form": SectionForm() if editable else None,
+            "breadcrumbs": _crumbs(consultation, (_("Questionnaire"), None)),
+        },
+    )
 
 
 def _draft_for_edit(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "design")
     draft = services.draft_of(consultation)
     if draft is None:
         raise Http404("Aucun brouillon : le questionnaire est figé.")
@@ -313,11 +348,18 @@ def question_form(request, pk: int, question_pk: int | None = None):
         return redirect("consultations:builder", pk=consultation.pk)
     initial = {}
     if question is not None:
-        initial = {"section": question.section, "kind": question.kind, "text": question.text,
-                   "help_text": question.help_text, "required": question.required,
-                   "options": "\n".join(question.options), "has_other": question.has_other,
-                   "has_dont_know": question.has_dont_know, "condition_question": question.condition_question,
-                   "condition_value": question.condition_value}
+        initial = {
+            "section": question.section,
+            "kind": question.kind,
+            "text": question.text,
+            "help_text": question.help_text,
+            "required": question.required,
+            "options": "\n".join(question.options),
+            "has_other": question.has_other,
+            "has_dont_know": question.has_dont_know,
+            "condition_question": question.condition_question,
+            "condition_value": question.condition_value,
+        }
     elif _int(request.GET.get("section")) is not None:
         initial = {"section": draft.sections.filter(pk=_int(request.GET["section"])).first()}
     form = QuestionForm(request.POST or None, version=draft, question=question, initial=initial)
@@ -331,14 +373,24 @@ def question_form(request, pk: int, question_pk: int | None = None):
             form.add_error(None, str(error))
         else:
             advice = checks.check_question(saved, glossary=list(GlossaryTerm.objects.all()))
-            messages.success(request, "Question enregistrée." + (
-                f" {len(advice)} conseil(s) de formulation à regarder." if advice else ""))
+            messages.success(
+                request,
+                "Question enregistrée." + (f" {len(advice)} conseil(s) de formulation à regarder." if advice else ""),
+            )
             return redirect(reverse("consultations:builder", args=[consultation.pk]) + f"#question-{saved.pk}")
-    return render(request, "consultations/question_form.html", {
-        "consultation": consultation, "form": form, "question": question,
-        "title": "Modifier la question" if question else "Nouvelle question",
-        "breadcrumbs": _crumbs(consultation, (_("Questionnaire"), reverse("consultations:builder", args=[pk])),
-                               (_("Question"), None))})
+    return render(
+        request,
+        "consultations/question_form.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "question": question,
+            "title": "Modifier la question" if question else "Nouvelle question",
+            "breadcrumbs": _crumbs(
+                consultation, (_("Questionnaire"), reverse("consultations:builder", args=[pk])), (_("Question"), None)
+            ),
+        },
+    )
 
 
 @require_POST
@@ -381,6 +433,7 @@ def questions_reorder(request, pk: int):
 
 # --- versions: review, diff, outputs -------------------------------------------------------
 
+
 def version_detail(request, pk: int, number: int):
     """A frozen version as the partners review it: comments per question, the MDO's answers, opinions."""
     consultation = _consultation(request, pk)
@@ -393,23 +446,38 @@ def _render_version(request, consultation, version, *, review_form=None, status=
     sections = selectors.sections_with_questions(version)
     comments = {}
     for comment in QuestionComment.objects.filter(question__version=version).select_related(
-            "author", "organisation", "replied_by"):
+        "author", "organisation", "replied_by"
+    ):
         comments.setdefault(comment.question_id, []).append(comment)
     for section in sections:
         for question in section.items:
             question.comment_list = comments.get(question.pk, [])
     reviews = list(version.reviews.select_related("organisation", "answered_by"))
-    mine = next((r for r in reviews if r.organisation_id == user.organisation_id), None) \
-        if services.may_review(version, user) else None
-    mdo = is_mdo(user)
-    return render(request, "consultations/version_detail.html", {
-        "consultation": consultation, "version": version, "sections": sections, "reviews": reviews,
-        "my_review": mine, "may_comment": mine is not None or (mdo and version.status == VersionStatus.IN_REVIEW),
-        "may_reply": mdo,
-        "review_form": review_form or ReviewForm(initial={"comment": mine.comment} if mine else None),
-        "comment_form": CommentForm(), "reply_form": ReplyForm(),
-        "previous": consultation.versions.filter(number__lt=number).order_by("-number").first(),
-        "breadcrumbs": _crumbs(consultation, (str(version), None))}, status=status)
+    mine = (
+        next((r for r in reviews if r.organisation_id == user.organisation_id), None)
+        if services.may_review(version, user)
+        else None
+    )
+    may_reply = policy.allows(user, "reply_comment", consultation)
+    return render(
+        request,
+        "consultations/version_detail.html",
+        {
+            "consultation": consultation,
+            "version": version,
+            "sections": sections,
+            "reviews": reviews,
+            "my_review": mine,
+            "may_comment": mine is not None or (may_reply and version.status == VersionStatus.IN_REVIEW),
+            "may_reply": may_reply,
+            "review_form": review_form or ReviewForm(initial={"comment": mine.comment} if mine else None),
+            "comment_form": CommentForm(),
+            "reply_form": ReplyForm(),
+            "previous": consultation.versions.filter(number__lt=number).order_by("-number").first(),
+            "breadcrumbs": _crumbs(consultation, (str(version), None)),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -431,7 +499,7 @@ def comment_add(request, pk: int, number: int, question_pk: int):
 
 @require_POST
 def comment_reply(request, pk: int, comment_pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "reply_comment")
     comment = get_object_or_404(QuestionComment, question__version__consultation=consultation, pk=comment_pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -474,9 +542,16 @@ def version_diff_view(request, pk: int):
     except ValueError:
         raise Http404 from None
     old, new = _version(consultation, old_number), _version(consultation, new_number)
-    return render(request, "consultations/diff.html", {
-        "consultation": consultation, "diff": version_diff(old, new), "versions": versions,
-        "breadcrumbs": _crumbs(consultation, (f"Comparer les versions {old.number} et {new.number}", None))})
+    return render(
+        request,
+        "consultations/diff.html",
+        {
+            "consultation": consultation,
+            "diff": version_diff(old, new),
+            "versions": versions,
+            "breadcrumbs": _crumbs(consultation, (f"Comparer les versions {old.number} et {new.number}", None)),
+        },
+    )
 
 
 def version_pdf(request, pk: int, number: int):
@@ -488,9 +563,10 @@ def version_pdf(request, pk: int, number: int):
         for question in section.items:
             question.choice_list = question.choices(names)
             question.lines = 6 if question.kind == QuestionKind.LONG_TEXT else 1
-    pdf = render_pdf("consultations/pdf/questionnaire.html", {
-        "consultation": consultation, "version": version, "sections": sections,
-        "text_kinds": TEXT_KINDS})
+    pdf = render_pdf(
+        "consultations/pdf/questionnaire.html",
+        {"consultation": consultation, "version": version, "sections": sections, "text_kinds": TEXT_KINDS},
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="questionnaire-{consultation.pk}-v{version.number}.pdf"'
     return response
@@ -499,35 +575,49 @@ def version_pdf(request, pk: int, number: int):
 def version_decidim(request, pk: int, number: int):
     consultation = _consultation(request, pk)
     version = _version(consultation, number)
-    response = HttpResponse(json.dumps(decidim.questionnaire_json(consultation, version), ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-{consultation.pk}-v{version.number}-decidim.json"'
+    response = HttpResponse(
+        json.dumps(decidim.questionnaire_json(consultation, version), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="questionnaire-{consultation.pk}-v{version.number}-decidim.json"'
+    )
     return response
 
 
 # --- answers and results -------------------------------------------------------------------
 
+
 def answers_import(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "analyse")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     version = selectors.answer_version(consultation)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = imports.import_answers(consultation=consultation, data=upload.read(), filename=upload.name,
-                                           by=request.user)
+            batch = imports.import_answers(
+                consultation=consultation, data=upload.read(), filename=upload.name, by=request.user
+            )
         except imports.ImportFailed as error:
             errors = error.errors
         else:
             messages.success(request, f"{batch.rows} réponse(s) importée(s).")
             return redirect("consultations:results", pk=consultation.pk)
-    return render(request, "consultations/import.html", {
-        "consultation": consultation, "form": form, "errors": errors, "version": version,
-        "questions": selectors.numbered_questions(version) if version else [],
-        "batches": consultation.imports.select_related("imported_by").order_by("-imported_at"),
-        "breadcrumbs": _crumbs(consultation, (_("Importer les réponses"), None))},
-        status=400 if errors or form.errors else 200)
+    return render(
+        request,
+        "consultations/import.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "errors": errors,
+            "version": version,
+            "questions": selectors.numbered_questions(version) if version else [],
+            "batches": consultation.imports.select_related("imported_by").order_by("-imported_at"),
+            "breadcrumbs": _crumbs(consultation, (_("Importer les réponses"), None)),
+        },
+        status=400 if errors or form.errors else 200,
+    )
 
 
 def results(request, pk: int):
@@ -552,11 +642,21 @@ def results(request, pk: int):
             cross = selectors.cross_tab(consultation, question, by=other)
             cross["question"] = question
             cross["by"] = "Arrondissement" if other == "district" else f"Q{other.number}. {other.text}"
-    return render(request, "consultations/results.html", {
-        "consultation": consultation, "version": version, "results": rows,
-        "respondents": selectors.respondent_count(consultation), "choice_questions": choice_questions,
-        "cross": cross, "selected_question": target, "selected_by": by, "is_mdo": is_mdo(request.user),
-        "breadcrumbs": _crumbs(consultation, (_("Résultats"), None))})
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "consultation": consultation,
+            "version": version,
+            "results": rows,
+            "respondents": selectors.respondent_count(consultation),
+            "choice_questions": choice_questions,
+            "cross": cross,
+            "selected_question": target,
+            "selected_by": by,
+            "breadcrumbs": _crumbs(consultation, (_("Résultats"), None)),
+        },
+    )
 
 
 def _int(value) -> int | None:
@@ -571,8 +671,7 @@ def free_text(request, pk: int):
     version = selectors.answer_version(consultation)
     if version is None:
         raise Http404
-    questions = [q for q in selectors.numbered_questions(version)
-                 if q.kind in TEXT_KINDS or q.has_other]
+    questions = [q for q in selectors.numbered_questions(version) if q.kind in TEXT_KINDS or q.has_other]
     question = next((q for q in questions if q.pk == _int(request.GET.get("question"))), None)
     tags = list(consultation.tags.all())
     tag = next((t for t in tags if t.pk == _int(request.GET.get("etiquette"))), None)
@@ -584,16 +683,26 @@ def free_text(request, pk: int):
         answer.question_number = numbers.get(answer.question_id)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "consultations/free_text.html", {
-        "consultation": consultation, "questions": questions, "page": page, "tags": tags,
-        "selected_question": question, "selected_tag": tag, "search": search, "query": query.urlencode(),
-        "is_mdo": is_mdo(request.user),
-        "breadcrumbs": _crumbs(consultation, (_("Réponses libres"), None))})
+    return render(
+        request,
+        "consultations/free_text.html",
+        {
+            "consultation": consultation,
+            "questions": questions,
+            "page": page,
+            "tags": tags,
+            "selected_question": question,
+            "selected_tag": tag,
+            "search": search,
+            "query": query.urlencode(),
+            "breadcrumbs": _crumbs(consultation, (_("Réponses libres"), None)),
+        },
+    )
 
 
 @require_POST
 def answer_tags(request, pk: int, answer_pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "analyse")
     answer = get_object_or_404(Answer, response__consultation=consultation, pk=answer_pk)
     form = TagForm(request.POST)
     if form.is_valid():
@@ -609,17 +718,25 @@ def answer_tags(request, pk: int, answer_pk: int):
 
 # --- bilan -----------------------------------------------------------------------------------
 
+
 def bilan_edit(request, pk: int):
-    consultation = _mdo_consultation(request, pk)
+    consultation = _consultation_for(request, pk, "write_bilan")
     bilan = Bilan.objects.filter(consultation=consultation).first()
     objectives = consultation.objectives.all()
-    form = BilanForm(request.POST or None, objectives=objectives,
-                     initial={"heard": bilan.heard, "city_response": bilan.city_response} if bilan else None)
+    form = BilanForm(
+        request.POST or None,
+        objectives=objectives,
+        initial={"heard": bilan.heard, "city_response": bilan.city_response} if bilan else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.bilan_save(consultation=consultation, heard=form.cleaned_data["heard"],
-                                city_response=form.cleaned_data["city_response"], outcomes=form.outcomes(),
-                                by=request.user)
+            services.bilan_save(
+                consultation=consultation,
+                heard=form.cleaned_data["heard"],
+                city_response=form.cleaned_data["city_response"],
+                outcomes=form.outcomes(),
+                by=request.user,
+            )
         except ValidationError as error:
             errors_to_form(form, error)
         except services.ConsultationError as error:
@@ -627,9 +744,17 @@ def bilan_edit(request, pk: int):
         else:
             messages.success(request, "Bilan enregistré.")
             return redirect(consultation)
-    return render(request, "consultations/form.html", {
-        "form": form, "title": f"Bilan : {consultation.title}", "cancel": consultation.get_absolute_url(),
-        "breadcrumbs": _crumbs(consultation, (_("Bilan"), None))}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "title": f"Bilan : {consultation.title}",
+            "cancel": consultation.get_absolute_url(),
+            "breadcrumbs": _crumbs(consultation, (_("Bilan"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def bilan_pdf(request, pk: int):
@@ -640,10 +765,18 @@ def bilan_pdf(request, pk: int):
     for result in rows:
         if result["rows"]:
             result["chart"] = mark_safe(charts.bar_chart(result["rows"], title=f"Q{result['question'].number}"))
-    pdf = render_pdf("consultations/pdf/bilan.html", {
-        "consultation": consultation, "bilan": bilan, "objectives": consultation.objectives.all(),
-        "results": rows, "respondents": selectors.respondent_count(consultation),
-        "partners": consultation.partners.select_related("organisation"), "today": timezone.localdate()})
+    pdf = render_pdf(
+        "consultations/pdf/bilan.html",
+        {
+            "consultation": consultation,
+            "bilan": bilan,
+            "objectives": consultation.objectives.all(),
+            "results": rows,
+            "respondents": selectors.respondent_count(consultation),
+            "partners": consultation.partners.select_related("organisation"),
+            "today": timezone.localdate(),
+        },
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bilan-consultation-{consultation.pk}.pdf"'
     return response
@@ -660,20 +793,25 @@ def open_data_bilans(request):
 
 # --- evaluation ------------------------------------------------------------------------------
 
+
 def _evaluation_page(request, *, subject, lookup, title, crumbs, back):
     evaluation = Evaluation.objects.filter(**lookup).prefetch_related("scores").first()
     scores = {s.criterion_id: s for s in evaluation.scores.all()} if evaluation else {}
     criteria = EvaluationCriterion.objects.filter(active=True)
-    mdo = is_mdo(request.user)
-    form = EvaluationForm(request.POST or None, criteria=criteria, scores=scores,
-                          initial={"summary": evaluation.summary} if evaluation else None)
+    may_evaluate = policy.allows(request.user, "change", "consultations.evaluation")
+    form = EvaluationForm(
+        request.POST or None,
+        criteria=criteria,
+        scores=scores,
+        initial={"summary": evaluation.summary} if evaluation else None,
+    )
     if request.method == "POST":
-        if not mdo:
-            raise Http404
+        policy.require(request.user, "change", "consultations.evaluation")
         if form.is_valid():
             try:
-                services.evaluation_save(scores=form.scores(), summary=form.cleaned_data["summary"], by=request.user,
-                                         **lookup)
+                services.evaluation_save(
+                    scores=form.scores(), summary=form.cleaned_data["summary"], by=request.user, **lookup
+                )
             except ValidationError as error:
                 errors_to_form(form, error)
             except services.ConsultationError as error:
@@ -681,58 +819,94 @@ def _evaluation_page(request, *, subject, lookup, title, crumbs, back):
             else:
                 messages.success(request, "Évaluation enregistrée.")
                 return redirect(back)
-    return render(request, "consultations/evaluation.html", {
-        "subject": subject, "form": form if mdo else None, "evaluation": evaluation,
-        "rows": [(c, scores.get(c.pk)) for c in criteria], "title": title, "back": back,
-        "breadcrumbs": crumbs}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/evaluation.html",
+        {
+            "subject": subject,
+            "form": form if may_evaluate else None,
+            "evaluation": evaluation,
+            "rows": [(c, scores.get(c.pk)) for c in criteria],
+            "title": title,
+            "back": back,
+            "breadcrumbs": crumbs,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def evaluation(request, pk: int):
     consultation = _consultation(request, pk)
-    return _evaluation_page(request, subject=consultation, lookup={"consultation": consultation},
-                            title=f"Évaluation : {consultation.title}", back=consultation.get_absolute_url(),
-                            crumbs=_crumbs(consultation, (_("Évaluation"), None)))
+    return _evaluation_page(
+        request,
+        subject=consultation,
+        lookup={"consultation": consultation},
+        title=f"Évaluation : {consultation.title}",
+        back=consultation.get_absolute_url(),
+        crumbs=_crumbs(consultation, (_("Évaluation"), None)),
+    )
 
 
 def project_evaluation(request, project_pk: int):
     project = access.get_visible_or_404(request.user, Project, pk=project_pk)
-    return _evaluation_page(request, subject=project, lookup={"project": project},
-                            title=f"Évaluation : {project.title}", back=project.get_absolute_url(),
-                            crumbs=[(_("Évaluations"), reverse("consultations:evaluations")), (project.title, None)])
+    return _evaluation_page(
+        request,
+        subject=project,
+        lookup={"project": project},
+        title=f"Évaluation : {project.title}",
+        back=project.get_absolute_url(),
+        crumbs=[(_("Évaluations"), reverse("consultations:evaluations")), (project.title, None)],
+    )
 
 
 def evaluations(request):
     """Every evaluated consultation and project the user sees, criteria side by side (four queries)."""
     criteria = list(EvaluationCriterion.objects.filter(active=True))
     rows = []
-    evaluations = (Evaluation.objects.filter(
-        _visible_subjects(request.user, Consultation, Project))
-        .select_related("consultation", "project").prefetch_related("scores").order_by("-updated_at"))
+    evaluations = (
+        Evaluation.objects.filter(_visible_subjects(request.user, Consultation, Project))
+        .select_related("consultation", "project")
+        .prefetch_related("scores")
+        .order_by("-updated_at")
+    )
     for item in evaluations:
         scores = {s.criterion_id: s.score for s in item.scores.all()}
         values = [scores.get(c.pk) for c in criteria]
         given = [v for v in values if v is not None]
-        rows.append({"evaluation": item, "subject": item.subject, "scores": values,
-                     "mean": round(sum(given) / len(given), 1) if given else None})
+        rows.append(
+            {
+                "evaluation": item,
+                "subject": item.subject,
+                "scores": values,
+                "mean": round(sum(given) / len(given), 1) if given else None,
+            }
+        )
     means = []
     for index in range(len(criteria)):
         given = [row["scores"][index] for row in rows if row["scores"][index] is not None]
         means.append(round(sum(given) / len(given), 1) if given else None)
-    return render(request, "consultations/evaluations.html", {
-        "criteria": criteria, "rows": rows, "means": means, "is_mdo": is_mdo(request.user),
-        "breadcrumbs": [CRUMB, (_("Évaluations comparées"), None)]})
+    return render(
+        request,
+        "consultations/evaluations.html",
+        {
+            "criteria": criteria,
+            "rows": rows,
+            "means": means,
+            "breadcrumbs": [CRUMB, (_("Évaluations comparées"), None)],
+        },
+    )
 
 
 def _visible_subjects(user, consultation_model, project_model):
     from django.db.models import Q
 
-    return Q(consultation__in=access.visible(user, consultation_model).values("pk")) | \
-        Q(project__in=access.visible(user, project_model).values("pk"))
+    return Q(consultation__in=access.visible(user, consultation_model).values("pk")) | Q(
+        project__in=access.visible(user, project_model).values("pk")
+    )
 
 
+@policy.policy_required("change", "consultations.evaluationcriterion")
 def criteria(request):
-    if not is_mdo(request.user):
-        raise Http404
     form = CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -742,20 +916,30 @@ def criteria(request):
         else:
             messages.success(request, "Critère ajouté.")
             return redirect("consultations:criteria")
-    return render(request, "consultations/criteria.html", {
-        "form": form, "criteria": EvaluationCriterion.objects.all(),
-        "breadcrumbs": [CRUMB, (_("Évaluations comparées"), reverse("consultations:evaluations")),
-                        (_("Critères"), None)]}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/criteria.html",
+        {
+            "form": form,
+            "criteria": EvaluationCriterion.objects.all(),
+            "breadcrumbs": [
+                CRUMB,
+                (_("Évaluations comparées"), reverse("consultations:evaluations")),
+                (_("Critères"), None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- glossary --------------------------------------------------------------------------------
 
+
 def glossary(request):
-    mdo = is_mdo(request.user)
-    form = GlossaryForm(request.POST or None) if mdo else None
+    may_change = policy.allows(request.user, "change", "consultations.glossaryterm")
+    form = GlossaryForm(request.POST or None) if may_change else None
     if request.method == "POST":
-        if not mdo:
-            raise Http404
+        policy.require(request.user, "change", "consultations.glossaryterm")
         if form.is_valid():
             try:
                 services.glossary_term_add(by=request.user, **form.cleaned_data)
@@ -764,22 +948,25 @@ def glossary(request):
             else:
                 messages.success(request, "Terme ajouté au glossaire.")
                 return redirect("consultations:glossary")
-    return render(request, "consultations/glossary.html", {
-        "terms": GlossaryTerm.objects.all(), "form": form,
-        "breadcrumbs": [CRUMB, (_("Glossaire du jargon"), None)]}, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "consultations/glossary.html",
+        {"terms": GlossaryTerm.objects.all(), "form": form, "breadcrumbs": [CRUMB, (_("Glossaire du jargon"), None)]},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @require_POST
 def glossary_delete(request, term_pk: int):
-    if not is_mdo(request.user):
-        raise Http404
     term = get_object_or_404(GlossaryTerm, pk=term_pk)
+    policy.require(request.user, "change", term)
     services.glossary_term_delete(term=term, by=request.user)
     messages.success(request, f"« {term.term} » retiré du glossaire.")
     return redirect("consultations:glossary")
 
 
 # --- the network's library -------------------------------------------------------------------
+
 
 class ResourceListView(ScopedTableView):
     model = Resource
@@ -794,9 +981,8 @@ class ResourceListView(ScopedTableView):
         return selectors.resource_list_for_user(user=self.request.user)
 
 
+@policy.policy_required("create", "consultations.resource")
 def resource_create(request):
-    if request.user.organisation_id is None:
-        raise Http404
     form = ResourceForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -806,46 +992,81 @@ def resource_create(request):
         else:
             messages.success(request, "Ressource ajoutée à la bibliothèque du réseau.")
             return redirect(resource)
-    return render(request, "consultations/form.html", {
-        "form": form, "title": "Nouvelle ressource", "multipart": True, "cancel": reverse("consultations:resources"),
-        "breadcrumbs": [LIBRARY_CRUMB, (_("Nouvelle ressource"), None)]}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "title": "Nouvelle ressource",
+            "multipart": True,
+            "cancel": reverse("consultations:resources"),
+            "breadcrumbs": [LIBRARY_CRUMB, (_("Nouvelle ressource"), None)],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def resource_detail(request, pk: int):
     resource = access.get_visible_or_404(request.user, Resource, pk=pk)
     meetings_visible = access.visible(request.user, Meeting)
-    attachable = (AgendaItem.objects.filter(meeting__in=meetings_visible, meeting__start__gte=timezone.now())
-                  .select_related("meeting").order_by("meeting__start", "order")[:100])
-    attachable = [item for item in attachable if access.can_change(request.user, item.meeting)] \
-        if is_mdo(request.user) or request.user.organisation_id else []
-    return render(request, "consultations/resource_detail.html", {
-        "resource": resource, "attachable": attachable,
-        "agenda_items": AgendaItem.objects.filter(resources=resource, meeting__in=meetings_visible)
-        .select_related("meeting").order_by("meeting__start"), "versions": resource.versions.select_related("uploaded_by"),
-        "themes": resource.themes.all(),
-        "consultations": access.visible(request.user, resource.consultations.all()),
-        "projects": access.visible(request.user, Project.objects.filter(resources=resource)),
-        "meetings": access.visible(request.user, Meeting.objects.filter(resources=resource)),
-        "can_change": access.can_change(request.user, resource),
-        "version_form": ResourceVersionForm() if access.can_change(request.user, resource) else None,
-        "breadcrumbs": [LIBRARY_CRUMB, (resource.title, None)]})
+    attachable = (
+        AgendaItem.objects.filter(meeting__in=meetings_visible, meeting__start__gte=timezone.now())
+        .select_related("meeting")
+        .order_by("meeting__start", "order")[:100]
+    )
+    attachable = (
+        [item for item in attachable if access.can_change(request.user, item.meeting)]
+        if request.user.organisation_id
+        else []
+    )
+    return render(
+        request,
+        "consultations/resource_detail.html",
+        {
+            "resource": resource,
+            "attachable": attachable,
+            "agenda_items": AgendaItem.objects.filter(resources=resource, meeting__in=meetings_visible)
+            .select_related("meeting")
+            .order_by("meeting__start"),
+            "versions": resource.versions.select_related("uploaded_by"),
+            "themes": resource.themes.all(),
+            "consultations": access.visible(request.user, resource.consultations.all()),
+            "projects": access.visible(request.user, Project.objects.filter(resources=resource)),
+            "meetings": access.visible(request.user, Meeting.objects.filter(resources=resource)),
+            "can_change": access.can_change(request.user, resource),
+            "version_form": ResourceVersionForm() if access.can_change(request.user, resource) else None,
+            "breadcrumbs": [LIBRARY_CRUMB, (resource.title, None)],
+        },
+    )
 
 
 def resource_edit(request, pk: int):
     resource = access.get_changeable_or_404(request.user, Resource, pk=pk)
-    initial = {"title": resource.title, "kind": resource.kind, "summary": resource.summary,
-               "themes": ", ".join(t.name for t in resource.themes.all()),
-               "consultations": resource.consultations.all(), "projects": resource.projects.all(),
-               "meetings": resource.meetings.all()}
+    initial = {
+        "title": resource.title,
+        "kind": resource.kind,
+        "summary": resource.summary,
+        "themes": ", ".join(t.name for t in resource.themes.all()),
+        "consultations": resource.consultations.all(),
+        "projects": resource.projects.all(),
+        "meetings": resource.meetings.all(),
+    }
     form = ResourceForm(request.POST or None, user=request.user, with_file=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.resource_update(resource=resource, by=request.user, **form.cleaned_data)
         messages.success(request, "Ressource mise à jour.")
         return redirect(resource)
-    return render(request, "consultations/form.html", {
-        "form": form, "title": f"Modifier : {resource.title}", "cancel": resource.get_absolute_url(),
-        "breadcrumbs": [LIBRARY_CRUMB, (resource.title, resource.get_absolute_url()), (_("Modifier"), None)]},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/form.html",
+        {
+            "form": form,
+            "title": f"Modifier : {resource.title}",
+            "cancel": resource.get_absolute_url(),
+            "breadcrumbs": [LIBRARY_CRUMB, (resource.title, resource.get_absolute_url()), (_("Modifier"), None)],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -864,8 +1085,9 @@ def resource_version_add(request, pk: int):
 @require_POST
 def resource_attach(request, pk: int):
     resource = access.get_visible_or_404(request.user, Resource, pk=pk)
-    item = get_object_or_404(AgendaItem, pk=_int(request.POST.get("agenda_item")),
-                             meeting__in=access.visible(request.user, Meeting))
+    item = get_object_or_404(
+        AgendaItem, pk=_int(request.POST.get("agenda_item")), meeting__in=access.visible(request.user, Meeting)
+    )
     try:
         services.resource_attach_to_agenda_item(resource=resource, agenda_item=item, by=request.user)
     except services.ConsultationError as error:

@@ -15,16 +15,31 @@ class IndicatorsConfig(AppConfig):
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
 
-        access.register(DistrictPopulation, scope=lambda user, qs: qs, can_change=lambda user, obj: access.is_admin(user))
+        access.register(
+            DistrictPopulation, scope=lambda user, qs: qs, can_change=lambda user, obj: access.is_admin(user)
+        )
+        from indicators.jobs import ANNUAL_REPORT, run_annual_report
+        from mdo import jobs
+
+        jobs.register(ANNUAL_REPORT, run_annual_report)
         registry.register_nav("indicators", _("Indicateurs"), "indicators:index", order=45)
         registry.register_panel("indicators", panels.render_panel, order=5)
         registry.register_seeder("indicators", seed.seed_indicators, order=90)
-        for key, label in (("participation", "Participation"), ("livraison", "Livraison du budget participatif"),
-                           ("budget", "Exécution budgétaire"), ("prestataires", "Prestataires")):
-            registry.register_bench(f"Indicateurs : {label}",
-                                    url=lambda key=key: reverse("indicators:theme", args=[key]))
+        for key, label in (
+            ("participation", "Participation"),
+            ("livraison", "Livraison du budget participatif"),
+            ("budget", "Exécution budgétaire"),
+            ("prestataires", "Prestataires"),
+        ):
+            registry.register_bench(
+                f"Indicateurs : {label}", url=lambda key=key: reverse("indicators:theme", args=[key])
+            )
         registry.register_bench("Indicateurs : bilan annuel (PDF)", url=lambda: reverse("indicators:annual_report"))
-        add_role_permissions(Role.ADMIN, {
-            "indicators.view_districtpopulation", "indicators.add_districtpopulation",
-            "indicators.change_districtpopulation",
-        })
+        add_role_permissions(
+            Role.ADMIN,
+            {
+                "indicators.view_districtpopulation",
+                "indicators.add_districtpopulation",
+                "indicators.change_districtpopulation",
+            },
+        )

@@ -18,13 +18,18 @@ class DaysBetween(Func):
         super().__init__(end, start, **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="CAST(julianday(date(%(expressions)s)) AS INTEGER)",
-                           arg_joiner=")) - julianday(date(", **extra)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(date(%(expressions)s)) AS INTEGER)",
+            arg_joiner=")) - julianday(date(",
+            **extra,
+        )
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(CAST(%(expressions)s AS date))",
-                           arg_joiner=" AS date) - CAST(", **extra)
+        return self.as_sql(
+            compiler, connection, template="(CAST(%(expressions)s AS date))", arg_joiner=" AS date) - CAST(", **extra
+        )
 
 
 def median(queryset: QuerySet, expression) -> float | None:
@@ -35,7 +40,7 @@ def median(queryset: QuerySet, expression) -> float | None:
     if not count:
         return None
     ordered = values.order_by("_value").values_list("_value", flat=True)
-    middle = list(ordered[(count - 1) // 2: count // 2 + 1])
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
     return sum(middle) / len(middle)
 
 
@@ -46,16 +51,17 @@ def grouped_medians(queryset: QuerySet, group: str, expression) -> dict:
     of each group come back.
     """
     ranked = (
-        queryset.annotate(_value=expression).filter(_value__isnull=False)
+        queryset.annotate(_value=expression)
+        .filter(_value__isnull=False)
         .annotate(
             _rank=Window(RowNumber(), partition_by=[F(group)], order_by=[F("_value").asc(), F("pk").asc()]),
             _size=Window(Count("pk"), partition_by=[F(group)]),
         )
     )
     # Filtering on window functions: Django wraps the query and filters the outer one.
-    middle = ranked.filter(
-        Q(_rank=(F("_size") + 1) / 2) | Q(_rank=F("_size") / 2 + 1)
-    ).values_list(group, "_value", "_rank", "_size")
+    middle = ranked.filter(Q(_rank=(F("_size") + 1) / 2) | Q(_rank=F("_size") / 2 + 1)).values_list(
+        group, "_value", "_rank", "_size"
+    )
     sums: dict = {}
     for key, value, rank, size in middle:
         # Integer division in SQL: for an odd size both conditions pick the same middle row.

@@ -49,8 +49,9 @@ def own_district(user) -> int | None:
 
 
 class IndicatorFilterForm(forms.Form):
-    edition = forms.ModelChoiceField(label=_("Édition"), queryset=Edition.objects.none(), required=False,
-                                     empty_label=_("Toutes"))
+    edition = forms.ModelChoiceField(
+        label=_("Édition"), queryset=Edition.objects.none(), required=False, empty_label=_("Toutes")
+    )
     year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
     district = forms.TypedChoiceField(label=_("Arrondissement"), required=False, coerce=int, empty_value=None)
 
@@ -72,6 +73,7 @@ class IndicatorFilterForm(forms.Form):
         self.is_valid()  # the valid fields filter; an invalid one shows its message and is ignored
         data = self.cleaned_data
         if self.locked:
-            return IndicatorFilters(edition=data.get("edition"), year=data.get("year"), district=self.locked,
-                                    district_locked=True)
+            return IndicatorFilters(
+                edition=data.get("edition"), year=data.get("year"), district=self.locked, district_locked=True
+            )
         return IndicatorFilters(edition=data.get("edition"), year=data.get("year"), district=data.get("district"))

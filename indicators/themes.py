@@ -23,59 +23,128 @@ def build_participation(*, user, filters: IndicatorFilters) -> dict:
     if with_voters:
         latest = with_voters[0].edition
         rows = [row for row in with_voters if row.edition == latest and row.number]
-        charts.append(Chart(
-            key="turnout-map", title=f"Participation au vote par arrondissement ({latest}), en % de la population",
-            kind="tiles", labels=[row.district for row in rows], districts=[row.number for row in rows],
-            series=[("Participation", [row.turnout for row in rows])], unit="%",
-        ))
-        labels = sorted({row.district for row in with_voters}, key=lambda name: next(
-            (r.number or 99 for r in with_voters if r.district == name), 99))
-        charts.append(Chart(
-            key="voters", title="Votant·e·s par arrondissement et par édition", kind="bar", labels=labels,
-            series=[(edition, [next((r.voters for r in with_voters if r.edition == edition and r.district == label), None)
-                               for label in labels]) for edition in edition_names],
-        ))
+        charts.append(
+            Chart(
+                key="turnout-map",
+                title=f"Participation au vote par arrondissement ({latest}), en % de la population",
+                kind="tiles",
+                labels=[row.district for row in rows],
+                districts=[row.number for row in rows],
+                series=[("Participation", [row.turnout for row in rows])],
+                unit="%",
+            )
+        )
+        labels = sorted(
+            {row.district for row in with_voters},
+            key=lambda name: next((r.number or 99 for r in with_voters if r.district == name), 99),
+        )
+        charts.append(
+            Chart(
+                key="voters",
+                title="Votant·e·s par arrondissement et par édition",
+                kind="bar",
+                labels=labels,
+                series=[
+                    (
+                        edition,
+                        [
+                            next((r.voters for r in with_voters if r.edition == edition and r.district == label), None)
+                            for label in labels
+                        ],
+                    )
+                    for edition in edition_names
+                ],
+            )
+        )
     funnel = data.funnel
-    charts.append(Chart(
-        key="funnel", title="Projets déposés, recevables, soumis au vote et lauréats par arrondissement", kind="bar",
-        labels=[row.label for row in funnel],
-        series=[("Déposés", [r.submitted for r in funnel]), ("Recevables", [r.admissible for r in funnel]),
-                ("Soumis au vote", [r.on_ballot for r in funnel]), ("Lauréats", [r.winners for r in funnel])],
-    ))
+    charts.append(
+        Chart(
+            key="funnel",
+            title="Projets déposés, recevables, soumis au vote et lauréats par arrondissement",
+            kind="bar",
+            labels=[row.label for row in funnel],
+            series=[
+                ("Déposés", [r.submitted for r in funnel]),
+                ("Recevables", [r.admissible for r in funnel]),
+                ("Soumis au vote", [r.on_ballot for r in funnel]),
+                ("Lauréats", [r.winners for r in funnel]),
+            ],
+        )
+    )
     kinds = data.attendance_by_kind
-    charts.append(Chart(
-        key="attendance-kind", title="Taux de présence aux réunions tenues, par type de réunion", kind="hbar",
-        labels=[row.label for row in kinds], series=[("Présence", [row.rate for row in kinds])], unit="%",
-    ))
-    return {"data": data, "charts": charts, "attendance_tables": [
-        ("Par organisation", data.attendance_by_organisation), ("Par type de réunion", data.attendance_by_kind)]}
+    charts.append(
+        Chart(
+            key="attendance-kind",
+            title="Taux de présence aux réunions tenues, par type de réunion",
+            kind="hbar",
+            labels=[row.label for row in kinds],
+            series=[("Présence", [row.rate for row in kinds])],
+            unit="%",
+        )
+    )
+    return {
+        "data": data,
+        "charts": charts,
+        "attendance_tables": [
+            ("Par organisation", data.attendance_by_organisation),
+            ("Par type de réunion", data.attendance_by_kind),
+        ],
+    }
 
 
 def build_delivery(*, user, filters: IndicatorFilters) -> dict:
     data = selectors.delivery(user=user, filters=filters)
     labels = [edition for edition, _counts in data.by_edition]
-    charts = [Chart(
-        key="winners-status", title="Projets lauréats par statut et par édition", kind="stacked", labels=labels,
-        series=[(str(ProjectStatus(status).label), [counts.get(status, 0) for _e, counts in data.by_edition])
-                for status in data.statuses],
-    )]
+    charts = [
+        Chart(
+            key="winners-status",
+            title="Projets lauréats par statut et par édition",
+            kind="stacked",
+            labels=labels,
+            series=[
+                (str(ProjectStatus(status).label), [counts.get(status, 0) for _e, counts in data.by_edition])
+                for status in data.statuses
+            ],
+        )
+    ]
     keys = list(selectors.PUNCTUALITY_LABELS)
     colours = (PALETTE[1], PALETTE[2], DANGER, PALETTE[0])
-    for key, title, rows in (("punctuality-district", "Livraison des lauréats par arrondissement", data.by_district),
-                             ("punctuality-directorate", "Livraison des lauréats par direction pilote", data.by_directorate)):
-        charts.append(Chart(
-            key=key, title=title, kind="stacked", labels=[row.label for row in rows], colours=colours,
-            series=[(selectors.PUNCTUALITY_LABELS[k], [row.count(k) for row in rows]) for k in keys],
-        ))
+    for key, title, rows in (
+        ("punctuality-district", "Livraison des lauréats par arrondissement", data.by_district),
+        ("punctuality-directorate", "Livraison des lauréats par direction pilote", data.by_directorate),
+    ):
+        charts.append(
+            Chart(
+                key=key,
+                title=title,
+                kind="stacked",
+                labels=[row.label for row in rows],
+                colours=colours,
+                series=[(selectors.PUNCTUALITY_LABELS[k], [row.count(k) for row in rows]) for k in keys],
+            )
+        )
     money = data.money
-    charts.append(Chart(
-        key="winners-money", title="Argent des lauréats par arrondissement : estimé, approuvé, engagé, mandaté",
-        kind="bar", labels=[row.label for row in money], unit="€",
-        series=[("Coût estimé", [r.estimated for r in money]), ("Approuvé", [r.approved for r in money]),
-                ("Engagé", [r.committed for r in money]), ("Mandaté", [r.paid for r in money])],
-    ))
-    return {"data": data, "charts": charts, "punctuality_labels": list(selectors.PUNCTUALITY_LABELS.values()),
-            "punctuality_tables": [("Par arrondissement", data.by_district), ("Par direction pilote", data.by_directorate)]}
+    charts.append(
+        Chart(
+            key="winners-money",
+            title="Argent des lauréats par arrondissement : estimé, approuvé, engagé, mandaté",
+            kind="bar",
+            labels=[row.label for row in money],
+            unit="€",
+            series=[
+                ("Coût estimé", [r.estimated for r in money]),
+                ("Approuvé", [r.approved for r in money]),
+                ("Engagé", [r.committed for r in money]),
+                ("Mandaté", [r.paid for r in money]),
+            ],
+        )
+    )
+    return {
+        "data": data,
+        "charts": charts,
+        "punctuality_labels": list(selectors.PUNCTUALITY_LABELS.values()),
+        "punctuality_tables": [("Par arrondissement", data.by_district), ("Par direction pilote", data.by_directorate)],
+    }
 
 
 def build_budget(*, user, filters: IndicatorFilters) -> dict:
@@ -86,18 +155,40 @@ def build_budget(*, user, filters: IndicatorFilters) -> dict:
     latest = envelopes[0].edition if envelopes else "aucune édition"
     shown = [row for row in envelopes if row.edition == latest]
     charts = [
-        Chart(key="execution-years", title="Approuvé, engagé et mandaté par exercice", kind="line",
-              labels=[str(row.year) for row in years], unit="€",
-              series=[("Approuvé", [r.approved for r in years]), ("Engagé", [r.committed for r in years]),
-                      ("Mandaté", [r.paid for r in years])]),
-        Chart(key="envelopes", title=f"Enveloppes d'arrondissement, coût estimé des lauréats et mandaté ({latest})",
-              kind="bar", labels=[row.district for row in shown], unit="€",
-              series=[("Enveloppe", [r.envelope for r in shown]), ("Lauréats (coût estimé)", [r.winners for r in shown]),
-                      ("Mandaté", [r.paid for r in shown])]),
-        Chart(key="execution-cross", title="Approuvé par arrondissement et direction pilote", kind="stacked",
-              labels=[label for label, _values, _total in data.cross], unit="€",
-              series=[(name, [values[i] for _label, values, _total in data.cross])
-                      for i, name in enumerate(data.directorates)]),
+        Chart(
+            key="execution-years",
+            title="Approuvé, engagé et mandaté par exercice",
+            kind="line",
+            labels=[str(row.year) for row in years],
+            unit="€",
+            series=[
+                ("Approuvé", [r.approved for r in years]),
+                ("Engagé", [r.committed for r in years]),
+                ("Mandaté", [r.paid for r in years]),
+            ],
+        ),
+        Chart(
+            key="envelopes",
+            title=f"Enveloppes d'arrondissement, coût estimé des lauréats et mandaté ({latest})",
+            kind="bar",
+            labels=[row.district for row in shown],
+            unit="€",
+            series=[
+                ("Enveloppe", [r.envelope for r in shown]),
+                ("Lauréats (coût estimé)", [r.winners for r in shown]),
+                ("Mandaté", [r.paid for r in shown]),
+            ],
+        ),
+        Chart(
+            key="execution-cross",
+            title="Approuvé par arrondissement et direction pilote",
+            kind="stacked",
+            labels=[label for label, _values, _total in data.cross],
+            unit="€",
+            series=[
+                (name, [values[i] for _label, values, _total in data.cross]) for i, name in enumerate(data.directorates)
+            ],
+        ),
     ]
     return {"data": data, "charts": charts}
 
@@ -109,12 +200,22 @@ def build_contractors(*, user, filters: IndicatorFilters) -> dict:
     data = selectors.contractors(user=user, filters=filters)
     worst = [row for row in data.by_vendor if row.on_time_rate is not None][:VENDOR_CHART_ROWS]
     charts = [
-        Chart(key="vendors-on-time", title=f"Jalons livrés à l'heure, par titulaire ({len(worst)} moins ponctuels)",
-              kind="hbar", labels=[row.label for row in worst], unit="%",
-              series=[("Jalons à l'heure", [row.on_time_rate for row in worst])]),
-        Chart(key="vendors-invoices", title="Factures payées dans le délai global de paiement, par titulaire",
-              kind="hbar", labels=[row.label for row in worst], unit="%",
-              series=[("Payées à temps", [row.invoices_in_time_rate for row in worst])]),
+        Chart(
+            key="vendors-on-time",
+            title=f"Jalons livrés à l'heure, par titulaire ({len(worst)} moins ponctuels)",
+            kind="hbar",
+            labels=[row.label for row in worst],
+            unit="%",
+            series=[("Jalons à l'heure", [row.on_time_rate for row in worst])],
+        ),
+        Chart(
+            key="vendors-invoices",
+            title="Factures payées dans le délai global de paiement, par titulaire",
+            kind="hbar",
+            labels=[row.label for row in worst],
+            unit="%",
+            series=[("Payées à temps", [row.invoices_in_time_rate for row in worst])],
+        ),
     ]
     return {"data": data, "charts": charts, "totals": [data.total]}
 

@@ -27,7 +27,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("organisation", "job_title", "phone")}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Organisation"), {"fields": ("organisation", "first_name", "last_name", "email")}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Organisation"), {"fields": ("organisation", "first_name", "last_name", "email")}),
+    )
 
 
 @admin.register(CityIdentity)
@@ -36,6 +38,8 @@ class CityIdentityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not CityIdentity.objects.exists()  # one row
+
+
 @admin.register(DirectoryRule)
 class DirectoryRuleAdmin(admin.ModelAdmin):
     """The mapping of the city's directory: groups or attributes → roles and organisations."""

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from mdo import inbox
 from mdo.registry import registry
 
 
@@ -18,6 +19,6 @@ def navigation(request):
         entries.append({"label": entry.label, "url": url, "active": active, "key": entry.key})
 
     def task_count():
-        return sum(source.count(user) for source in registry.tasks)
+        return inbox.open_task_count(request)
 
     return {"nav_entries": entries, "nav_task_count": task_count}

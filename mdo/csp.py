@@ -19,8 +19,14 @@ def _origin(url: str) -> str | None:
 class CityCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        origins = {origin for origin in (_origin(getattr(settings, "OIDC_ISSUER", "")),
-                                         _origin(getattr(settings, "OIDC_OP_END_SESSION_ENDPOINT", ""))) if origin}
+        origins = {
+            origin
+            for origin in (
+                _origin(getattr(settings, "OIDC_ISSUER", "")),
+                _origin(getattr(settings, "OIDC_OP_END_SESSION_ENDPOINT", "")),
+            )
+            if origin
+        }
         if not origins:
             return parts
         update = dict(parts.update or {})

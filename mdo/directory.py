@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 # --- the mapping -------------------------------------------------------------------------
 
+
 def _lowered(values: Iterable[str]) -> set[str]:
     return {str(value).strip().lower() for value in values if str(value).strip()}
 
@@ -100,16 +101,28 @@ def has_no_role(user) -> bool:
 
 # --- local passwords ---------------------------------------------------------------------
 
+
 class LocalPasswordBackend(ModelBackend):
     """Django's passwords, which production may switch off except for the named break-glass account."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if not settings.LOCAL_PASSWORDS and (not settings.BREAK_GLASS_USERNAME or username != settings.BREAK_GLASS_USERNAME):
+        if not settings.LOCAL_PASSWORDS and (
+            not settings.BREAK_GLASS_USERNAME or username != settings.BREAK_GLASS_USERNAME
+        ):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    def get_user(self, user_id):
+        # Every page reads the user's organisation (scopes, panels, badge): fetched with the user, in
+        # the same query, instead of one more query on each request.
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
 
 # --- LDAP / Active Directory -------------------------------------------------------------
+
 
 class CityLDAPBackend(LDAPBackend):
     """django-auth-ldap, with the city's mapping applied after each successful bind."""
@@ -219,7 +232,9 @@ class CityOIDCBackend(OIDCAuthenticationBackend):
         user.email = str(claims.get("email", user.email))[:254]
         user.save()
         groups = _claim_values(claims.get(settings.OIDC_GROUPS_CLAIM))
-        attributes = {name: _claim_values(value) for name, value in claims.items() if name != settings.OIDC_GROUPS_CLAIM}
+        attributes = {
+            name: _claim_values(value) for name, value in claims.items() if name != settings.OIDC_GROUPS_CLAIM
+        }
         return user_apply_directory(user=user, groups=groups, attributes=attributes)
 
     def get_or_create_user(self, access_token, id_token, payload):

@@ -1,21 +1,14 @@
-"""Money: how amounts are stored, summed in SQL and exposed on models."""
+"""Model helpers: sums of amounts computed in SQL, properties an annotation fills, one-line texts."""
 
 import re
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-ZERO = Decimal("0.00")
-
-#: Every amount is stored as Decimal euros with cents (rounded half-up by budgets.money.to_cents).
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-#: The output type of a sum of amounts computed in SQL.
-MONEY_OUTPUT = models.DecimalField(max_digits=16, decimal_places=2)
+# Re-exported: the models import the money declarations (mdo/money.py) from here.
+from mdo.money import MONEY, MONEY_OUTPUT, ZERO  # noqa: F401
 
 
 def subquery_sum(queryset, field: str):
@@ -24,7 +17,9 @@ def subquery_sum(queryset, field: str):
     One grouped subquery per row rather than a JOIN + GROUP BY: the outer query keeps its own
     ordering and filters, and two sums on different relations do not multiply each other.
     """
-    grouped = queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(total=Sum(field)).values("total")[:1]
+    grouped = (
+        queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(total=Sum(field)).values("total")[:1]
+    )
     return Coalesce(Subquery(grouped, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
 
 

@@ -1,69 +1,59 @@
-"""Form fields every app shares: one way to type an amount of money."""
+"""Form fields every app shares: one way to type an amount of money (declared in mdo/money.py)."""
 
-from decimal import Decimal, InvalidOperation
+import copy
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-#: Spaces a French user or a spreadsheet puts between thousands (space, no-break, narrow no-break).
-THOUSANDS_SPACES = (" ", "\u00a0", "\u202f")
+# Re-exported: the apps' forms import the money field from here.
+from mdo.money import MONEY_FORMFIELDS, MoneyField  # noqa: F401
+from mdo.money import parse_decimal as parse_amount  # noqa: F401
 
 
-def parse_amount(text: str) -> Decimal:
-    """A French amount: « 1234,56 », « 1 234,56 », « 1 234,56 € », « 1.234,56 »; also « 1234.56 ».
+class PickerSelect(forms.Select):
+    """A type-ahead picker (Tom Select, vendored in ``vendor/tom-select``) for a long list of choices.
 
-    Raises ValueError with a French message when the text is not an amount.
-    """
-    cleaned = str(text).replace("€", "").strip()
-    for space in THOUSANDS_SPACES:
-        cleaned = cleaned.replace(space, "")
-    if "," in cleaned:
-        # The comma is the decimal separator; dots are then thousands separators (« 1.234,56 »).
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"montant illisible « {text} » (attendu par exemple 1 234,56)") from None
-    if not number.is_finite():
-        raise ValueError(f"montant illisible « {text} »")
-    return number
-
-
-class MoneyField(forms.DecimalField):
-    """Euros with cents, typed the French way (« 1 234,56 ») or with a dot; shown back with a comma.
-
-    A text input with ``inputmode="decimal"``: a browser's number input would refuse the comma and
-    the spaces before the server ever sees them.
+    The page holds only the chosen option: the others are fetched as one types from
+    ``/choix/<kind>/`` (``mdo.views.picker_options``), which applies the same scope as the field's
+    queryset, so a page with a picker of 5 000 projects stays light and the form still refuses
+    any value outside the user's scope. ``params`` narrows the list (e.g. ``{"project": 12}``).
     """
 
-    default_error_messages = {"invalid": _("Saisissez un montant, par exemple 1 234,56.")}
+    def __init__(self, kind: str, *, params: dict | None = None, attrs=None):
+        super().__init__(attrs)
+        self.kind = kind
+        self.params = params or {}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
+    def get_context(self, name, value, attrs):
+        from urllib.parse import urlencode
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs.pop("min", None)
-        attrs.pop("max", None)
-        attrs["inputmode"] = "decimal"
-        return attrs
+        from django.urls import reverse
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
+        attrs = {
+            **(attrs or {}),
+            "data-picker-url": reverse("picker_options", args=[self.kind]),
+            "data-picker-placeholder": str(_("Tapez pour chercher…")),
+        }
+        if self.params:
+            attrs["data-picker-params"] = urlencode(self.params)
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        chosen = [item for item in value if item not in (None, "")]  # Select.format_value gives strings
+        original = self.choices
         try:
-            return parse_amount(value)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            narrowed = copy.copy(original)
+            # One query for the chosen rows only (none when nothing is chosen), not the whole list.
+            narrowed.queryset = queryset.filter(pk__in=[item for item in chosen if item.isdigit()])
+            self.choices = narrowed
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = original
 
 
-#: For the admin's forms where amounts are typed (envelopes, thresholds, rates): the same field.
-MONEY_FORMFIELDS = {models.DecimalField: {"form_class": MoneyField}}
+class PickerSelectMultiple(PickerSelect, forms.SelectMultiple):
+    """The type-ahead picker for several choices (invitees, organisations): each chosen one is a tag with a
+    button to remove it; the page still holds only the chosen rows."""

@@ -34,5 +34,7 @@ def history_rows(obj, *, limit: int = 50) -> list[HistoryRow]:
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
-        rows.append(HistoryRow(record.history_date, record.history_user, KIND_LABELS.get(record.history_type, ""), changes))
+        rows.append(
+            HistoryRow(record.history_date, record.history_user, KIND_LABELS.get(record.history_type, ""), changes)
+        )
     return rows

@@ -1,5 +1,7 @@
 """Response headers that keep what a signed-in user sees out of shared caches and browser features."""
 
+import contextvars
+
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
@@ -24,3 +26,51 @@ class PrivacyHeadersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class FrenchNotFoundMiddleware:
+    """A record out of scope (``Http404`` raised by a view) shows the app's French page, DEBUG on or off.
+
+    With DEBUG on, Django would answer its English technical page, listing the URL patterns: under
+    ``make run`` an agent following a link to another district's project must read the same page as
+    in production. An unknown address (no view at all) keeps Django's debug page for developers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and settings.DEBUG:
+            from mdo.views import page_not_found
+
+            return page_not_found(request, exception)
+        return None
+
+
+_served_site = contextvars.ContextVar("served_site", default="")
+
+
+def site_url() -> str:
+    """The app's public address for links: ``SITE_URL``, or in development the host of the request being served."""
+    return _served_site.get() or settings.SITE_URL
+
+
+class ServedSiteMiddleware:
+    """With ``SITE_URL_FOLLOWS_REQUEST`` (development), :func:`site_url` answers the request's own origin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.SITE_URL_FOLLOWS_REQUEST:
+            return self.get_response(request)
+        token = _served_site.set(f"{request.scheme}://{request.get_host()}")
+        try:
+            return self.get_response(request)
+        finally:
+            _served_site.reset(token)

@@ -135,11 +135,16 @@ class CityIdentity(models.Model):
     """The city that runs the app, as its PDFs and its open data name it. One row, set by the administrator."""
 
     name = models.CharField(_("nom de la collectivité"), max_length=200, default="Ville de Lyon")
-    siret = models.CharField(_("SIRET de la collectivité"), max_length=14, default="21690123100011",
-                             help_text=_("14 chiffres, sans espace (jeu de données SCDL)."))
+    siret = models.CharField(
+        _("SIRET de la collectivité"),
+        max_length=14,
+        default="21690123100011",
+        help_text=_("14 chiffres, sans espace (jeu de données SCDL)."),
+    )
     insee_code = models.CharField(_("code INSEE de la commune"), max_length=5, default="69123")
-    logo = models.ImageField(_("logo"), upload_to="identity/", blank=True,
-                             help_text=_("PNG ou JPEG, repris en tête de chaque PDF."))
+    logo = models.ImageField(
+        _("logo"), upload_to="identity/", blank=True, help_text=_("PNG ou JPEG, repris en tête de chaque PDF.")
+    )
     open_data_contact = models.EmailField(_("contact open data"), blank=True)
 
     class Meta:
@@ -161,11 +166,15 @@ class CityIdentity(models.Model):
         """The one row, created with Lyon's values the first time it is read."""
         identity = cls.objects.order_by("pk").first()
         return identity or cls.objects.create()
+
+
 class RoleKey(models.Model):
     """The stable code of a role group: access follows the code, so the group's French label may change."""
 
     code = models.CharField(_("code du rôle"), max_length=40, unique=True, choices=Role.choices)
-    group = models.OneToOneField("auth.Group", verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="role_key")
+    group = models.OneToOneField(
+        "auth.Group", verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="role_key"
+    )
 
     class Meta:
         verbose_name = _("clé de rôle")
@@ -183,18 +192,27 @@ class DirectoryRule(models.Model):
     an organisation, or both. Matching ignores case.
     """
 
-    source = models.CharField(_("d'après"), max_length=20, choices=DirectorySource.choices, default=DirectorySource.GROUP)
+    source = models.CharField(
+        _("d'après"), max_length=20, choices=DirectorySource.choices, default=DirectorySource.GROUP
+    )
     attribute = models.CharField(
-        _("attribut"), max_length=100, blank=True,
+        _("attribut"),
+        max_length=100,
+        blank=True,
         help_text=_("Pour un attribut : son nom dans l'annuaire (department, ou, extensionAttribute1…)."),
     )
     value = models.CharField(
-        _("valeur"), max_length=500,
+        _("valeur"),
+        max_length=500,
         help_text=_("Le nom ou le DN du groupe, ou la valeur de l'attribut (sans distinction de casse)."),
     )
     role = models.CharField(_("rôle accordé"), max_length=40, choices=Role.choices, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation accordée"), on_delete=models.PROTECT, null=True, blank=True,
+        Organisation,
+        verbose_name=_("organisation accordée"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="directory_rules",
     )
 
@@ -217,5 +235,52 @@ class DirectoryRule(models.Model):
 
     def __str__(self) -> str:
         what = self.value if self.source == DirectorySource.GROUP else f"{self.attribute} = {self.value}"
-        grants = " + ".join(str(x) for x in (self.get_role_display() if self.role else "", self.organisation or "") if x)
+        grants = " + ".join(
+            str(x) for x in (self.get_role_display() if self.role else "", self.organisation or "") if x
+        )
         return f"{what} → {grants}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("Traitement en cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("En échec")
+
+
+class Job(models.Model):
+    """A long piece of work run by the task queue for one user (an import, an export, a PDF report).
+
+    Only its owner sees it; its result (a file, or the lines of an import's outcome) is kept until
+    ``expires_at``, then removed by the periodic clean-up."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("demandé par"))
+    kind = models.CharField(_("type"), max_length=60)
+    label = models.CharField(_("libellé"), max_length=200)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("éléments traités"), default=0)
+    total = models.PositiveIntegerField(_("éléments à traiter"), default=0)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    file = models.FileField(_("fichier"), upload_to="jobs/", blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("gardé jusqu'au"), db_index=True)
+
+    class Meta:
+        verbose_name = _("traitement")
+        verbose_name_plural = _("traitements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

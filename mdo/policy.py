@@ -9,9 +9,11 @@ directorate, the organiser, "not the order's own issuer"). Views check it with
 :func:`allows`; ``manage.py policy_table`` prints the role × action table of ``docs/roles.md``.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
@@ -19,17 +21,34 @@ from django.http import Http404
 
 from mdo.enums import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, HttpResponse
+
+    from mdo.models import User
+
+logger = logging.getLogger(__name__)
+
+#: A record, a model class or a model label ("vendors.contract").
+Target = Model | type[Model] | str
+View = Callable[..., "HttpResponse"]
+
 
 @dataclass(frozen=True)
 class When:
     """A condition on the record that narrows a role's right (shown in the table by its label)."""
 
     label: str
-    test: Callable[[object, Model], bool]
+    test: Callable[["User", Any], bool]
 
 
 OFFICER, MANAGER, TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN = (
-    Role.MDO_OFFICER, Role.MDO_MANAGER, Role.TOWN_HALL_AGENT, Role.DIRECTORATE_AGENT, Role.DIRECTOR, Role.ADMIN,
+    Role.MDO_OFFICER,
+    Role.MDO_MANAGER,
+    Role.TOWN_HALL_AGENT,
+    Role.DIRECTORATE_AGENT,
+    Role.DIRECTOR,
+    Role.ADMIN,
 )
 
 # --- conditions on the record ---------------------------------------------------------------
@@ -39,24 +58,46 @@ LEAD_DIRECTORATE = When(
     lambda user, project: bool(user.organisation_id) and project.lead_directorate_id == user.organisation_id,
 )
 OWN_DISTRICT = When(
-    "son arrondissement", lambda user, neighbourhood: user.district is not None and user.district == neighbourhood.district,
+    "son arrondissement",
+    lambda user, neighbourhood: user.district is not None and user.district == neighbourhood.district,
 )
 NOT_THE_ISSUER = When(
     "pas sur ses propres bons de commande",
-    lambda user, milestone: (milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id) != user.pk,
+    lambda user, milestone: (
+        (milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id) != user.pk
+    ),
 )
-def _milestone_lead_directorate(user, milestone) -> bool:
+NOT_THE_ORDER_ISSUER = When("pas sur ses propres bons de commande", lambda user, order: order.issued_by_id != user.pk)
+
+
+def _milestone_lead_directorate(user: "User", milestone: Any) -> bool:
     order = milestone.order
     project = order.commitment.budget_line.project if order is not None else None
     return bool(user.organisation_id) and project is not None and project.lead_directorate_id == user.organisation_id
 
 
+PHASE_LEAD_DIRECTORATE = When(
+    "direction pilote du projet",
+    lambda user, phase: bool(user.organisation_id) and phase.project.lead_directorate_id == user.organisation_id,
+)
 MILESTONE_LEAD_DIRECTORATE = When("direction pilote du projet du bon de commande", _milestone_lead_directorate)
 MEETING_ORGANISER = When("organisateur·rice de la réunion", lambda user, meeting: meeting.organiser_id == user.pk)
 MINUTES_ORGANISER = When(
-    "organisateur·rice de la réunion", lambda user, minutes: minutes.meeting.organiser_id == user.pk,
+    "organisateur·rice de la réunion",
+    lambda user, minutes: minutes.meeting.organiser_id == user.pk,
 )
+RECORD_MEETING_ORGANISER = When(
+    "organisateur·rice de la réunion",
+    lambda user, record: record.meeting.organiser_id == user.pk,
+)
+COMMENT_AUTHOR = When("auteur·rice du commentaire", lambda user, comment: comment.author_id == user.pk)
+OWN_PROJECT_COMMENT = When(
+    "auteur·rice du commentaire",
+    lambda user, entry: entry.author_id == user.pk and entry.kind == "comment",
+)
+ATTACHMENT_UPLOADER = When("a déposé la pièce", lambda user, attachment: attachment.uploaded_by_id == user.pk)
 HAS_ORGANISATION = When("rattaché·e à une organisation", lambda user, obj: user.organisation_id is not None)
+RESOURCE_AUTHOR = When("auteur·rice de la ressource", lambda user, resource: resource.author_id == user.pk)
 
 
 def _roles(*roles: str, when: When | None = None) -> dict[str, When | None]:
@@ -85,21 +126,55 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
         "import_votes": _roles(*MDO),
         "rescope": _roles(*MDO),
         "change": {**_roles(*MDO_STAFF), DIRECTORATE: LEAD_DIRECTORATE},
-        **{f"transition:{name}": _roles(*MDO) for name in (
-            "declare_admissible", "declare_inadmissible", "start_review", "put_on_ballot", "declare_winner",
-            "declare_not_selected", "open_consultation", "start_analysis", "publish_report", "suspend", "resume",
-        )},
-        **{f"transition:{name}": {**_roles(*MDO), DIRECTORATE: LEAD_DIRECTORATE} for name in (
-            "declare_feasible", "declare_unfeasible", "start_design", "start_procurement", "start_works", "deliver",
-        )},
+        **{
+            f"transition:{name}": _roles(*MDO)
+            for name in (
+                "declare_admissible",
+                "declare_inadmissible",
+                "start_review",
+                "put_on_ballot",
+                "declare_winner",
+                "declare_not_selected",
+                "open_consultation",
+                "start_analysis",
+                "publish_report",
+                "suspend",
+                "resume",
+            )
+        },
+        **{
+            f"transition:{name}": {**_roles(*MDO), DIRECTORATE: LEAD_DIRECTORATE}
+            for name in (
+                "declare_feasible",
+                "declare_unfeasible",
+                "start_design",
+                "start_procurement",
+                "start_works",
+                "deliver",
+            )
+        },
         "transition:close": _roles(MANAGER),
         "transition:abandon": _roles(MANAGER),
+    },
+    # A comment of the project's story is its author's to correct or withdraw (the story keeps a line saying so).
+    "projects.timelineentry": {
+        "change": _roles(*EVERYONE, when=OWN_PROJECT_COMMENT),
+        "delete": _roles(*EVERYONE, when=OWN_PROJECT_COMMENT),
+    },
+    # An attachment is replaced or removed by who uploaded it, or by the MDO's staff.
+    "projects.attachment": {
+        "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=ATTACHMENT_UPLOADER)},
+        "delete": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=ATTACHMENT_UPLOADER)},
     },
     "projects.edition": {
         "change": _roles(ADMIN, MANAGER),
         # Publishing an edition in the open data set and the Decidim round trip are the MDO's.
         "publish": _roles(*MDO),
         "decidim": _roles(*MDO),
+    },
+    # A project's planned phases are its editors' to plan: the same people as the project's own change.
+    "planning.projectphase": {
+        "change": {**_roles(*MDO_STAFF), DIRECTORATE: PHASE_LEAD_DIRECTORATE},
     },
     "budgets.budgetline": {
         "create": _roles(*MDO_STAFF),
@@ -123,6 +198,9 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     "vendors.purchaseorder": {
         "create": _roles(*MDO_STAFF),
         "change": _roles(*MDO_STAFF),
+        # Above the thresholds an order is approved before it is issued, never by the one who issued it.
+        "approve": {MANAGER: NOT_THE_ORDER_ISSUER},
+        "approve_above_threshold": {DIRECTOR: NOT_THE_ORDER_ISSUER},
     },
     "vendors.milestone": {
         "change": _roles(*MDO_STAFF),
@@ -130,6 +208,8 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
         "deliver": {**_roles(*MDO_STAFF), DIRECTORATE: MILESTONE_LEAD_DIRECTORATE},
         # Certifying service fait commits the city's money: the MDO's staff, never on their own orders.
         "certify": _roles(*MDO, when=NOT_THE_ISSUER),
+        # The penalty letter, the vendor's observations and the decision (CCAG 2021) are the MDO's.
+        "penalty": _roles(*MDO),
     },
     "vendors.invoice": {
         "change": _roles(*MDO_STAFF),
@@ -143,21 +223,76 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     },
     "meetings.minutes": {
         "write": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
-        "transition:submit": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
-        "transition:reopen": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+        "transition:submit": {
+            **_roles(*MDO),
+            **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER),
+        },
+        "transition:reopen": {
+            **_roles(*MDO),
+            **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER),
+        },
         "transition:approve": _roles(MANAGER),
-        "transition:publish": {MANAGER: None, **_roles(OFFICER, TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER)},
+        "transition:publish": {
+            MANAGER: None,
+            **_roles(OFFICER, TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=MINUTES_ORGANISER),
+        },
+    },
+    # Decisions and actions are corrected by those who write the minutes, until the minutes are approved.
+    "meetings.decision": {
+        "change": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=RECORD_MEETING_ORGANISER)},
+        "delete": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=RECORD_MEETING_ORGANISER)},
+    },
+    "meetings.actionitem": {
+        "change": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=RECORD_MEETING_ORGANISER)},
+        "delete": {**_roles(*MDO), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, ADMIN, when=RECORD_MEETING_ORGANISER)},
+    },
+    # The consultation file, its questionnaire, results and bilan are the MDO's; partners give their review.
+    "consultations.consultation": {
+        "create": _roles(*MDO),
+        "change": _roles(*MDO),
+        "design": _roles(*MDO),
+        "reply_comment": _roles(*MDO),
+        "review": _roles(TOWN_HALL, DIRECTORATE, when=HAS_ORGANISATION),
+        "analyse": _roles(*MDO),
+        "write_bilan": _roles(*MDO),
+        **{
+            f"transition:{name}": _roles(*MDO)
+            for name in ("submit_for_review", "new_version", "validate", "open", "start_analysis", "publish_bilan")
+        },
+        "transition:close": _roles(MANAGER),
+    },
+    "consultations.evaluation": {
+        "change": _roles(*MDO),
+    },
+    "consultations.evaluationcriterion": {
+        "change": _roles(*MDO),
+    },
+    "consultations.glossaryterm": {
+        "change": _roles(*MDO),
+    },
+    "consultations.theme": {
+        "change": _roles(*MDO_STAFF),
+    },
+    # Every agent of the network shares its fiches and guides; the author and the MDO keep them up to date.
+    "consultations.resource": {
+        "create": _roles(*EVERYONE, when=HAS_ORGANISATION),
+        "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=RESOURCE_AUTHOR)},
+    },
+    # A review comment is its author's to correct or withdraw while the review runs.
+    "meetings.minutescomment": {
+        "change": _roles(*EVERYONE, when=COMMENT_AUTHOR),
+        "delete": _roles(*EVERYONE, when=COMMENT_AUTHOR),
     },
 }
 
 
-def _label(target) -> str:
+def _label(target: Target) -> str:
     if isinstance(target, str):
         return target
-    return target._meta.label_lower
+    return str(target._meta.label_lower)
 
 
-def rule(target, action: str) -> dict[str, When | None]:
+def rule(target: Target, action: str) -> dict[str, When | None]:
     label = _label(target)
     try:
         return POLICY[label][action]
@@ -165,7 +300,7 @@ def rule(target, action: str) -> dict[str, When | None]:
         raise ImproperlyConfigured(f"Action « {action} » non déclarée pour {label} dans mdo/policy.py.") from None
 
 
-def allows(user, action: str, target) -> bool:
+def allows(user: "User | AnonymousUser | None", action: str, target: Target) -> bool:
     """May ``user`` do ``action`` on ``target`` (a record, a model, or a model label)?
 
     On a model or a label, a condition on the record counts as met: the question is whether the
@@ -183,7 +318,7 @@ def allows(user, action: str, target) -> bool:
     return False
 
 
-def role_may(role: str, action: str, target) -> When | bool:
+def role_may(role: str, action: str, target: Target) -> When | bool:
     """For the table: True, False, or the condition under which ``role`` may do ``action``."""
     allowed = rule(target, action)
     if role not in allowed:
@@ -191,23 +326,24 @@ def role_may(role: str, action: str, target) -> When | bool:
     return allowed[role] or True
 
 
-def require(user, action: str, target) -> None:
+def require(user: "User | AnonymousUser | None", action: str, target: Target) -> None:
     """Refuse with a 404, as for a record out of scope, so that the refusal leaks nothing."""
     if not allows(user, action, target):
+        logger.info("action %s on %s refused to user %s", action, _label(target), getattr(user, "pk", None))
         raise Http404("Aucune action permise ne correspond à cette adresse.")
 
 
-def policy_required(action: str, target: str):
+def policy_required(action: str, target: str) -> Callable[[View], View]:
     """Decorator of a view that does ``action`` on a model (by label) without a record yet (create, import)."""
     rule(target, action)  # a typo fails at import, not at the first request
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: "HttpRequest", *args: Any, **kwargs: Any) -> "HttpResponse":
             require(request.user, action, target)
             return view(request, *args, **kwargs)
 
-        wrapped.policy_action = (target, action)
+        wrapped.policy_action = (target, action)  # type: ignore[attr-defined]  # read by the policy walk
         return wrapped
 
     return decorator
@@ -218,17 +354,18 @@ class PolicyRequiredMixin:
 
     policy_action: tuple[str, str]
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: "HttpRequest", *args: Any, **kwargs: Any) -> "HttpResponse":
         target, action = self.policy_action
         require(request.user, action, target)
-        return super().dispatch(request, *args, **kwargs)
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # a View follows
+        return response
 
 
-def permission_for(target: str, action: str, record: Callable[[object], Model]):
+def permission_for(target: str, action: str, record: Callable[[Any], Model]) -> Callable[[Any, "User"], bool]:
     """The ``permission`` of a viewflow.fsm transition, read from the table (e.g. ``transition:close``)."""
     rule(target, action)  # a typo fails at import
 
-    def permission(flow, user) -> bool:
+    def permission(flow: Any, user: "User") -> bool:
         return allows(user, action, record(flow))
 
     return permission

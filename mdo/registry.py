@@ -52,11 +52,16 @@ class TaskItem:
 
 @dataclass(frozen=True)
 class TaskSource:
-    """Open tasks a user may take: ``count(user)`` for the badge, ``items(user)`` for the inbox."""
+    """Open tasks a user may take: ``count(user)`` for the badge, ``items(user)`` for the inbox.
+
+    ``queryset(user)``, when given, returns the open tasks as a queryset: the navigation badge then
+    counts every source in one SQL query (``mdo.inbox.open_task_count``) instead of one per source.
+    """
 
     key: str
     count: Callable
     items: Callable
+    queryset: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,15 @@ class CalendarSource:
 
     key: str
     events: Callable
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section of a person's page: ``render(request, person)`` returns its HTML or ''."""
+
+    key: str
+    order: int
+    render: Callable
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,26 @@ class BenchPage:
     admin_url: Callable | None = None
 
 
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind of record the global search looks into: ``search(user, query, limit)`` returns
+    :class:`mdo.search.SearchResult` rows in the user's scope, in one query whatever the volume."""
+
+    key: str
+    label: str
+    order: int
+    search: Callable
+
+
+@dataclass(frozen=True)
+class PickerSource:
+    """The choices of a type-ahead picker: ``options(user, query, limit)`` returns
+    :class:`mdo.search.PickerOption` rows in the user's scope; ``params`` narrows it (e.g. a project)."""
+
+    key: str
+    options: Callable
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -92,6 +126,9 @@ class Registry:
     calendars: list[CalendarSource] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
     bench: list[BenchPage] = field(default_factory=list)
+    search: list[SearchSource] = field(default_factory=list)
+    pickers: dict[str, PickerSource] = field(default_factory=dict)
+    profile_sections: list[ProfileSection] = field(default_factory=list)
 
 
 registry = Registry()
@@ -113,12 +150,17 @@ def register_panel(key: str, render: Callable, *, order: int) -> None:
     registry.panels.sort(key=lambda panel: panel.order)
 
 
-def register_tasks(key: str, *, count: Callable, items: Callable) -> None:
-    _add(registry.tasks, TaskSource(key, count, items), key)
+def register_tasks(key: str, *, count: Callable, items: Callable, queryset: Callable | None = None) -> None:
+    _add(registry.tasks, TaskSource(key, count, items, queryset), key)
 
 
 def register_calendar(key: str, events: Callable) -> None:
     _add(registry.calendars, CalendarSource(key, events), key)
+
+
+def register_profile_section(key: str, render: Callable, *, order: int) -> None:
+    _add(registry.profile_sections, ProfileSection(key, order, render), key)
+    registry.profile_sections.sort(key=lambda section: section.order)
 
 
 def register_seeder(key: str, run: Callable, *, order: int) -> None:
@@ -126,5 +168,16 @@ def register_seeder(key: str, run: Callable, *, order: int) -> None:
     registry.seeders.sort(key=lambda seeder: seeder.order)
 
 
-def register_bench(label: str, url: Callable, *, username: str = "mdo.manager", admin_url: Callable | None = None) -> None:
+def register_bench(
+    label: str, url: Callable, *, username: str = "mdo.manager", admin_url: Callable | None = None
+) -> None:
     _add(registry.bench, BenchPage(label, url, username, admin_url), label)
+
+
+def register_search(key: str, label: str, search: Callable, *, order: int) -> None:
+    _add(registry.search, SearchSource(key, label, order, search), key)
+    registry.search.sort(key=lambda source: source.order)
+
+
+def register_picker(key: str, options: Callable) -> None:
+    registry.pickers[key] = PickerSource(key, options)

@@ -27,13 +27,26 @@ DIRECTORATES = [
 NEIGHBOURHOODS = {
     1: ["Pentes de la Croix-Rousse", "Presqu'île", "Saint-Vincent – Terreaux"],
     2: ["Ainay – Bellecour", "Confluence", "Perrache – Sainte-Blandine", "Cordeliers – Jacobins"],
-    3: ["Dauphiné – Sans-Souci", "Guillotière Nord", "Montchat", "Part-Dieu", "Villette – Paul Bert", "Voltaire – Moncey"],
+    3: [
+        "Dauphiné – Sans-Souci",
+        "Guillotière Nord",
+        "Montchat",
+        "Part-Dieu",
+        "Villette – Paul Bert",
+        "Voltaire – Moncey",
+    ],
     4: ["Croix-Rousse Centre", "Croix-Rousse Plateau Nord", "Croix-Rousse Saône"],
     5: ["Champvert", "Ménival – La Plaine", "Point du Jour", "Saint-Just – Saint-Irénée", "Vieux Lyon", "Fourvière"],
     6: ["Brotteaux", "Bellecombe", "Parc de la Tête d'Or – Foch"],
     7: ["Guillotière", "Jean Macé", "Gerland"],
     8: ["Bachut – Transvaal", "États-Unis – Langlet-Santy", "Mermoz", "Monplaisir", "Moulin à Vent"],
-    9: ["La Duchère", "Saint-Rambert – Île Barbe", "Vaise – Industrie – Rochecardon", "Gorge de Loup", "Saint-Paul – Observance"],
+    9: [
+        "La Duchère",
+        "Saint-Rambert – Île Barbe",
+        "Vaise – Industrie – Rochecardon",
+        "Gorge de Loup",
+        "Saint-Paul – Observance",
+    ],
 }
 
 # (username, first name, last name, role, organisation key, job title)
@@ -48,16 +61,74 @@ DEMO_USERS = [
 ]
 
 FIRST_NAMES = [
-    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Inès", "Gabriel", "Jade", "Arthur", "Emma", "Nathan",
-    "Sarah", "Yanis", "Clara", "Théo", "Lina", "Mehdi", "Alice", "Paul", "Zoé", "Karim", "Anaïs", "Antoine",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Manon",
+    "Louis",
+    "Inès",
+    "Gabriel",
+    "Jade",
+    "Arthur",
+    "Emma",
+    "Nathan",
+    "Sarah",
+    "Yanis",
+    "Clara",
+    "Théo",
+    "Lina",
+    "Mehdi",
+    "Alice",
+    "Paul",
+    "Zoé",
+    "Karim",
+    "Anaïs",
+    "Antoine",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Leroy", "Roux", "Fournier", "Morel", "Girard",
-    "André", "Mercier", "Blanc", "Guerin", "Boyer", "Garnier", "Chevalier", "François", "Legrand", "Gauthier",
-    "Perrin", "Robin", "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Haddad", "Nguyen",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Durand",
+    "Lefebvre",
+    "Leroy",
+    "Roux",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guerin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Haddad",
+    "Nguyen",
 ]
 
 LARGE_USER_COUNT = 400
+
+#: How many times the large volumes are built (``seed_demo --size large --scale 3``): the benchmark
+#: checks that each page's cost does not grow with the data.
+LARGE_SCALE = 1.0
+
+
+def large(count: int) -> int:
+    """One of the large set's volumes, times ``LARGE_SCALE``."""
+    return max(1, round(count * LARGE_SCALE))
 
 
 def district_suffix(number: int) -> str:
@@ -159,5 +230,5 @@ def _seed_many_users(orgs: dict) -> None:
     created = User.objects.bulk_create(new_users)
     through = User.groups.through
     through.objects.bulk_create(
-        [through(user_id=user.pk, group_id=groups[role].pk) for user, role in zip(created, memberships)]
+        [through(user_id=user.pk, group_id=groups[role].pk) for user, role in zip(created, memberships, strict=True)]
     )

@@ -33,6 +33,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: In development without SITE_URL, links built while serving a request (calendar feed addresses, the
+#: feeds' URL back to the app) follow the host the browser used: `make run HOST=0.0.0.0` reached as
+#: http://192.168.1.20:8000 gives feed addresses that work from Outlook. Production always says SITE_URL.
+SITE_URL_FOLLOWS_REQUEST = DEBUG and "SITE_URL" not in os.environ
 
 INSTALLED_APPS = [
     "mdo",
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
     "consultations",
     "indicators",
     "planning",
+    "outbox",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mdo.middleware.PrivacyHeadersMiddleware",
+    "mdo.middleware.FrenchNotFoundMiddleware",
+    "mdo.middleware.ServedSiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -93,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mdo.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -118,7 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options.setdefault("keepalives_idle", 5)
     _db_options.setdefault("keepalives_interval", 2)
     _db_options.setdefault("keepalives_count", 2)
-    _db_options.setdefault("options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT', '30')) * 1000}")
+    _db_options.setdefault(
+        "options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT', '30')) * 1000}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mdo.User"
@@ -175,7 +187,18 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every e-mail is first written to the outbox (a row in the same transaction as the change that causes it);
+# the task consumer then hands it to the delivery backend that EMAIL_BACKEND names (SMTP in production).
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+OUTBOX_DELIVERY_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if OUTBOX_DELIVERY_BACKEND == EMAIL_BACKEND:
+    raise RuntimeError("EMAIL_BACKEND désigne le moyen d'envoi réel (SMTP), pas la file d'envoi elle-même.")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# Attempts before a message is marked failed; the n-th retry waits OUTBOX_RETRY_DELAY × 2^(n-1) seconds.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_DELAY = int(os.environ.get("OUTBOX_RETRY_DELAY", "60"))
+# A message taken by a consumer that died before saying sent or failed is taken again after this lease.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -187,7 +210,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "mdo/table.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle table-list"}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -214,18 +237,59 @@ LOGGING = {
 
 # URL modules of the domain apps, mounted at the root by mdo/urls.py; each names its own prefixes
 # (/projects/, /open-data/, /budgets/, /vendors/, /meetings/, /calendar/).
-APP_URLS = ["projects.urls", "budgets.urls", "vendors.urls", "meetings.urls", "consultations.urls", "indicators.urls", "planning.urls"]
+APP_URLS = [
+    "projects.urls",
+    "budgets.urls",
+    "vendors.urls",
+    "meetings.urls",
+    "consultations.urls",
+    "indicators.urls",
+    "planning.urls",
+    "notifications.urls",
+]
 
 # Who is told about server errors: « Nom <adresse>, … ». Without it, errors are only logged
 # (with the reference shown to the user on the error page).
 ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
 
+# The navigation's count of open tasks is kept this long per user (any save or delete refreshes it).
+TASK_COUNT_CACHE_SECONDS = 30
+
+# The task queue (Huey): e-mail delivery, long imports and exports, periodic jobs. Without REDIS_URL its
+# storage is a SQLite file beside the database, so nothing but the consumer has to run; with REDIS_URL
+# consumers on several hosts share one queue. `manage.py run_huey` is the consumer (`make run` starts it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] not in (
+    "",
+    ":memory:",
+):
+    _huey_default_file = Path(DATABASES["default"]["NAME"]).with_name("huey.sqlite3")
+else:
+    _huey_default_file = BASE_DIR / "huey.sqlite3"
+HUEY = {
+    "name": os.environ.get("HUEY_NAME", "mdo-pilotage"),
+    # djhuey's own default is DEBUG; here work is queued unless HUEY_IMMEDIATE says otherwise (the tests do).
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "results": True,
+    "utc": True,
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": os.environ.get("HUEY_FILE", str(_huey_default_file))})
+
 # Shared cache (the calendar feeds): Redis when REDIS_URL is set, else each process keeps its own.
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }

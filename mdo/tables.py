@@ -1,8 +1,12 @@
 """The base of every list: one look, French empty text, CSV/XLSX export of what the filters show."""
 
+import functools
+
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
 from mdo.enums import district_label
@@ -12,9 +16,17 @@ from mdo.models import Organisation
 class BaseTable(tables.Table):
     class Meta:
         template_name = "mdo/table.html"
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle table-list"}
         empty_text = _("Aucun élément ne correspond à ces critères.")
         per_page = 50
+
+    def _export_rows(self):
+        """The rows of every page, read from the database in chunks: a 6 000-row export does not
+        keep its 6 000 model instances (and their related rows) in the queryset's cache."""
+        records = getattr(self.data, "data", None)
+        if isinstance(records, QuerySet):
+            return (BoundRow(record, table=self) for record in records.iterator(chunk_size=2000))
+        return self.rows
 
     def as_values(self, exclude_columns=None):
         """The rows of the export: django-tables2's ``Table.as_values``, cell for cell, but quick.
@@ -27,20 +39,23 @@ class BaseTable(tables.Table):
         """
         exclude_columns = exclude_columns or ()
         columns = [
-            column for column in self.columns.iterall()
+            column
+            for column in self.columns.iterall()
             if not (column.column.exclude_from_export or column.name in exclude_columns)
         ]
         callers = [_value_caller(column) for column in columns]
 
         yield [force_str(column.header, strings_only=True) for column in columns]
 
-        for row in self.rows:
+        for row in self._export_rows():
             cell_arguments = row._optional_cell_arguments
             yield [
                 force_str(
                     row._get_and_render_with(
                         column,
-                        render_func=lambda bound_column, value=None, call=call: call(cell_arguments(bound_column, value)),
+                        render_func=lambda bound_column, value=None, call=call, cell_arguments=cell_arguments: call(
+                            cell_arguments(bound_column, value)
+                        ),
                         default=None,
                     ),
                     strings_only=True,
@@ -70,6 +85,23 @@ def _value_caller(bound_column):
     if getattr(value, "__func__", None) is tables.Column.value:
         return _appropriate_caller(bound_column.column.render)
     return _appropriate_caller(value)
+
+
+@functools.cache
+def choice_labels(model, field_name: str) -> dict:
+    """The labels of a choice field, as text, computed once per process.
+
+    ``get_FOO_display()`` looks the value up among lazy labels and renders one to text on every call
+    (a dozen ``gettext`` calls per cell); the app speaks French only (``settings.LANGUAGES``), so
+    the rendered labels do not change while the process runs.
+    """
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def choice_label(record, field_name: str) -> str:
+    """What ``record.get_<field_name>_display()`` returns, from the precomputed labels."""
+    value = getattr(record, field_name)
+    return choice_labels(type(record), field_name).get(value, value)
 
 
 class DistrictColumn(tables.Column):

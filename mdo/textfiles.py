@@ -26,7 +26,7 @@ def decode_text(data: bytes) -> str:
     Line ends come out as ``\\n`` whatever the file used (Windows CR LF, old Mac bare CR).
     """
     if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
+        data = data[len(UTF8_BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,15 +39,19 @@ def decode_text(data: bytes) -> str:
                 "Windows-1252 ; enregistrez le fichier au format « CSV UTF-8 » et recommencez."
             ) from None
     if "\x00" in text:
-        raise UnreadableFile(f"ligne {text[:text.index(chr(0))].count(chr(10)) + 1} : le fichier contient un "
-                             "caractère nul : ce n'est pas un fichier texte (CSV ou .pb).")
+        raise UnreadableFile(
+            f"ligne {text[: text.index(chr(0))].count(chr(10)) + 1} : le fichier contient un "
+            "caractère nul : ce n'est pas un fichier texte (CSV ou .pb)."
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _csv_message(error: csv.Error, line: int) -> str:
     if "field larger than field limit" in str(error):
-        return (f"ligne {line} : une valeur dépasse {csv.field_size_limit():,} caractères ; "
-                "vérifiez qu'aucun guillemet n'est resté ouvert.").replace(",", " ")
+        return (
+            f"ligne {line} : une valeur dépasse {csv.field_size_limit():,} caractères ; "
+            "vérifiez qu'aucun guillemet n'est resté ouvert."
+        ).replace(",", " ")
     return f"ligne {line} : ligne CSV illisible (guillemet mal placé ?)."
 
 

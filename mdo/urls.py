@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("tasks/", views.tasks, name="tasks"),
+    path("recherche/", views.search, name="search"),
+    path("choix/<slug:kind>/", views.picker_options, name="picker_options"),
     path("accounts/login/", views.CityLoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/refused/", views.sign_in_failed, name="sign_in_failed"),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("quartiers/<int:pk>/", views.neighbourhood_detail, name="neighbourhood_detail"),
     path("personnes/<int:pk>/", views.user_detail, name="user_detail"),
+    path("traitements/<int:pk>/", views.job_detail, name="job_detail"),
+    path("traitements/<int:pk>/etat.json", views.job_status, name="job_status"),
+    path("traitements/<int:pk>/fichier", views.job_download, name="job_download"),
     path("admin/", admin.site.urls),
 ]
 

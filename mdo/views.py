@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mdo import access, directory, health
+from mdo import access, directory, health, jobs
 from mdo.filters import OrganisationFilter
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
-from mdo.models import Neighbourhood, Organisation, User
+from mdo.models import Job, JobStatus, Neighbourhood, Organisation, User
 from mdo.registry import registry
 from mdo.tables import OrganisationTable
 
@@ -53,15 +53,23 @@ def server_error(request):
     error = sys.exc_info()[1]
     reference = secrets.token_hex(4).upper()
     unavailable = isinstance(error, (OperationalError, InterfaceError))
-    logger.error("Erreur %s, référence %s, sur %s %s", "503" if unavailable else "500", reference,
-                 request.method, request.path, exc_info=error is not None)
+    logger.error(
+        "Erreur %s, référence %s, sur %s %s",
+        "503" if unavailable else "500",
+        reference,
+        request.method,
+        request.path,
+        exc_info=error is not None,
+    )
     template = "503.html" if unavailable else "500.html"
     try:
         html = loader.render_to_string(template, {"reference": reference, "admins_notified": bool(settings.ADMINS)})
     except Exception:  # the page itself cannot be drawn (static files missing…): the words still reach the user
         logger.exception("Page d'erreur %s impossible à afficher", template)
-        html = (f"<!DOCTYPE html><html lang=\"fr\"><title>Erreur</title><h1>Une erreur est survenue</h1>"
-                f"<p>Référence à transmettre au support : {reference}</p></html>")
+        html = (
+            f'<!DOCTYPE html><html lang="fr"><title>Erreur</title><h1>Une erreur est survenue</h1>'
+            f"<p>Référence à transmettre au support : {reference}</p></html>"
+        )
     return HttpResponse(html, status=503 if unavailable else 500)
 
 
@@ -88,8 +96,11 @@ class OrganisationListView(ScopedTableView):
     def get_queryset(self):
         # The MDO first, then the town halls by district, then the directorates.
         kind_rank = Case(When(kind="mdo", then=0), When(kind="town_hall", then=1), default=2)
-        return super().get_queryset().annotate(member_count=Count("members"), kind_rank=kind_rank).order_by(
-            "kind_rank", "district", "name"
+        return (
+            super()
+            .get_queryset()
+            .annotate(member_count=Count("members"), kind_rank=kind_rank)
+            .order_by("kind_rank", "district", "name")
         )
 
 
@@ -124,11 +135,16 @@ def user_detail(request, pk: int):
     return render(
         request,
         "mdo/user_detail.html",
-        {"person": person, "history": history_rows(person) if show_history else None},
+        {
+            "person": person,
+            "history": history_rows(person) if show_history else None,
+            "sections": [html for section in registry.profile_sections if (html := section.render(request, person))],
+        },
     )
 
 
 # --- sign-in -----------------------------------------------------------------------------
+
 
 def no_role_page(request):
     """Shown instead of the app to an agent the directory knows but whose groups map to no role."""
@@ -139,8 +155,9 @@ class CityLoginView(auth_views.LoginView):
     """The login page: the city's directory button when a provider is configured, then the password form."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, oidc_enabled=directory.oidc_enabled(),
-                                        ldap_enabled=bool(settings.AUTH_LDAP_SERVER_URI))
+        return super().get_context_data(
+            **kwargs, oidc_enabled=directory.oidc_enabled(), ldap_enabled=bool(settings.AUTH_LDAP_SERVER_URI)
+        )
 
     def form_valid(self, form):
         if directory.has_no_role(form.get_user()):
@@ -161,3 +178,105 @@ def logout(request):
 @require_GET
 def sign_in_failed(request):
     return render(request, "registration/sign_in_failed.html", status=403)
+
+
+# --- finding -----------------------------------------------------------------------------
+
+SEARCH_LIMIT = 10
+PICKER_LIMIT = 30
+
+
+@require_GET
+def search(request):
+    """« Rechercher »: every registered kind of record, each in the user's scope, a few of each."""
+    query = request.GET.get("q", "").strip()[:200]
+    groups = []
+    if query:
+        for source in registry.search:
+            results = list(source.search(request.user, query, SEARCH_LIMIT + 1))
+            if results:
+                groups.append(
+                    {
+                        "key": source.key,
+                        "label": source.label,
+                        "results": results[:SEARCH_LIMIT],
+                        "more": len(results) > SEARCH_LIMIT,
+                    }
+                )
+    return render(
+        request,
+        "mdo/search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "too_short": bool(query) and len(query) < 2,
+            "breadcrumbs": [("Rechercher", None)],
+        },
+    )
+
+
+@require_GET
+def picker_options(request, kind: str):
+    """The JSON choices of a type-ahead picker, in the user's scope (the form checks the same scope)."""
+    source = registry.pickers.get(kind)
+    if source is None:
+        return JsonResponse({"error": "Liste de choix inconnue."}, status=404)
+    query = request.GET.get("q", "").strip()[:200]
+    params = {key: value for key, value in request.GET.items() if key != "q"}
+    options = source.options(request.user, query, PICKER_LIMIT, params)
+    return JsonResponse({"results": [option.as_json() for option in options]})
+
+
+# --- long work run by the task queue --------------------------------------------------------------
+
+
+def _own_job_or_404(request, pk: int) -> Job:
+    # A job is its owner's alone (an import's outcome, an export of what they may see): anyone else
+    # gets the same 404 as for a job that does not exist.
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Job, pk=pk, owner=request.user)
+
+
+def _job_state(job: Job) -> dict:
+    done, total = jobs.progress_of(job)
+    percent = 100 if job.status == JobStatus.DONE else (min(100, done * 100 // total) if total else 0)
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "finished": job.finished,
+    }
+
+
+@require_GET
+def job_detail(request, pk: int):
+    job = _own_job_or_404(request, pk)
+    return render(
+        request,
+        "mdo/job_detail.html",
+        {"job": job, "state": _job_state(job), "breadcrumbs": [(_("Traitements"), None), (job.label, None)]},
+    )
+
+
+@never_cache
+@require_GET
+def job_status(request, pk: int):
+    """What the job page's script polls: the state and the percentage, as JSON."""
+    return JsonResponse(_job_state(_own_job_or_404(request, pk)))
+
+
+@require_GET
+def job_download(request, pk: int):
+    from django.http import FileResponse, Http404
+
+    job = _own_job_or_404(request, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404("Aucun fichier pour ce traitement (pas encore prêt, ou plus conservé).")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de ce traitement n'est plus conservé.") from None
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from mdo import access, policy
 
+
 def _involvement(user) -> Q:
     condition = Q(organiser=user) | Q(attendees__user=user)
     if user.organisation_id:
@@ -53,6 +54,13 @@ def action_can_change(user, action) -> bool:
     return meeting_can_change(user, action.meeting) or action.owner_id == user.pk
 
 
+def comment_scope(user, queryset):
+    """Review comments follow the meeting of their minutes."""
+    if access.sees_everything(user):
+        return queryset
+    return queryset.filter(minutes__meeting__in=_visible_meetings(user))
+
+
 def series_scope(user, queryset):
     if access.sees_everything(user):
         return queryset
@@ -60,10 +68,24 @@ def series_scope(user, queryset):
 
 
 def register_policies() -> None:
-    from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingSeries, Minutes
+    from meetings.models import (
+        ActionItem,
+        AgendaItem,
+        Attendee,
+        Decision,
+        Meeting,
+        MeetingSeries,
+        Minutes,
+        MinutesComment,
+    )
 
     access.register(Meeting, scope=meeting_scope, can_change=meeting_can_change)
-    access.register(MeetingSeries, scope=series_scope, can_change=lambda user, series: policy.allows(user, "change", series))
+    access.register(
+        MeetingSeries, scope=series_scope, can_change=lambda user, series: policy.allows(user, "change", series)
+    )
     for model in (AgendaItem, Attendee, Minutes, Decision):
         access.register(model, scope=child_scope, can_change=child_can_change)
     access.register(ActionItem, scope=action_scope, can_change=action_can_change)
+    access.register(
+        MinutesComment, scope=comment_scope, can_change=lambda user, comment: policy.allows(user, "change", comment)
+    )

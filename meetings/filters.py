@@ -15,10 +15,12 @@ class MeetingFilter(SearchFilterSet):
     search_fields = ("title", "place")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=MeetingKind.choices, empty_label=_("Tous"))
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=MeetingStatus.choices, empty_label=_("Tous"))
-    organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all(),
-                                                    empty_label=_("Toutes"))
-    series = django_filters.ModelChoiceFilter(label=_("Série"), queryset=MeetingSeries.objects.all(),
-                                              empty_label=_("Toutes"))
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all(), empty_label=_("Toutes")
+    )
+    series = django_filters.ModelChoiceFilter(
+        label=_("Série"), queryset=MeetingSeries.objects.all(), empty_label=_("Toutes")
+    )
     start_after = django_filters.DateFilter(label=_("Du"), field_name="start", lookup_expr="date__gte", widget=DATE)
     start_before = django_filters.DateFilter(label=_("Au"), field_name="start", lookup_expr="date__lte", widget=DATE)
 
@@ -34,14 +36,18 @@ class MeetingFilter(SearchFilterSet):
 
 class DecisionFilter(SearchFilterSet):
     search_fields = ("text", "meeting__title", "agenda_item__title")
-    kind = django_filters.ChoiceFilter(label=_("Type de réunion"), field_name="meeting__kind",
-                                       choices=MeetingKind.choices, empty_label=_("Tous"))
-    series = django_filters.ModelChoiceFilter(label=_("Série"), field_name="meeting__series",
-                                              queryset=MeetingSeries.objects.all(), empty_label=_("Toutes"))
-    start_after = django_filters.DateFilter(label=_("Du"), field_name="meeting__start", lookup_expr="date__gte",
-                                            widget=DATE)
-    start_before = django_filters.DateFilter(label=_("Au"), field_name="meeting__start", lookup_expr="date__lte",
-                                             widget=DATE)
+    kind = django_filters.ChoiceFilter(
+        label=_("Type de réunion"), field_name="meeting__kind", choices=MeetingKind.choices, empty_label=_("Tous")
+    )
+    series = django_filters.ModelChoiceFilter(
+        label=_("Série"), field_name="meeting__series", queryset=MeetingSeries.objects.all(), empty_label=_("Toutes")
+    )
+    start_after = django_filters.DateFilter(
+        label=_("Du"), field_name="meeting__start", lookup_expr="date__gte", widget=DATE
+    )
+    start_before = django_filters.DateFilter(
+        label=_("Au"), field_name="meeting__start", lookup_expr="date__lte", widget=DATE
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ def _minutes(flow):
     return flow.minutes
 
 
-class MinutesFlow:
+class MinutesLifecycle:
     status = State(MinutesStatus, default=MinutesStatus.DRAFT)
 
     def __init__(self, minutes):
@@ -30,25 +30,41 @@ class MinutesFlow:
     def _set_status(self, value):
         self.minutes.status = value
 
-    @status.transition(source=MinutesStatus.DRAFT, target=MinutesStatus.REVIEW, label="Soumettre à la relecture",
-                       permission=permission_for("meetings.minutes", "transition:submit", _minutes))
+    @status.transition(
+        source=MinutesStatus.DRAFT,
+        target=MinutesStatus.REVIEW,
+        label="Soumettre à la relecture",
+        permission=permission_for("meetings.minutes", "transition:submit", _minutes),
+    )
     def submit(self):
         self.minutes.save(update_fields=["status", "updated_at"])
 
-    @status.transition(source=MinutesStatus.REVIEW, target=MinutesStatus.DRAFT, label="Repasser en brouillon",
-                       permission=permission_for("meetings.minutes", "transition:reopen", _minutes))
+    @status.transition(
+        source=MinutesStatus.REVIEW,
+        target=MinutesStatus.DRAFT,
+        label="Repasser en brouillon",
+        permission=permission_for("meetings.minutes", "transition:reopen", _minutes),
+    )
     def reopen(self):
         self.minutes.save(update_fields=["status", "updated_at"])
 
-    @status.transition(source=MinutesStatus.REVIEW, target=MinutesStatus.APPROVED, label="Valider",
-                       permission=permission_for("meetings.minutes", "transition:approve", _minutes))
+    @status.transition(
+        source=MinutesStatus.REVIEW,
+        target=MinutesStatus.APPROVED,
+        label="Valider",
+        permission=permission_for("meetings.minutes", "transition:approve", _minutes),
+    )
     def approve(self, *, by):
         self.minutes.approved_by = by
         self.minutes.approved_at = timezone.now()
         self.minutes.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
 
-    @status.transition(source=MinutesStatus.APPROVED, target=MinutesStatus.PUBLISHED, label="Diffuser aux participant·e·s",
-                       permission=permission_for("meetings.minutes", "transition:publish", _minutes))
+    @status.transition(
+        source=MinutesStatus.APPROVED,
+        target=MinutesStatus.PUBLISHED,
+        label="Diffuser aux participant·e·s",
+        permission=permission_for("meetings.minutes", "transition:publish", _minutes),
+    )
     def publish(self):
         self.minutes.published_at = timezone.now()
         self.minutes.save(update_fields=["status", "published_at", "updated_at"])

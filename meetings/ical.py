@@ -14,9 +14,18 @@ import functools
 import zoneinfo
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vRecur, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vRecur,
+    vText,
+)
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 TZID = "Europe/Paris"
@@ -26,7 +35,9 @@ REFRESH = dt.timedelta(hours=1)
 
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    from mdo.middleware import site_url
+
+    return f"{site_url()}{path}"
 
 
 def paris_vtimezone() -> Timezone:
@@ -166,8 +177,9 @@ def meeting_description(meeting, agenda_items: Iterable) -> str:
     return "\n".join(lines).strip()
 
 
-def build_meeting_vevent(meeting, *, agenda_items: Iterable | None = None, stamp: dt.datetime | None = None,
-                         attendees: Iterable = ()) -> Event:
+def build_meeting_vevent(
+    meeting, *, agenda_items: Iterable | None = None, stamp: dt.datetime | None = None, attendees: Iterable = ()
+) -> Event:
     """The VEVENT of one meeting; an occurrence of a series carries the series' UID and its RECURRENCE-ID.
 
     ``stamp`` defaults to the meeting's last change so that a feed's bytes (and ETag) only move
@@ -197,7 +209,10 @@ def build_meeting_vevent(meeting, *, agenda_items: Iterable | None = None, stamp
     for attendee in attendees:
         email = attendee.contact_email
         if email:
-            event.add("attendee", _address(email, attendee.display_name, role="REQ-PARTICIPANT", rsvp=True))
+            event.add(
+                "attendee",
+                _address(email, attendee.display_name, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp=True),
+            )
     return event
 
 
@@ -237,7 +252,9 @@ def build_action_vevent(action) -> Event:
     event.add("dtstart", action.due_on)
     event.add("dtend", action.due_on + dt.timedelta(days=1))
     event.add("summary", f"Action à mener : {action.title}")
-    event.add("description", f"Décidée en réunion : {action.meeting.title}\n{absolute(action.meeting.get_absolute_url())}")
+    event.add(
+        "description", f"Décidée en réunion : {action.meeting.title}\n{absolute(action.meeting.get_absolute_url())}"
+    )
     event.add("url", absolute(action.meeting.get_absolute_url()))
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Action"])
@@ -252,7 +269,9 @@ def _address(email: str, name: str, **params) -> vCalAddress:
     return address
 
 
-def meetings_calendar(meetings: list, *, name: str, hidden_occurrences: Iterable = (), extra_events: Iterable = ()) -> Calendar:
+def meetings_calendar(
+    meetings: list, *, name: str, hidden_occurrences: Iterable = (), extra_events: Iterable = ()
+) -> Calendar:
     """A feed: standalone meetings as events, series as master + overrides.
 
     ``meetings`` are the visible ones (with ``agenda_items`` prefetched, ``series`` and
@@ -283,7 +302,9 @@ def meeting_events(meetings: list, *, hidden_occurrences: Iterable = ()) -> list
                 continue  # the master's rule already shows it
         events.append(build_meeting_vevent(meeting, agenda_items=meeting.agenda_items.all()))
     # Masters first: some readers expect the rule before the occurrences that override it.
-    masters = [build_series_vevent(series, exdates=exdates.get(series_id, ())) for series_id, series in series_by_id.items()]
+    masters = [
+        build_series_vevent(series, exdates=exdates.get(series_id, ())) for series_id, series in series_by_id.items()
+    ]
     return masters + events
 
 
@@ -292,8 +313,12 @@ def occurrence_differs(meeting, series) -> bool:
     if meeting.original_start is None:
         return True
     length = (meeting.end - meeting.start).total_seconds() / 60
-    return (meeting.start != meeting.original_start or length != series.duration_minutes
-            or meeting.title != series.title or (meeting.place or "") != (series.place or ""))
+    return (
+        meeting.start != meeting.original_start
+        or length != series.duration_minutes
+        or meeting.title != series.title
+        or (meeting.place or "") != (series.place or "")
+    )
 
 
 def serialize_components(components: Iterable) -> bytes:
@@ -318,11 +343,37 @@ def invitation_calendar(meeting, *, method: str, attendees: Iterable, series_occ
     if occurrences:
         series = meeting.series
         cancelled = [occ.original_start for occ in occurrences if occ.is_cancelled]
+        if method == "CANCEL":
+            # The whole series is called off: its master, cancelled, stands for every occurrence.
+            master = build_series_vevent(series, stamp=now)
+            master["status"] = "CANCELLED"
+            for attendee in attendees:
+                if attendee.contact_email:
+                    master.add(
+                        "attendee",
+                        _address(
+                            attendee.contact_email,
+                            attendee.display_name,
+                            role="REQ-PARTICIPANT",
+                            partstat="NEEDS-ACTION",
+                            rsvp=True,
+                        ),
+                    )
+            cal.add_component(master)
+            return cal
         master = build_series_vevent(series, exdates=cancelled, stamp=now)
         for attendee in attendees:
             if attendee.contact_email:
-                master.add("attendee", _address(attendee.contact_email, attendee.display_name,
-                                                role="REQ-PARTICIPANT", rsvp=True))
+                master.add(
+                    "attendee",
+                    _address(
+                        attendee.contact_email,
+                        attendee.display_name,
+                        role="REQ-PARTICIPANT",
+                        partstat="NEEDS-ACTION",
+                        rsvp=True,
+                    ),
+                )
         cal.add_component(master)
         for occ in occurrences:
             if not occ.is_cancelled:

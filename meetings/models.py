@@ -36,19 +36,31 @@ class MeetingSeries(models.Model):
 
     title = models.CharField(_("titre"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.NETWORK)
-    rrule = models.CharField(_("règle de récurrence"), max_length=200, default=DEFAULT_RRULE,
-                             help_text=_("Règle RFC 5545, par exemple FREQ=MONTHLY;INTERVAL=2;COUNT=6."))
+    rrule = models.CharField(
+        _("règle de récurrence"),
+        max_length=200,
+        default=DEFAULT_RRULE,
+        help_text=_("Règle RFC 5545, par exemple FREQ=MONTHLY;INTERVAL=2;COUNT=6."),
+    )
     first_start = models.DateTimeField(_("première occurrence"))
-    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=120,
-                                                   validators=[MinValueValidator(5), MaxValueValidator(24 * 60)])
+    duration_minutes = models.PositiveIntegerField(
+        _("durée (minutes)"), default=120, validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
+    )
     place = models.CharField(_("lieu"), max_length=255, blank=True)
     online_link = models.URLField(_("lien de visioconférence"), blank=True)
-    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_series",
-                                  verbose_name=_("organisateur·rice"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_series",
-                                     verbose_name=_("organisation"))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organised_series",
+        verbose_name=_("organisateur·rice"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="meeting_series", verbose_name=_("organisation")
+    )
     uid = models.CharField(_("UID iCalendar"), max_length=120, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(_("séquence"), default=0)
+    #: The agenda each occurrence starts with: ``[[title, minutes], …]``.
+    agenda_template = models.JSONField(_("ordre du jour type"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -83,19 +95,37 @@ class Meeting(models.Model):
     place = models.CharField(_("lieu"), max_length=255, blank=True)
     online_link = models.URLField(_("lien de visioconférence"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
-    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_meetings",
-                                  verbose_name=_("organisateur·rice"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meetings",
-                                     verbose_name=_("organisation"))
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="meetings", verbose_name=_("conseil de quartier"))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organised_meetings",
+        verbose_name=_("organisateur·rice"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organisation")
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("conseil de quartier"),
+    )
     status = models.CharField(_("statut"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
-    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="occurrences", verbose_name=_("série"))
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("série"),
+    )
     #: For an occurrence of a series: the start the rule gave it (its RECURRENCE-ID), even once moved.
     original_start = models.DateTimeField(_("date prévue par la série"), null=True, blank=True)
-    invited_organisations = models.ManyToManyField(Organisation, blank=True, related_name="meeting_invitations",
-                                                   verbose_name=_("organisations invitées"))
+    invited_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="meeting_invitations", verbose_name=_("organisations invitées")
+    )
     uid = models.CharField(_("UID iCalendar"), max_length=120, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(_("séquence"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,8 +138,11 @@ class Meeting(models.Model):
         ordering = ["start", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"),
-            models.UniqueConstraint(fields=["series", "original_start"], condition=Q(series__isnull=False),
-                                    name="one_occurrence_per_series_date"),
+            models.UniqueConstraint(
+                fields=["series", "original_start"],
+                condition=Q(series__isnull=False),
+                name="one_occurrence_per_series_date",
+            ),
         ]
         indexes = [models.Index(fields=["start"]), models.Index(fields=["kind", "start"])]
 
@@ -138,15 +171,30 @@ class Meeting(models.Model):
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("réunion"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("réunion")
+    )
     order = models.PositiveIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=255)
-    presenter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("présenté par"))
-    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=15,
-                                                   validators=[MinValueValidator(1), MaxValueValidator(600)])
-    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="agenda_items", verbose_name=_("projet lié"))
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("présenté par"),
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("durée (minutes)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("projet lié"),
+    )
     #: Minutes for this item, sanitised HTML (see meetings.richtext).
     notes = models.TextField(_("compte rendu du point"), blank=True)
 
@@ -163,24 +211,39 @@ class Attendee(models.Model):
     """One invited person — a member of staff or an external guest — and their attendance."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("réunion"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="meeting_attendances", verbose_name=_("agent"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
+        verbose_name=_("agent"),
+    )
     name = models.CharField(_("nom (invité·e externe)"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail (invité·e externe)"), blank=True)
-    status = models.CharField(_("présence"), max_length=20, choices=AttendanceStatus.choices,
-                              default=AttendanceStatus.INVITED)
-    via_organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
-                                         related_name="+", verbose_name=_("invité·e au titre de"))
+    status = models.CharField(
+        _("présence"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED
+    )
+    via_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité·e au titre de"),
+    )
 
     class Meta:
         verbose_name = _("participant·e")
         verbose_name_plural = _("participant·e·s")
         ordering = ["meeting", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False),
-                                    name="one_attendance_per_user"),
-            models.UniqueConstraint(fields=["meeting", "email"], condition=Q(user__isnull=True),
-                                    name="one_attendance_per_guest_email"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="one_attendance_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "email"], condition=Q(user__isnull=True), name="one_attendance_per_guest_email"
+            ),
             models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(email=""), name="attendee_is_user_or_email"),
         ]
         indexes = [models.Index(fields=["user", "meeting"])]
@@ -205,8 +268,14 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("réunion"))
     status = models.CharField(_("statut"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     summary = models.TextField(_("synthèse"), blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("validé par"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validé par"),
+    )
     approved_at = models.DateTimeField(_("validé le"), null=True, blank=True)
     published_at = models.DateTimeField(_("diffusé le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,17 +298,27 @@ class MinutesComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("commentaire de relecture")
         verbose_name_plural = _("commentaires de relecture")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"Commentaire du compte rendu {self.minutes_id}"
+
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("réunion"))
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="decisions", verbose_name=_("point de l'ordre du jour"))
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("point de l'ordre du jour"),
+    )
     text = models.TextField(_("décision"))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -255,11 +334,23 @@ class Decision(models.Model):
 
 class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions", verbose_name=_("réunion"))
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="actions", verbose_name=_("point de l'ordre du jour"))
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("point de l'ordre du jour"),
+    )
     title = models.CharField(_("action"), max_length=255)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="meeting_actions", verbose_name=_("responsable"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_actions",
+        verbose_name=_("responsable"),
+    )
     due_on = models.DateField(_("échéance"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     done_on = models.DateField(_("faite le"), null=True, blank=True)

@@ -22,21 +22,26 @@ def my_actions_panel(request) -> str:
     return render_to_string("meetings/_panel_actions.html", {"actions": actions}, request=request)
 
 
-def _minutes_to_approve(user):
+def minutes_to_approve(user):
     if not policy.allows(user, "transition:approve", Minutes):
         return Minutes.objects.none()
     return access.visible(user, Minutes).filter(status=MinutesStatus.REVIEW)
 
 
 def minutes_task_count(user) -> int:
-    return _minutes_to_approve(user).count()
+    return minutes_to_approve(user).count()
 
 
 def minutes_task_items(user) -> list[TaskItem]:
     return [
-        TaskItem(title=f"Valider le compte rendu : {m.meeting}", url=reverse("meetings:detail", args=[m.meeting_id]),
-                 created=m.updated_at, kind="Validation de compte rendu", assigned_to_me=True)
-        for m in _minutes_to_approve(user).select_related("meeting")
+        TaskItem(
+            title=f"Valider le compte rendu : {m.meeting}",
+            url=reverse("meetings:detail", args=[m.meeting_id]),
+            created=m.updated_at,
+            kind="Validation de compte rendu",
+            assigned_to_me=True,
+        )
+        for m in minutes_to_approve(user).select_related("meeting")
     ]
 
 
@@ -48,7 +53,10 @@ def project_meetings_section(request, project) -> str:
         return ""
     return render_to_string(
         "meetings/_project_section.html",
-        {"upcoming": upcoming, "past": past,
-         "decisions": selectors.project_decisions(user=request.user, project=project)},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "decisions": selectors.project_decisions(user=request.user, project=project),
+        },
         request=request,
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, F, Max, Prefetch, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from mdo import access
@@ -13,6 +13,16 @@ from meetings.models import ActionItem, AgendaItem, Attendee, CalendarToken, Dec
 
 def meeting_list_for_user(*, user):
     return access.visible(user, Meeting).select_related("organisation", "series", "organiser")
+
+
+def meetings_coming_first(meetings):
+    """The meetings not yet over, soonest first, then the past ones, latest first."""
+    now = timezone.now()
+    return meetings.annotate(
+        is_over=Case(When(end__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        coming_start=Case(When(end__gte=now, then=F("start")), default=None),
+        past_start=Case(When(end__lt=now, then=F("start")), default=None),
+    ).order_by("is_over", F("coming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "pk")
 
 
 def meeting_detail_queryset(*, user):
@@ -106,8 +116,9 @@ def decisions_for_user(*, user):
         .select_related("meeting", "meeting__series", "agenda_item")
     )
     if access.sees_everything(user):
-        return decisions.annotate(visible_project_id=F("agenda_item__project_id"),
-                                  visible_project_title=F("agenda_item__project__title"))
+        return decisions.annotate(
+            visible_project_id=F("agenda_item__project_id"), visible_project_title=F("agenda_item__project__title")
+        )
     readable = Q(agenda_item__project__in=access.visible(user, Project).values("pk"))
     return decisions.annotate(
         visible_project_id=Case(When(readable, then=F("agenda_item__project_id")), default=None),
@@ -119,10 +130,14 @@ def _feed_meetings(queryset) -> list:
     return list(
         queryset.select_related("series", "series__organiser", "organiser")
         .defer("description")
-        .prefetch_related(Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.only("pk", "meeting_id", "order", "title", "duration_minutes").order_by("order", "pk"),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.only("pk", "meeting_id", "order", "title", "duration_minutes").order_by(
+                    "order", "pk"
+                ),
+            )
+        )
         .order_by("start", "pk")
     )
 
@@ -150,8 +165,9 @@ def feed_state(queryset) -> tuple[str, object]:
     """What a feed's events depend on, in one aggregate query: which meetings (count, sum of ids)
     and their last change (a meeting's updated_at moves with its agenda, invitations, time,
     place and status; a series' with its rule). Returns (fingerprint, last change)."""
-    row = queryset.aggregate(n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"),
-                             series=Max("series__updated_at"))
+    row = queryset.aggregate(
+        n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"), series=Max("series__updated_at")
+    )
     moments = [m for m in (row["last"], row["series"]) if m]
     return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series")), max(moments) if moments else None
 
@@ -199,10 +215,13 @@ def project_meetings(*, user, project) -> tuple[list, list]:
         access.visible(user, Meeting)
         .filter(pk__in=AgendaItem.objects.filter(project=project).values("meeting_id"))
         .select_related("organisation")
-        .prefetch_related(Prefetch(
-            "agenda_items", queryset=AgendaItem.objects.filter(project=project).order_by("order", "pk"),
-            to_attr="project_points",
-        ))
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.filter(project=project).order_by("order", "pk"),
+                to_attr="project_points",
+            )
+        )
         .order_by("start", "pk")
     )
     now = timezone.now()
@@ -213,6 +232,4 @@ def project_meetings(*, user, project) -> tuple[list, list]:
 
 def project_decisions(*, user, project):
     """Decisions of approved minutes taken on a point about ``project``, latest meeting first."""
-    return list(
-        decisions_for_user(user=user).filter(agenda_item__project=project).order_by("-meeting__start", "pk")
-    )
+    return list(decisions_for_user(user=user).filter(agenda_item__project=project).order_by("-meeting__start", "pk"))

@@ -41,15 +41,24 @@ class MeetingTable(BaseTable):
 
 class DecisionTable(BaseTable):
     date = LocalDateTimeColumn(accessor="meeting__start", verbose_name=_("Date"))
-    meeting = tables.Column(linkify=lambda record: record.meeting.get_absolute_url(), verbose_name=_("Réunion"),
-                            accessor="meeting__title", order_by=("meeting__title",))
+    meeting = tables.Column(
+        linkify=lambda record: record.meeting.get_absolute_url(),
+        verbose_name=_("Réunion"),
+        accessor="meeting__title",
+        order_by=("meeting__title",),
+    )
     kind = tables.Column(accessor="meeting__get_kind_display", verbose_name=_("Type"), order_by=("meeting__kind",))
     agenda_item = tables.Column(verbose_name=_("Point"), default="—")
     # Only a project the reader may open (decisions_for_user): in the page and in the exports alike.
-    project = tables.Column(accessor="visible_project_title", verbose_name=_("Projet"), default="—",
-                            linkify=lambda record: (reverse("projects:detail", args=[record.visible_project_id])
-                                                    if record.visible_project_id else None),
-                            order_by=("visible_project_title",))
+    project = tables.Column(
+        accessor="visible_project_title",
+        verbose_name=_("Projet"),
+        default="—",
+        linkify=lambda record: (
+            reverse("projects:detail", args=[record.visible_project_id]) if record.visible_project_id else None
+        ),
+        order_by=("visible_project_title",),
+    )
     text = tables.Column(verbose_name=_("Décision"))
 
     class Meta(BaseTable.Meta):

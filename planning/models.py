@@ -15,10 +15,20 @@ class PhaseKind(models.Model):
 
     name = models.CharField(_("nom"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    starts_with = models.CharField(_("commence avec le statut"), max_length=30, choices=ProjectStatus.choices,
-                                   blank=True, help_text=_("Le passage du projet à ce statut remplit le début réel."))
-    ends_with = models.CharField(_("se termine avec le statut"), max_length=30, choices=ProjectStatus.choices,
-                                 blank=True, help_text=_("Le passage du projet à ce statut remplit la fin réelle."))
+    starts_with = models.CharField(
+        _("commence avec le statut"),
+        max_length=30,
+        choices=ProjectStatus.choices,
+        blank=True,
+        help_text=_("Le passage du projet à ce statut remplit le début réel."),
+    )
+    ends_with = models.CharField(
+        _("se termine avec le statut"),
+        max_length=30,
+        choices=ProjectStatus.choices,
+        blank=True,
+        help_text=_("Le passage du projet à ce statut remplit la fin réelle."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -45,8 +55,14 @@ class ProjectPhase(models.Model):
     planned_end = models.DateField(_("fin prévue"))
     actual_start = models.DateField(_("début réel"), null=True, blank=True)
     actual_end = models.DateField(_("fin réelle"), null=True, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("responsable"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsable"),
+    )
     status = models.CharField(_("statut"), max_length=20, choices=PhaseStatus.choices, default=PhaseStatus.PLANNED)
     history = HistoricalRecords()
 
@@ -55,8 +71,9 @@ class ProjectPhase(models.Model):
         verbose_name_plural = _("phases des projets")
         ordering = ["project", "planned_start", "kind__order"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(planned_end__gte=models.F("planned_start")),
-                                   name="phase_planned_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start")), name="phase_planned_end_after_start"
+            ),
             models.UniqueConstraint(fields=["project", "kind"], name="one_phase_of_a_kind_per_project"),
         ]
 

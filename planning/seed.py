@@ -20,8 +20,11 @@ def seed_planning(*, size: str, stdout) -> None:
 
     phase_kinds_ensure_defaults()
     kinds = {kind.name: kind for kind in PhaseKind.objects.all()}
-    projects = (Project.objects.filter(selected=True, planned_start__isnull=False, planned_end__isnull=False)
-                .exclude(phases__isnull=False).order_by("pk"))
+    projects = (
+        Project.objects.filter(selected=True, planned_start__isnull=False, planned_end__isnull=False)
+        .exclude(phases__isnull=False)
+        .order_by("pk")
+    )
     phases = []
     rng = random.Random(15)
     for project in projects:
@@ -33,8 +36,9 @@ def seed_planning(*, size: str, stdout) -> None:
             if name not in kinds:
                 continue
             end = start + datetime.timedelta(days=max(int(span * share), 1))
-            phase = ProjectPhase(project=project, kind=kinds[name], planned_start=start, planned_end=end,
-                                 owner_id=project.officer_id)
+            phase = ProjectPhase(
+                project=project, kind=kinds[name], planned_start=start, planned_end=end, owner_id=project.officer_id
+            )
             # Real life: a finished phase took between 85 % and 125 % of its planned time.
             length = datetime.timedelta(days=int((end - start).days * rng.uniform(0.85, 1.25)))
             if index < done:

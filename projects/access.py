@@ -33,8 +33,9 @@ def project_can_comment(user, project) -> bool:
     """Anyone involved may comment: the MDO, the lead directorate, the district's town hall."""
     if project_can_change(user, project):
         return True
-    return bool(user.has_role(Role.TOWN_HALL_AGENT) and user.district is not None
-                and project.district in (user.district, None))
+    return bool(
+        user.has_role(Role.TOWN_HALL_AGENT) and user.district is not None and project.district in (user.district, None)
+    )
 
 
 def edition_scope(user, queryset):

@@ -14,5 +14,8 @@ def my_projects_panel(request) -> str:
     if not rows:
         return ""
     list_url = reverse("projects:index") + (f"?{urlencode(filters)}" if filters else "")
-    return render_to_string("projects/_my_projects_panel.html",
-                            {"rows": rows, "total": total, "title": title, "list_url": list_url}, request=request)
+    return render_to_string(
+        "projects/_my_projects_panel.html",
+        {"rows": rows, "total": total, "title": title, "list_url": list_url},
+        request=request,
+    )

@@ -34,12 +34,31 @@ from projects.imports import ImportFailed, decode
 from projects.models import DecidimResult, DecidimStatus, DecidimStatusMapping, Edition, Project
 
 #: Our statuses that the public site follows (a winner and what comes after).
-FOLLOWED_STATUSES = [ProjectStatus.WINNER, ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS,
-                     ProjectStatus.DELIVERED, ProjectStatus.CLOSED, ProjectStatus.SUSPENDED, ProjectStatus.ABANDONED]
+FOLLOWED_STATUSES = [
+    ProjectStatus.WINNER,
+    ProjectStatus.DESIGN,
+    ProjectStatus.PROCUREMENT,
+    ProjectStatus.WORKS,
+    ProjectStatus.DELIVERED,
+    ProjectStatus.CLOSED,
+    ProjectStatus.SUSPENDED,
+    ProjectStatus.ABANDONED,
+]
 
 #: The columns Decidim's importer reads, in the order of its own export (``ResultSerializer``).
-REQUIRED_COLUMNS = ["id", "category/id", "scope/id", "parent/id", "title/{locale}", "description/{locale}",
-                    "start_date", "end_date", "status/id", "progress", "proposal_urls"]
+REQUIRED_COLUMNS = [
+    "id",
+    "category/id",
+    "scope/id",
+    "parent/id",
+    "title/{locale}",
+    "description/{locale}",
+    "start_date",
+    "end_date",
+    "status/id",
+    "progress",
+    "proposal_urls",
+]
 
 
 def col_sep() -> str:
@@ -51,6 +70,7 @@ def locale() -> str:
 
 
 # --- reading Decidim's export ---------------------------------------------------------------------
+
 
 def flatten(value, key: str = "") -> dict[str, str]:
     """Decidim's ``Exporters::CSV#flatten``: nested keys joined by ``/``, lists joined by ``, ``."""
@@ -91,7 +111,9 @@ def parse_results_export(data: bytes, *, filename: str = "") -> list[tuple[int, 
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
-            rows.append((reader.line_num, [[name, values[i] if i < len(values) else ""] for i, name in enumerate(header)]))
+            rows.append(
+                (reader.line_num, [[name, values[i] if i < len(values) else ""] for i, name in enumerate(header)])
+            )
     except csv.Error as error:
         raise ImportFailed([f"ligne {reader.line_num} : CSV illisible ({error})."]) from None
     return rows
@@ -142,8 +164,10 @@ def decidim_results_import(*, edition: Edition, data: bytes, filename: str, by) 
     if "id" not in columns:
         errors.append("ligne 1 : colonne « id » absente : ce n'est pas l'export des résultats de Decidim.")
     if title_column not in columns:
-        errors.append(f"ligne 1 : colonne « {title_column} » absente (langue par défaut de Decidim : "
-                      f"réglage DECIDIM_DEFAULT_LOCALE).")
+        errors.append(
+            f"ligne 1 : colonne « {title_column} » absente (langue par défaut de Decidim : "
+            f"réglage DECIDIM_DEFAULT_LOCALE)."
+        )
     if errors:
         raise ImportFailed(errors)
     parsed, seen, statuses = [], {}, {}
@@ -164,7 +188,8 @@ def decidim_results_import(*, edition: Edition, data: bytes, filename: str, by) 
                 errors.append(f"ligne {line} : statut Decidim « {status_id} » : un nombre entier est attendu.")
                 continue
             name = values.get(f"status/name/{locale()}") or next(
-                (value for key, value in row if key.startswith("status/name/") and value), "")
+                (value for key, value in row if key.startswith("status/name/") and value), ""
+            )
             statuses[int(status_id)] = (values.get("status/key", ""), name)
         parsed.append((decidim_id, values.get(title_column, "").strip(), row))
     if errors:
@@ -196,8 +221,9 @@ def decidim_results_import(*, edition: Edition, data: bytes, filename: str, by) 
             summary.unmatched_results.append(f"n° {decidim_id} « {title} »")
 
     for decidim_id, (key, name) in statuses.items():
-        DecidimStatus.objects.update_or_create(edition=edition, decidim_id=decidim_id,
-                                               defaults={"key": key[:100], "name": name[:200]})
+        DecidimStatus.objects.update_or_create(
+            edition=edition, decidim_id=decidim_id, defaults={"key": key[:100], "name": name[:200]}
+        )
     _map_statuses_by_name(edition)
     summary.statuses = DecidimStatus.objects.filter(edition=edition).count()
     summary.statuses_mapped = DecidimStatusMapping.objects.filter(edition=edition).count()
@@ -226,8 +252,9 @@ def decidim_status_map(*, edition: Edition, mapping: dict[str, DecidimStatus | N
         else:
             if decidim_status.edition_id != edition.pk:
                 raise ValueError("statut Decidim d'une autre édition")
-            DecidimStatusMapping.objects.update_or_create(edition=edition, status=status,
-                                                          defaults={"decidim_status": decidim_status})
+            DecidimStatusMapping.objects.update_or_create(
+                edition=edition, status=status, defaults={"decidim_status": decidim_status}
+            )
 
 
 @transaction.atomic
@@ -243,6 +270,7 @@ def decidim_result_link(*, result: DecidimResult, project: Project | None, by) -
 
 
 # --- writing the accountability import --------------------------------------------------------------
+
 
 @dataclass
 class Unexported:
@@ -260,12 +288,17 @@ class AccountabilityRows:
 def accountability_rows(*, edition: Edition, projects) -> AccountabilityRows:
     """The rows Decidim will match, and the followed projects left out with the reason why.
 
-    ``projects`` is the reader's scope (``project_list_for_user``). Five queries whatever the volume."""
+    ``projects`` is the reader's scope (``project_list_for_user``). Three queries whatever the volume:
+    the parents and their Decidim results are joined to the projects."""
     lang = locale()
-    followed = list(projects.filter(edition=edition, selected=True).order_by("pk"))
+    followed = list(
+        projects.filter(edition=edition, selected=True).select_related("parent__decidim_result").order_by("pk")
+    )
     results = {r.project_id: r for r in DecidimResult.objects.filter(edition=edition, project__isnull=False)}
-    mapping = {m.status: m.decidim_status for m in
-               DecidimStatusMapping.objects.filter(edition=edition).select_related("decidim_status")}
+    mapping = {
+        m.status: m.decidim_status
+        for m in DecidimStatusMapping.objects.filter(edition=edition).select_related("decidim_status")
+    }
     header: list[str] = []
     for result in results.values():
         for name, _value in result.columns:
@@ -282,7 +315,9 @@ def accountability_rows(*, edition: Edition, projects) -> AccountabilityRows:
             continue
         status = mapping.get(project.status)
         if status is None:
-            unexported.append(Unexported(project, f"statut « {project.get_status_display()} » sans statut Decidim associé"))
+            unexported.append(
+                Unexported(project, f"statut « {project.get_status_display()} » sans statut Decidim associé")
+            )
             continue
         values = dict(result.columns)
         values.update(_owned_values(project, result, status, lang))
@@ -294,8 +329,9 @@ def _owned_values(project: Project, result: DecidimResult, status: DecidimStatus
     """The columns this app is the source of; every other one is Decidim's, written back as it came."""
     start = project.actual_start or project.planned_start
     end = project.actual_end or project.planned_end
-    description = (project.public_summary or project.description).strip() or result.value(f"description/{lang}") \
-        or project.title
+    description = (
+        (project.public_summary or project.description).strip() or result.value(f"description/{lang}") or project.title
+    )
     values = {
         "id": str(result.decidim_id),
         f"title/{lang}": project.title,
@@ -307,11 +343,12 @@ def _owned_values(project: Project, result: DecidimResult, status: DecidimStatus
         f"status/name/{lang}": status.name,
         "progress": str(project.progress),
     }
-    parent = getattr(project, "parent", None)
-    if parent is not None:
-        parent_result = getattr(parent, "decidim_result", None)
-        if parent_result is not None:
-            values["parent/id"] = str(parent_result.decidim_id)
+    # The programme a project belongs to is ours to say, but only by an id of a result of this
+    # component: Decidim's importer destroys a result whose parent id names no result of the component.
+    # A parent not yet on Decidim (or on another edition's component) leaves Decidim's column as it was.
+    parent_result = getattr(project.parent, "decidim_result", None) if project.parent_id else None
+    if parent_result is not None and parent_result.edition_id == result.edition_id:
+        values["parent/id"] = str(parent_result.decidim_id)
     return values
 
 

@@ -11,20 +11,31 @@ from projects.selectors import late_q
 
 class ProjectFilter(SearchFilterSet):
     search_fields = ("title", "description")
-    edition = django_filters.ModelChoiceFilter(label=_("Édition"), queryset=Edition.objects.all(), empty_label=_("Toutes"))
+    edition = django_filters.ModelChoiceFilter(
+        label=_("Édition"), queryset=Edition.objects.all(), empty_label=_("Toutes")
+    )
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=ProjectKind.choices, empty_label=_("Tous"))
-    district = django_filters.ChoiceFilter(label=_("Arrondissement"), method="filter_district",
-                                           choices=[("ville", _("Toute la ville"))] + DISTRICTS, empty_label=_("Tous"))
-    neighbourhood = django_filters.ModelChoiceFilter(label=_("Quartier"), queryset=Neighbourhood.objects.all(),
-                                                     empty_label=_("Tous"))
+    district = django_filters.ChoiceFilter(
+        label=_("Arrondissement"),
+        method="filter_district",
+        choices=[("ville", _("Toute la ville"))] + DISTRICTS,
+        empty_label=_("Tous"),
+    )
+    neighbourhood = django_filters.ModelChoiceFilter(
+        label=_("Quartier"), queryset=Neighbourhood.objects.all(), empty_label=_("Tous")
+    )
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=ProjectStatus.choices, empty_label=_("Tous"))
     lead_directorate = django_filters.ModelChoiceFilter(
-        label=_("Direction pilote"), queryset=Organisation.objects.filter(kind="directorate"), empty_label=_("Toutes"))
+        label=_("Direction pilote"), queryset=Organisation.objects.filter(kind="directorate"), empty_label=_("Toutes")
+    )
     officer = django_filters.ModelChoiceFilter(
-        label=_("Chargé·e de mission"), empty_label=_("Tous"),
-        queryset=User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).distinct())
-    late = django_filters.BooleanFilter(label=_("En retard seulement"), method="filter_late",
-                                        widget=django_filters.widgets.forms.CheckboxInput)
+        label=_("Chargé·e de mission"),
+        empty_label=_("Tous"),
+        queryset=User.objects.filter(groups__role_key__code=Role.MDO_OFFICER).distinct(),
+    )
+    late = django_filters.BooleanFilter(
+        label=_("En retard seulement"), method="filter_late", widget=django_filters.widgets.forms.CheckboxInput
+    )
 
     class Meta:
         model = Project

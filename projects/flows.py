@@ -6,22 +6,21 @@ Tasks show in the shared inbox "Mes tâches" through ``mdo.registry.register_tas
 """
 
 import datetime
+import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from mdo.fields import one_line
+from mdo import workflow
 from mdo.enums import Role
-from mdo.models import User
+from mdo.money import euros
 from mdo.registry import TaskItem
-from projects.models import FeasibilityReview, Task, TaskReminder, TimelineEntry, TimelineKind
+from projects.models import FeasibilityReview, TimelineEntry, TimelineKind
 
 #: Days given to the directorate and the town hall when the MDO gives no due date.
 DEFAULT_DELAY_DAYS = 21
@@ -61,6 +60,8 @@ class FeasibilityFlow(flow.Flow):
         return process
 
 
+logger = logging.getLogger(__name__)
+
 TASK_KINDS = {
     "directorate_review": "Avis technique de faisabilité",
     "town_hall_opinion": "Avis de la mairie d'arrondissement",
@@ -68,8 +69,8 @@ TASK_KINDS = {
 }
 
 
-class TaskRefused(Exception):
-    """``str()`` is the French reason shown to the user."""
+#: A refused task (``str()`` is the French reason shown to the user): the workflows' one refusal.
+TaskRefused = workflow.Refused
 
 
 def feasibility_review_open(*, project, by, due: datetime.date | None = None) -> FeasibilityReview:
@@ -82,6 +83,7 @@ def feasibility_review_open(*, project, by, due: datetime.date | None = None) ->
 
 
 # --- scope of the tasks ----------------------------------------------------------------------
+
 
 def task_scope_q(user) -> Q | None:
     """The open feasibility tasks ``user`` may see and take, as a filter on ``Task``; None for none."""
@@ -104,9 +106,8 @@ def open_tasks_for(user):
     condition = task_scope_q(user)
     if condition is None:
         return Task.objects.none()
-    return (
-        Task.objects.filter(condition, process__flow_class=FeasibilityFlow, status__in=OPEN)
-        .select_related("owner", "process__feasibilityreview__project")
+    return Task.objects.filter(condition, process__flow_class=FeasibilityFlow, status__in=OPEN).select_related(
+        "owner", "process__feasibilityreview__project"
     )
 
 
@@ -147,6 +148,7 @@ def task_url(task: Task) -> str:
 
 # --- the inbox (registered in apps.py) ---------------------------------------------------------
 
+
 def inbox_count(user) -> int:
     return open_tasks_for(user).count()
 
@@ -157,63 +159,40 @@ def inbox_items(user) -> list[TaskItem]:
         review = review_of(task)
         project = review.project
         mine = task.owner_id == user.pk
-        items.append(TaskItem(
-            title=f"{TASK_KINDS[task.flow_task.name]} — {project.title}",
-            url=task_url(task),
-            created=task.created,
-            kind=TASK_KINDS[task.flow_task.name],
-            due=task_due(task),
-            amount=review.cost_estimate if task.flow_task.name == "decision" else None,
-            project=project.title,
-            project_url=project.get_absolute_url(),
-            assigned_to_me=mine,
-            take_url="" if task.owner_id else reverse("projects:task_take", args=[task.pk]),
-            release_url=reverse("projects:task_release", args=[task.pk]) if mine else "",
-        ))
+        items.append(
+            TaskItem(
+                title=f"{TASK_KINDS[task.flow_task.name]} — {project.title}",
+                url=task_url(task),
+                created=task.created,
+                kind=TASK_KINDS[task.flow_task.name],
+                due=task_due(task),
+                amount=review.cost_estimate if task.flow_task.name == "decision" else None,
+                project=project.title,
+                project_url=project.get_absolute_url(),
+                assigned_to_me=mine,
+                take_url="" if task.owner_id else reverse("projects:task_take", args=[task.pk]),
+                release_url=reverse("projects:task_release", args=[task.pk]) if mine else "",
+            )
+        )
     return items
 
 
 # --- doing the tasks ------------------------------------------------------------------------------
 
-def _locked_open_task(task: Task, user) -> Task:
-    task.refresh_from_db()
-    if task.status not in OPEN:
-        raise TaskRefused("Cette tâche est déjà terminée.")
-    if task.owner_id and task.owner_id != user.pk:
-        raise TaskRefused(f"Cette tâche a été prise par {task.owner}.")
-    return task
-
 
 def task_take(*, task: Task, by) -> Task:
     """Assign the task to ``by``. Side effects: the task's owner and status."""
-    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
-        task = _locked_open_task(task, by)
-        if task.owner_id == by.pk:
-            return task
-        task.flow_task.activation_class(task).assign(by)
-    return task
+    return workflow.task_take(task=task, by=by)
 
 
 def task_release(*, task: Task, by) -> Task:
     """Give the task back to its team. Side effects: the task's owner and status."""
-    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
-        if task.status != STATUS.ASSIGNED or task.owner_id != by.pk:
-            raise TaskRefused("Seule la personne qui a pris la tâche peut la libérer.")
-        task.flow_task.activation_class(task).unassign()
-    return task
+    return workflow.task_release(task=task, by=by)
 
 
 def _complete(task: Task, by, apply) -> None:
     """Take (if free), start and finish ``task`` under the flow lock, after ``apply(review)``."""
-    with FeasibilityFlow.lock(task.process_id), transaction.atomic():
-        task = _locked_open_task(task, by)
-        activation = task.flow_task.activation_class(task)
-        if task.status == STATUS.NEW:
-            activation.assign(by)
-        activation.start(None)
-        apply(activation.process)
-        activation.execute()
+    workflow.task_complete(task=task, by=by, apply=lambda activation: apply(activation.process))
 
 
 def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_months, conditions: str) -> None:
@@ -222,7 +201,13 @@ def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_mon
     Side effects: the review's answer, a timeline entry, the task done (then the decision task once the
     town hall has answered too)."""
     from projects.models import Verdict
-    from projects.services import euros
+
+    if verdict not in Verdict.values:
+        raise TaskRefused("Choisissez l'avis technique.")
+    if verdict != Verdict.FEASIBLE and not (conditions or "").strip():
+        raise TaskRefused(
+            "Les conditions ou le motif sont obligatoires pour un avis qui n'est pas simplement favorable."
+        )
 
     def apply(review):
         review.verdict = verdict
@@ -247,6 +232,11 @@ def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_mon
 def town_hall_answer(*, task: Task, by, opinion: str, comment: str) -> None:
     """The district town hall's opinion. Side effects: the review's answer, a timeline entry, the task done."""
     from projects.models import Opinion
+
+    if opinion not in Opinion.values:
+        raise TaskRefused("Choisissez l'avis de la mairie.")
+    if opinion != Opinion.FAVOURABLE and not (comment or "").strip():
+        raise TaskRefused("Le commentaire est obligatoire pour un avis avec réserves ou défavorable.")
 
     def apply(review):
         review.opinion = opinion
@@ -275,60 +265,13 @@ def mdo_decision(*, task: Task, by, decision: str, reason: str, estimated_cost) 
         review.decided_by = by
         review.decided_at = timezone.now()
         review.save()
-        data = TransitionData(reason=reason, verdict=reason or "Avis favorable de la direction",
-                              estimated_cost=estimated_cost, comment="Décision de l'instruction de faisabilité")
+        data = TransitionData(
+            reason=reason,
+            verdict=reason or "Avis favorable de la direction",
+            estimated_cost=estimated_cost,
+            comment="Décision de l'instruction de faisabilité",
+        )
         name = "declare_feasible" if decision == "feasible" else "declare_unfeasible"
         project_transition(project=review.project, name=name, by=by, data=data, via_review=True)
 
     _complete(task, by, apply)
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-def _recipients(task: Task) -> list[str]:
-    if task.owner_id:
-        return [task.owner.email] if task.owner.email else []
-    review = review_of(task)
-    if task.flow_task.name == "directorate_review":
-        users = User.objects.filter(organisation_id=review.directorate_id, groups__role_key__code=Role.DIRECTORATE_AGENT)
-    else:
-        users = User.objects.filter(organisation__kind="town_hall", organisation__district=review.district,
-                                    groups__role_key__code=Role.TOWN_HALL_AGENT)
-    return sorted({u.email for u in users.filter(is_active=True) if u.email})
-
-
-def send_task_reminders(*, today: datetime.date | None = None) -> int:
-    """E-mail the assignees (or the team) of each overdue open task, at most once per task and day.
-
-    Side effects: one e-mail and one ``TaskReminder`` row per overdue task not yet reminded today."""
-    today = today or timezone.localdate()
-    overdue = (
-        Task.objects.filter(process__flow_class=FeasibilityFlow, status__in=OPEN)
-        .filter(Q(flow_task=FeasibilityFlow.directorate_review, process__feasibilityreview__directorate_due__lt=today)
-                | Q(flow_task=FeasibilityFlow.town_hall_opinion, process__feasibilityreview__town_hall_due__lt=today))
-        .select_related("owner", "process__feasibilityreview__project")
-    )
-    sent = 0
-    for task in overdue:
-        recipients = _recipients(task)
-        if not recipients:
-            continue
-        with transaction.atomic():
-            reminder, created = TaskReminder.objects.get_or_create(task=task, sent_on=today,
-                                                                   defaults={"recipients": ", ".join(recipients)})
-            if not created:
-                continue
-            project = review_of(task).project
-            url = settings.SITE_URL + task_url(task)
-            send_mail(
-                subject=one_line(f"[MDO Pilotage] Tâche en retard : {TASK_KINDS[task.flow_task.name]} — {project.title}"),
-                message=(
-                    f"Bonjour,\n\nLa tâche « {TASK_KINDS[task.flow_task.name]} » sur le projet « {project.title} » "
-                    f"devait être faite le {task_due(task):%d/%m/%Y}.\nElle vous attend ici : {url}\n\n"
-                    "— MDO Pilotage"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            sent += 1
-    return sent

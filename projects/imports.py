@@ -4,14 +4,17 @@ All or nothing: the file is parsed and checked entirely first; any error (with i
 the import before a single row is written. See docs/projects.md for the columns.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
+from mdo.money import amount_text, parse_decimal
 from mdo.textfiles import UnreadableFile, csv_line, csv_records, decode_text
 from projects.enums import DEFAULT_PROGRESS, ProjectKind, ProjectStatus
+from projects.lifecycle import BEFORE_RESULT, ProjectLifecycle
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry, TimelineKind
 
 
@@ -48,6 +51,11 @@ class Parsed:
     #: Ballots of the VOTES section: the number per district name ('' for the file's own district).
     voters_by_district: dict[str, int] = field(default_factory=dict)
     voters: int | None = None
+    #: What the ballots of VOTES give each project (empty without ballots), whatever the PROJECTS columns say.
+    counted_votes: dict[str, int] = field(default_factory=dict)
+    counted_points: dict[str, Decimal] = field(default_factory=dict)
+    #: Differences between the file's columns and its ballots, shown before the summary.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,45 +77,37 @@ class Summary:
 
     def lines(self) -> list[str]:
         symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
-        budget = (f"{self.budget:,.2f} {symbol}".replace(",", "\u202f").replace(".", ",")
-                  if self.budget is not None else "—")
-        cost = f"{self.winners_cost:,.2f} {symbol}".replace(",", "\u202f").replace(".", ",")
-        return self.warnings + [
-            f"Édition : {self.edition}{' (créée)' if self.edition_created else ''}",
-            f"Projets créés : {self.created}",
-            f"Projets mis à jour : {self.updated}",
-            f"Projets inchangés : {self.unchanged}",
-            f"Districts créés : {self.districts_created}",
-            f"Lauréats : {self.winners} ({self.rule})",
-            f"Coût des lauréats : {cost} pour un budget de {budget}",
-            f"Votant·e·s : {self.voters if self.voters is not None else '—'}",
-        ] + (["Essai à blanc : rien n'a été enregistré."] if self.dry_run else [])
+        budget = amount_text(self.budget, symbol)
+        cost = amount_text(self.winners_cost, symbol)
+        return (
+            self.warnings
+            + [
+                f"Édition : {self.edition}{' (créée)' if self.edition_created else ''}",
+                f"Projets créés : {self.created}",
+                f"Projets mis à jour : {self.updated}",
+                f"Projets inchangés : {self.unchanged}",
+                f"Districts créés : {self.districts_created}",
+                f"Lauréats : {self.winners} ({self.rule})",
+                f"Coût des lauréats : {cost} pour un budget de {budget}",
+                f"Votant·e·s : {self.voters if self.voters is not None else '—'}",
+            ]
+            + (["Essai à blanc : rien n'a été enregistré."] if self.dry_run else [])
+        )
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "PLN": "zł", "CHF": "CHF", "GBP": "£", "USD": "$"}
 
+logger = logging.getLogger(__name__)
+
 
 # --- decoding and values ---------------------------------------------------------------------
+
 
 def decode(data: bytes) -> str:
     try:
         return decode_text(data)
     except UnreadableFile as error:
         raise ImportFailed([str(error)]) from None
-
-
-def parse_decimal(value: str) -> Decimal:
-    """"40000.0", "1 234,56", "1234,56", "1.234,56" → Decimal; raises ValueError."""
-    text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
 
 
 TRUE = {"1", "true", "vrai", "oui", "yes", "x"}
@@ -137,8 +137,9 @@ def _canonical(header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _rows_from_table(lines: list[tuple[int, list[str]]], header_line: int, header: list[str], errors: list[str],
-                     meta: dict) -> tuple[list[Row], bool]:
+def _rows_from_table(
+    lines: list[tuple[int, list[str]]], header_line: int, header: list[str], errors: list[str], meta: dict
+) -> tuple[list[Row], bool]:
     columns = _canonical(header)
     for required, label in (("project_id", "project_id (identifiant du projet)"), ("cost", "cost (coût)")):
         if required not in columns:
@@ -162,7 +163,9 @@ def _rows_from_table(lines: list[tuple[int, list[str]]], header_line: int, heade
             errors.append(f"ligne {line} : identifiant du projet vide.")
             continue
         if external_id in seen:
-            errors.append(f"ligne {line} : identifiant de projet « {external_id} » en double (déjà ligne {seen[external_id]}).")
+            errors.append(
+                f"ligne {line} : identifiant de projet « {external_id} » en double (déjà ligne {seen[external_id]})."
+            )
             continue
         seen[external_id] = line
         try:
@@ -195,12 +198,20 @@ def _rows_from_table(lines: list[tuple[int, list[str]]], header_line: int, heade
             else:
                 errors.append(f"ligne {line} : valeur « {raw} » de la colonne selected : 1 ou 0 attendu.")
                 continue
-        rows.append(Row(
-            line=line, external_id=external_id, title=cell(values, "name") or f"Projet {external_id}",
-            cost=cost.quantize(Decimal("0.01")), votes=votes, score=score,
-            district=cell(values, "district") or meta.get("subunit", "") or meta.get("district", ""),
-            theme=cell(values, "theme")[:100], selected=selected, description=cell(values, "description"),
-        ))
+        rows.append(
+            Row(
+                line=line,
+                external_id=external_id,
+                title=cell(values, "name") or f"Projet {external_id}",
+                cost=cost.quantize(Decimal("0.01")),
+                votes=votes,
+                score=score,
+                district=cell(values, "district") or meta.get("subunit", "") or meta.get("district", ""),
+                theme=cell(values, "theme")[:100],
+                selected=selected,
+                description=cell(values, "description"),
+            )
+        )
     return rows, "selected" in columns
 
 
@@ -233,7 +244,7 @@ def parse_pabulib(text: str) -> Parsed:
         raise ImportFailed(errors)
     meta_line, meta_rows = sections["META"]
     meta = {}
-    for line, values in meta_rows[1:]:  # first row is "key;value"
+    for _line, values in meta_rows[1:]:  # first row is "key;value"
         if len(values) >= 2:
             meta[values[0].strip().lower()] = values[1].strip()
     if "budget" in meta:
@@ -259,11 +270,16 @@ def parse_pabulib(text: str) -> Parsed:
 
 
 def _count_votes(vote_rows, parsed: Parsed, errors: list[str]) -> None:
-    """Reads the ballots: the voters of each district, and what the PROJECTS section leaves out —
-    the ballots naming each project (``votes``) and, when there is no ``score`` column, the score the
-    vote type calls for: a cumulative vote's ``points``, an ordinal vote's Borda score as Pabulib
-    defines it (on a ballot of at most ``max_length`` ranks, the first choice gets ``max_length``
-    points, the next one less, and so on)."""
+    """Reads the ballots: the voters of each district and, per project, what Pabulib's own checker
+    (github.com/pabulib/checker, which validates every file of pabulib.org) counts to verify the
+    PROJECTS section: ``votes``, the ballots naming the project, and ``score``, the sum of the points
+    those ballots give it — the ``points`` column when the ballots have one (cumulative and scoring
+    votes), else, for an ordinal vote, its Borda score: on a ballot ranking k projects the first gets
+    k points, the next k − 1, down to 1 for the last.
+
+    The counts fill the columns the file leaves out; where the file has them and its ballots say
+    otherwise, the file's figures are kept and a warning names the projects (the MDO checks before
+    trusting either)."""
     if not vote_rows:
         return
     header = [h.strip().lower() for h in vote_rows[0][1]]
@@ -271,16 +287,25 @@ def _count_votes(vote_rows, parsed: Parsed, errors: list[str]) -> None:
         return
     rows = parsed.rows
     vote_type = parsed.meta.get("vote_type", "approval").lower()
+    scoring_fn = parsed.meta.get("scoring_fn", "borda").strip().lower() or "borda"
+    if vote_type == "ordinal" and scoring_fn != "borda":
+        errors.append(f"ligne 1 : fonction de score « {scoring_fn} » non prise en charge (seule Borda l'est).")
+        return
     index = header.index("vote")
     points_index = header.index("points") if "points" in header else None
-    ballots = [(line, [p.strip() for p in values[index].split(",") if p.strip()] if index < len(values) else [],
-                values[points_index] if points_index is not None and points_index < len(values) else "")
-               for line, values in vote_rows[1:] if any(v.strip() for v in values)]
-    max_length = _int(parsed.meta.get("max_length")) or max((len(b) for _l, b, _p in ballots), default=0)
+    ballots = [
+        (
+            line,
+            [p.strip() for p in values[index].split(",") if p.strip()] if index < len(values) else [],
+            values[points_index].strip() if points_index is not None and points_index < len(values) else "",
+        )
+        for line, values in vote_rows[1:]
+        if any(v.strip() for v in values)
+    ]
     counts: dict[str, int] = {}
     scores: dict[str, Decimal] = {}
     for line, ballot, points in ballots:
-        if vote_type == "cumulative" and points_index is not None:
+        if points:
             given = [p.strip() for p in points.split(",")]
             if len(given) != len(ballot):
                 errors.append(f"ligne {line} : {len(ballot)} projets pour {len(given)} valeurs de points.")
@@ -290,19 +315,31 @@ def _count_votes(vote_rows, parsed: Parsed, errors: list[str]) -> None:
             except ValueError:
                 errors.append(f"ligne {line} : points « {points} » invalides.")
                 continue
+        elif vote_type in ("cumulative", "scoring") and ballot:
+            errors.append(
+                f"ligne {line} : bulletin sans points, alors qu'un vote « {vote_type} » en donne à chaque projet."
+            )
+            continue
         elif vote_type == "ordinal":
-            weights = [Decimal(max(max_length - rank, 0)) for rank in range(len(ballot))]
+            weights = [Decimal(len(ballot) - rank) for rank in range(len(ballot))]
         else:
             weights = [Decimal(1)] * len(ballot)
-        for project_id, weight in zip(ballot, weights):
+        for project_id, weight in zip(ballot, weights, strict=True):
             counts[project_id] = counts.get(project_id, 0) + 1
             scores[project_id] = scores.get(project_id, Decimal(0)) + weight
+    parsed.counted_votes = {row.external_id: counts.get(row.external_id, 0) for row in rows}
+    parsed.counted_points = {row.external_id: scores.get(row.external_id, Decimal(0)) for row in rows}
     if all(row.votes is None for row in rows):
         for row in rows:
-            row.votes = counts.get(row.external_id, 0)
-    if vote_type in ("cumulative", "ordinal", "scoring") and all(row.score is None for row in rows):
-        for row in rows:
-            row.score = scores.get(row.external_id, Decimal(0))
+            row.votes = parsed.counted_votes[row.external_id]
+    else:
+        _warn_if_differ(parsed, "votes", {row.external_id: row.votes for row in rows}, parsed.counted_votes)
+    if vote_type in SCORED_VOTES:
+        if all(row.score is None for row in rows):
+            for row in rows:
+                row.score = parsed.counted_points[row.external_id]
+        else:
+            _warn_if_differ(parsed, "score", {row.external_id: row.score for row in rows}, parsed.counted_points)
     district_of = {row.external_id: row.district for row in rows}
     voters: dict[str, int] = {}
     for _line, ballot, _points in ballots:
@@ -310,6 +347,29 @@ def _count_votes(vote_rows, parsed: Parsed, errors: list[str]) -> None:
             voters[district] = voters.get(district, 0) + 1
     parsed.voters_by_district = voters
     parsed.voters = len(ballots)
+
+
+#: Vote types whose winners rank by points rather than by ballots naming the project.
+SCORED_VOTES = ("cumulative", "scoring", "ordinal")
+
+
+def _warn_if_differ(parsed: Parsed, column: str, in_file: dict, counted: dict) -> None:
+    differ = [
+        (project_id, value, counted[project_id])
+        for project_id, value in in_file.items()
+        if value is not None and value != counted[project_id]
+    ]
+    if not differ:
+        return
+    shown = ", ".join(
+        f"{project_id} : {value} dans le fichier, {count} selon les bulletins"
+        for project_id, value, count in differ[:5]
+    )
+    more = f" et {len(differ) - 5} autre(s)" if len(differ) > 5 else ""
+    parsed.warnings.append(
+        f"Attention : la colonne « {column} » ne correspond pas aux bulletins de la section VOTES pour "
+        f"{len(differ)} projet(s) ({shown}{more}) ; les chiffres de la colonne ont été importés."
+    )
 
 
 def parse_csv(text: str) -> Parsed:
@@ -384,13 +444,17 @@ class DistrictMap:
 
 # --- winners ----------------------------------------------------------------------------------
 
+
 def greedy_winners(rows: list[Row], budget: Decimal, *, by_score: bool = False) -> set[str]:
     """Greedy rule: by votes (points for a cumulative vote), ties by lower cost then file order;
     a project is funded when it fits in what is left of the budget (others may still fit after it)."""
     order = sorted(
         enumerate(rows),
-        key=lambda item: (-(item[1].score if by_score and item[1].score is not None else (item[1].votes or 0)),
-                          item[1].cost, item[0]),
+        key=lambda item: (
+            -(item[1].score if by_score and item[1].score is not None else (item[1].votes or 0)),
+            item[1].cost,
+            item[0],
+        ),
     )
     left, winners = budget, set()
     for _index, row in order:
@@ -400,16 +464,27 @@ def greedy_winners(rows: list[Row], budget: Decimal, *, by_score: bool = False) 
     return winners
 
 
-PRE_VOTE = {ProjectStatus.SUBMITTED, ProjectStatus.ADMISSIBLE, ProjectStatus.FEASIBILITY_REVIEW,
-            ProjectStatus.FEASIBLE, ProjectStatus.ON_BALLOT, ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED}
+PRE_VOTE = set(BEFORE_RESULT)
+
+
+#: Rows between two progress reports: often enough for the bar to move, rarely enough to cost nothing.
+PROGRESS_EVERY = 100
 
 
 class _DryRun(Exception):
     pass
 
 
-def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_run: bool = False,
-                 winners_by_rule: bool | None = None) -> Summary:
+def import_votes(
+    data: bytes,
+    *,
+    filename: str,
+    edition_name: str,
+    by=None,
+    dry_run: bool = False,
+    winners_by_rule: bool | None = None,
+    progress=None,
+) -> Summary:
     """Import a vote file into the edition ``edition_name`` (created if needed), all or nothing.
 
     Side effects (none with ``dry_run`` or on error): the edition and its districts when new; projects
@@ -418,25 +493,40 @@ def import_votes(data: bytes, *, filename: str, edition_name: str, by=None, dry_
     each status change; the edition's currency and the voters of the edition and its districts.
 
     ``winners_by_rule``: when the ``selected`` column marks no winner, True computes them by the
-    file's rule, False imports without winners; None (the default) stops with ``WinnersUndecided``."""
+    file's rule, False imports without winners; None (the default) stops with ``WinnersUndecided``.
+
+    ``progress(done, total)``, when given, is told of the projects written as the import goes."""
     edition_name = edition_name.strip()
-    if not edition_name:
-        raise ImportFailed(["Le nom de l'édition est obligatoire."])
-    parsed = parse(data, filename=filename)
-    if not parsed.rows:
-        raise ImportFailed(["Le fichier ne contient aucun projet."])
     try:
+        if not edition_name:
+            raise ImportFailed(["Le nom de l'édition est obligatoire."])
+        parsed = parse(data, filename=filename)
+        if not parsed.rows:
+            raise ImportFailed(["Le fichier ne contient aucun projet."])
         with transaction.atomic():
-            summary = _apply(parsed, edition_name=edition_name, by=by, winners_by_rule=winners_by_rule)
+            summary = _apply(
+                parsed, edition_name=edition_name, by=by, winners_by_rule=winners_by_rule, progress=progress
+            )
             summary.dry_run = dry_run
             if dry_run:
                 raise _DryRun(summary)
     except _DryRun as done:
         return done.args[0]
+    except ImportFailed as failed:
+        logger.warning("vote file %r refused (%d errors), first: %s", filename, len(failed.errors), failed.errors[:1])
+        raise
+    logger.info(
+        "vote file %r imported into %r: %d created, %d updated, %d unchanged",
+        filename,
+        summary.edition,
+        summary.created,
+        summary.updated,
+        summary.unchanged,
+    )
     return summary
 
 
-def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | None = None) -> Summary:
+def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | None = None, progress=None) -> Summary:
     edition = Edition.objects.filter(name=edition_name).first()
     summary = Summary(edition=edition_name, edition_created=edition is None)
     districts = DistrictMap(edition)
@@ -450,33 +540,40 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
         errors.append(f"ligne 1 : le fichier est en {currency}, l'édition « {edition.name} » en {edition.currency}.")
     summary.currency = currency
     summary.voters = parsed.voters
+    summary.warnings.extend(parsed.warnings)
     no_winner_marked = parsed.has_selected and not any(row.selected for row in parsed.rows)
     if no_winner_marked and winners_by_rule is None:
-        raise WinnersUndecided([
-            "La colonne « selected » du fichier ne désigne aucun lauréat (Decidim l'écrit à 0 tant que ses "
-            "administrateurs n'ont pas marqué les projets retenus). Rien n'a été importé : choisissez de calculer "
-            f"les lauréats selon la règle du fichier ({meta.get('rule', 'greedy')}) ou d'importer sans lauréat."])
+        raise WinnersUndecided(
+            [
+                "La colonne « selected » du fichier ne désigne aucun lauréat (Decidim l'écrit à 0 tant que ses "
+                "administrateurs n'ont pas marqué les projets retenus). Rien n'a été importé : choisissez de calculer "
+                f"les lauréats selon la règle du fichier ({meta.get('rule', 'greedy')}) ou d'importer sans lauréat."
+            ]
+        )
     if parsed.has_selected and not (no_winner_marked and winners_by_rule):
         winners = {row.external_id for row in parsed.rows if row.selected}
         summary.rule = "colonne selected du fichier"
         if no_winner_marked:
-            summary.warnings.append("Attention : la colonne « selected » ne désigne aucun lauréat ; "
-                                    "importé sans lauréat, comme demandé.")
+            summary.warnings.append(
+                "Attention : la colonne « selected » ne désigne aucun lauréat ; importé sans lauréat, comme demandé."
+            )
     else:
         if budget is None:
             budget = _budget_from_edition(edition, parsed, resolved)
         if budget is None:
-            errors.append("ligne 1 : ni colonne « selected » ni budget (META budget ou enveloppe de l'édition) : "
-                          "impossible de désigner les lauréats.")
+            errors.append(
+                "ligne 1 : ni colonne « selected » ni budget (META budget ou enveloppe de l'édition) : "
+                "impossible de désigner les lauréats."
+            )
         rule = meta.get("rule", "greedy").lower()
         if rule not in ("greedy", ""):
             errors.append(f"ligne 1 : règle « {rule} » non prise en charge (seule la règle greedy l'est).")
         vote_type = meta.get("vote_type", "").lower()
-        by_score = vote_type in ("cumulative", "scoring", "ordinal") and any(
-            row.score is not None for row in parsed.rows)
+        by_score = vote_type in SCORED_VOTES and any(row.score is not None for row in parsed.rows)
         winners = greedy_winners(parsed.rows, budget or Decimal("0"), by_score=by_score) if not errors else set()
         summary.rule = "règle greedy" + (
-            (" sur le score de Borda" if vote_type == "ordinal" else " sur les points") if by_score else " sur les voix")
+            (" sur le score de Borda" if vote_type == "ordinal" else " sur les points") if by_score else " sur les voix"
+        )
         if no_winner_marked:
             summary.rule += " (la colonne selected ne désignait aucun lauréat)"
     if errors:
@@ -484,17 +581,23 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
     summary.budget = budget
 
     if edition is None:
-        edition = Edition.objects.create(name=edition_name, number=_int(meta.get("edition")),
-                                         start_year=_int(meta.get("instance")), currency=currency)
+        edition = Edition.objects.create(
+            name=edition_name,
+            number=_int(meta.get("edition")),
+            start_year=_int(meta.get("instance")),
+            currency=currency,
+        )
     elif edition.currency != currency:
         edition.currency = currency
         edition.save(update_fields=["currency"])
     district_objects = {}
-    for external_id, value in resolved.items():
+    for value in resolved.values():
         if value is None or value[0] in district_objects:
             continue
         name, number = value
-        district, created = EditionDistrict.objects.get_or_create(edition=edition, name=name, defaults={"number": number})
+        district, created = EditionDistrict.objects.get_or_create(
+            edition=edition, name=name, defaults={"number": number}
+        )
         summary.districts_created += int(created)
         district_objects[name] = district
     single = meta.get("subunit") or meta.get("district")
@@ -507,7 +610,10 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
 
     existing = {p.external_id: p for p in Project.objects.filter(edition=edition, external_id__in=resolved)}
     timeline = []
-    for row in parsed.rows:
+    total = len(parsed.rows)
+    for index, row in enumerate(parsed.rows):
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index, total)
         value = resolved[row.external_id]
         district = district_objects[value[0]] if value else None
         is_winner = row.external_id in winners
@@ -517,11 +623,20 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
         project = existing.get(row.external_id)
         created = project is None
         if created:
-            project = Project(edition=edition, external_id=row.external_id, kind=ProjectKind.PARTICIPATORY_BUDGET,
-                              description=row.description)
+            project = Project(
+                edition=edition,
+                external_id=row.external_id,
+                kind=ProjectKind.PARTICIPATORY_BUDGET,
+                description=row.description,
+            )
         fields = {
-            "title": row.title[:255], "estimated_cost": row.cost, "votes": row.votes, "theme": row.theme,
-            "edition_district": district, "district": district.number if district else None, "selected": is_winner,
+            "title": row.title[:255],
+            "estimated_cost": row.cost,
+            "votes": row.votes,
+            "theme": row.theme,
+            "edition_district": district,
+            "district": district.number if district else None,
+            "selected": is_winner,
         }
         changed = created or any(getattr(project, k) != v for k, v in fields.items())
         for key, val in fields.items():
@@ -530,7 +645,8 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
         if created or project.status in PRE_VOTE:
             target = ProjectStatus.WINNER if is_winner else ProjectStatus.NOT_SELECTED
             if target != project.status:
-                project.status = target
+                lifecycle = ProjectLifecycle(project, via_import=True)
+                (lifecycle.win_vote if is_winner else lifecycle.lose_vote)()
                 project.progress = DEFAULT_PROGRESS[target]
                 changed = True
         if changed:
@@ -540,15 +656,22 @@ def _apply(parsed: Parsed, *, edition_name: str, by, winners_by_rule: bool | Non
             else:
                 summary.updated += 1
             if project.status != source or created:
-                timeline.append(TimelineEntry(
-                    project=project, kind=TimelineKind.IMPORT, author=by, from_status="" if created else source,
-                    to_status=project.status,
-                    text=f"Résultat du vote : {row.votes if row.votes is not None else '—'} voix, "
-                         f"{ProjectStatus(project.status).label}.",
-                ))
+                timeline.append(
+                    TimelineEntry(
+                        project=project,
+                        kind=TimelineKind.IMPORT,
+                        author=by,
+                        from_status="" if created else source,
+                        to_status=project.status,
+                        text=f"Résultat du vote : {row.votes if row.votes is not None else '—'} voix, "
+                        f"{ProjectStatus(project.status).label}.",
+                    )
+                )
         else:
             summary.unchanged += 1
     TimelineEntry.objects.bulk_create(timeline)
+    if progress:
+        progress(total, total)
     return summary
 
 

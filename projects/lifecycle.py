@@ -23,6 +23,7 @@ PROJECT_ACTIVE = [s for s in ACTIVE_STATUSES if s not in (S.PREPARATION, S.OPEN,
 
 # --- who may fire ------------------------------------------------------------------------
 
+
 def _project(lifecycle):
     return lifecycle.project
 
@@ -34,14 +35,18 @@ def _may(name: str):
 
 # --- conditions ----------------------------------------------------------------------------
 
+
 def is_consultation(lifecycle):
-    return State.CONDITION(lifecycle.project.kind == ProjectKind.CONSULTATION,
-                           "Cette action ne s'applique qu'aux consultations.")
+    return State.CONDITION(
+        lifecycle.project.kind == ProjectKind.CONSULTATION, "Cette action ne s'applique qu'aux consultations."
+    )
 
 
 def is_not_consultation(lifecycle):
-    return State.CONDITION(lifecycle.project.kind != ProjectKind.CONSULTATION,
-                           "Une consultation suit son propre cycle (préparation, ouverture, analyse, bilan).")
+    return State.CONDITION(
+        lifecycle.project.kind != ProjectKind.CONSULTATION,
+        "Une consultation suit son propre cycle (préparation, ouverture, analyse, bilan).",
+    )
 
 
 def no_open_review(lifecycle):
@@ -51,8 +56,19 @@ def no_open_review(lifecycle):
     from projects.models import FeasibilityReview
 
     open_review = FeasibilityReview.objects.filter(project_id=lifecycle.project.pk, finished__isnull=True).exists()
-    return State.CONDITION(not open_review,
-                           "Une instruction de faisabilité est en cours : la décision se prend dans sa tâche « Décision ».")
+    return State.CONDITION(
+        not open_review,
+        "Une instruction de faisabilité est en cours : la décision se prend dans sa tâche « Décision ».",
+    )
+
+
+def by_vote_import(lifecycle):
+    """The vote's result is the import's to record, never a button's."""
+    return lifecycle.via_import
+
+
+#: What a vote result may still overwrite: a project before the vote, or the result of an earlier import of it.
+BEFORE_RESULT = (S.SUBMITTED, S.ADMISSIBLE, S.FEASIBILITY_REVIEW, S.FEASIBLE, S.ON_BALLOT, S.WINNER, S.NOT_SELECTED)
 
 
 def _resume_target(lifecycle, **kwargs):
@@ -60,13 +76,15 @@ def _resume_target(lifecycle, **kwargs):
 
 
 class ProjectLifecycle:
-    """The state machine of one project. ``via_review`` is set when the feasibility flow decides."""
+    """The state machine of one project. ``via_review`` is set when the feasibility flow decides,
+    ``via_import`` when the import of a vote's results records them."""
 
     status = State(ProjectStatus, default=S.SUBMITTED)
 
-    def __init__(self, project, *, via_review: bool = False):
+    def __init__(self, project, *, via_review: bool = False, via_import: bool = False):
         self.project = project
         self.via_review = via_review
+        self.via_import = via_import
 
     @status.getter()
     def _get_status(self):
@@ -84,96 +102,198 @@ class ProjectLifecycle:
 
     # Participatory-budget projects, initiatives and calls for projects --------------------
 
-    @status.transition(source=S.SUBMITTED, target=S.ADMISSIBLE, label="Déclarer recevable",
-                       conditions=[is_not_consultation], permission=_may("declare_admissible"), custom={"style": "primary"})
+    @status.transition(
+        source=S.SUBMITTED,
+        target=S.ADMISSIBLE,
+        label="Déclarer recevable",
+        conditions=[is_not_consultation],
+        permission=_may("declare_admissible"),
+        custom={"style": "primary"},
+    )
     def declare_admissible(self, **data):
         pass
 
-    @status.transition(source=S.SUBMITTED, target=S.INADMISSIBLE, label="Déclarer irrecevable",
-                       conditions=[is_not_consultation], permission=_may("declare_inadmissible"),
-                       custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
+    @status.transition(
+        source=S.SUBMITTED,
+        target=S.INADMISSIBLE,
+        label="Déclarer irrecevable",
+        conditions=[is_not_consultation],
+        permission=_may("declare_inadmissible"),
+        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"},
+    )
     def declare_inadmissible(self, **data):
         pass
 
-    @status.transition(source=S.ADMISSIBLE, target=S.FEASIBILITY_REVIEW, label="Mettre à l'étude",
-                       permission=_may("start_review"), custom={"fields": ["open_review", "due"], "style": "primary"})
+    @status.transition(
+        source=S.ADMISSIBLE,
+        target=S.FEASIBILITY_REVIEW,
+        label="Mettre à l'étude",
+        permission=_may("start_review"),
+        custom={"fields": ["open_review", "due"], "style": "primary"},
+    )
     def start_review(self, **data):
         pass
 
-    @status.transition(source=S.FEASIBILITY_REVIEW, target=S.FEASIBLE, label="Déclarer faisable",
-                       conditions=[no_open_review], permission=_may("declare_feasible"),
-                       custom={"fields": ["verdict", "estimated_cost"], "required": ["verdict", "estimated_cost"],
-                               "style": "success"})
+    @status.transition(
+        source=S.FEASIBILITY_REVIEW,
+        target=S.FEASIBLE,
+        label="Déclarer faisable",
+        conditions=[no_open_review],
+        permission=_may("declare_feasible"),
+        custom={"fields": ["verdict", "estimated_cost"], "required": ["verdict", "estimated_cost"], "style": "success"},
+    )
     def declare_feasible(self, **data):
         self.project.estimated_cost = data["estimated_cost"]
 
-    @status.transition(source=S.FEASIBILITY_REVIEW, target=S.UNFEASIBLE, label="Déclarer non faisable",
-                       conditions=[no_open_review], permission=_may("declare_unfeasible"),
-                       custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
+    @status.transition(
+        source=S.FEASIBILITY_REVIEW,
+        target=S.UNFEASIBLE,
+        label="Déclarer non faisable",
+        conditions=[no_open_review],
+        permission=_may("declare_unfeasible"),
+        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"},
+    )
     def declare_unfeasible(self, **data):
         pass
 
-    @status.transition(source=S.FEASIBLE, target=S.ON_BALLOT, label="Soumettre au vote", permission=_may("put_on_ballot"),
-                       custom={"style": "primary"})
+    @status.transition(
+        source=S.FEASIBLE,
+        target=S.ON_BALLOT,
+        label="Soumettre au vote",
+        permission=_may("put_on_ballot"),
+        custom={"style": "primary"},
+    )
     def put_on_ballot(self, **data):
         pass
 
-    @status.transition(source=S.ON_BALLOT, target=S.WINNER, label="Déclarer lauréate", permission=_may("declare_winner"),
-                       custom={"style": "success"})
+    @status.transition(
+        source=S.ON_BALLOT,
+        target=S.WINNER,
+        label="Déclarer lauréate",
+        permission=_may("declare_winner"),
+        custom={"style": "success"},
+    )
     def declare_winner(self, **data):
         self.project.selected = True
 
-    @status.transition(source=S.ON_BALLOT, target=S.NOT_SELECTED, label="Déclarer non retenue", permission=_may("declare_not_selected"),
-                       custom={"style": "secondary"})
+    @status.transition(
+        source=S.ON_BALLOT,
+        target=S.NOT_SELECTED,
+        label="Déclarer non retenue",
+        permission=_may("declare_not_selected"),
+        custom={"style": "secondary"},
+    )
     def declare_not_selected(self, **data):
         self.project.selected = False
 
-    @status.transition(source=S.WINNER, target=S.DESIGN, label="Lancer les études",
-                       permission=_may("start_design"), custom={"style": "primary"})
+    @status.transition(
+        source=[status for status in BEFORE_RESULT if status != S.WINNER],
+        target=S.WINNER,
+        label="Lauréate au vote (import des résultats)",
+        conditions=[by_vote_import],
+        permission=permission_for("projects.project", "import_votes", _project),
+    )
+    def win_vote(self, **data):
+        self.project.selected = True
+
+    @status.transition(
+        source=[status for status in BEFORE_RESULT if status != S.NOT_SELECTED],
+        target=S.NOT_SELECTED,
+        label="Non retenue au vote (import des résultats)",
+        conditions=[by_vote_import],
+        permission=permission_for("projects.project", "import_votes", _project),
+    )
+    def lose_vote(self, **data):
+        self.project.selected = False
+
+    @status.transition(
+        source=S.WINNER,
+        target=S.DESIGN,
+        label="Lancer les études",
+        permission=_may("start_design"),
+        custom={"style": "primary"},
+    )
     def start_design(self, **data):
         pass
 
-    @status.transition(source=S.DESIGN, target=S.PROCUREMENT, label="Consulter les entreprises",
-                       permission=_may("start_procurement"), custom={"style": "primary"})
+    @status.transition(
+        source=S.DESIGN,
+        target=S.PROCUREMENT,
+        label="Consulter les entreprises",
+        permission=_may("start_procurement"),
+        custom={"style": "primary"},
+    )
     def start_procurement(self, **data):
         pass
 
-    @status.transition(source=S.PROCUREMENT, target=S.WORKS, label="Démarrer les travaux",
-                       permission=_may("start_works"), custom={"style": "primary"})
+    @status.transition(
+        source=S.PROCUREMENT,
+        target=S.WORKS,
+        label="Démarrer les travaux",
+        permission=_may("start_works"),
+        custom={"style": "primary"},
+    )
     def start_works(self, **data):
         if not self.project.actual_start:
             from django.utils import timezone
 
             self.project.actual_start = timezone.localdate()
 
-    @status.transition(source=S.WORKS, target=S.DELIVERED, label="Déclarer livrée",
-                       permission=_may("deliver"),
-                       custom={"fields": ["delivered_on"], "required": ["delivered_on"], "style": "success"})
+    @status.transition(
+        source=S.WORKS,
+        target=S.DELIVERED,
+        label="Déclarer livrée",
+        permission=_may("deliver"),
+        custom={"fields": ["delivered_on"], "required": ["delivered_on"], "style": "success"},
+    )
     def deliver(self, **data):
         self.project.actual_end = data["delivered_on"]
 
-    @status.transition(source=[S.DELIVERED, S.REPORT_PUBLISHED], target=S.CLOSED, label="Clôturer",
-                       permission=_may("close"), custom={"style": "secondary"})
+    @status.transition(
+        source=[S.DELIVERED, S.REPORT_PUBLISHED],
+        target=S.CLOSED,
+        label="Clôturer",
+        permission=_may("close"),
+        custom={"style": "secondary"},
+    )
     def close(self, **data):
         pass
 
     # Consultations ------------------------------------------------------------------------
 
-    @status.transition(source=S.PREPARATION, target=S.OPEN, label="Ouvrir au public",
-                       conditions=[is_consultation], permission=_may("open_consultation"), custom={"style": "primary"})
+    @status.transition(
+        source=S.PREPARATION,
+        target=S.OPEN,
+        label="Ouvrir au public",
+        conditions=[is_consultation],
+        permission=_may("open_consultation"),
+        custom={"style": "primary"},
+    )
     def open_consultation(self, **data):
         if not self.project.actual_start:
             from django.utils import timezone
 
             self.project.actual_start = timezone.localdate()
 
-    @status.transition(source=S.OPEN, target=S.ANALYSIS, label="Clore la participation et analyser",
-                       conditions=[is_consultation], permission=_may("start_analysis"), custom={"style": "primary"})
+    @status.transition(
+        source=S.OPEN,
+        target=S.ANALYSIS,
+        label="Clore la participation et analyser",
+        conditions=[is_consultation],
+        permission=_may("start_analysis"),
+        custom={"style": "primary"},
+    )
     def start_analysis(self, **data):
         pass
 
-    @status.transition(source=S.ANALYSIS, target=S.REPORT_PUBLISHED, label="Publier le bilan",
-                       conditions=[is_consultation], permission=_may("publish_report"), custom={"style": "success"})
+    @status.transition(
+        source=S.ANALYSIS,
+        target=S.REPORT_PUBLISHED,
+        label="Publier le bilan",
+        conditions=[is_consultation],
+        permission=_may("publish_report"),
+        custom={"style": "success"},
+    )
     def publish_report(self, **data):
         if not self.project.actual_end:
             from django.utils import timezone
@@ -182,19 +302,33 @@ class ProjectLifecycle:
 
     # Any active state ---------------------------------------------------------------------
 
-    @status.transition(source=ACTIVE_STATUSES, target=S.SUSPENDED, label="Suspendre", permission=_may("suspend"),
-                       custom={"fields": ["reason"], "required": ["reason"], "style": "secondary"})
+    @status.transition(
+        source=ACTIVE_STATUSES,
+        target=S.SUSPENDED,
+        label="Suspendre",
+        permission=_may("suspend"),
+        custom={"fields": ["reason"], "required": ["reason"], "style": "secondary"},
+    )
     def suspend(self, **data):
         pass  # the status left behind is kept by _remember_source, once the transition succeeded
 
-    @status.transition(source=S.SUSPENDED, target=State.GET_STATE(_resume_target, states=ACTIVE_STATUSES),
-                       label="Reprendre", permission=_may("resume"), custom={"style": "primary"})
+    @status.transition(
+        source=S.SUSPENDED,
+        target=State.GET_STATE(_resume_target, states=ACTIVE_STATUSES),
+        label="Reprendre",
+        permission=_may("resume"),
+        custom={"style": "primary"},
+    )
     def resume(self, **data):
         self.project.status_before_suspension = ""
 
-    @status.transition(source=[*ACTIVE_STATUSES, S.SUSPENDED], target=S.ABANDONED, label="Abandonner",
-                       permission=_may("abandon"),
-                       custom={"fields": ["reason"], "required": ["reason"], "style": "danger"})
+    @status.transition(
+        source=[*ACTIVE_STATUSES, S.SUSPENDED],
+        target=S.ABANDONED,
+        label="Abandonner",
+        permission=_may("abandon"),
+        custom={"fields": ["reason"], "required": ["reason"], "style": "danger"},
+    )
     def abandon(self, **data):
         self.project.status_before_suspension = ""
 

@@ -7,14 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Process
 
 from mdo.enums import district_label
 from mdo.fields import MONEY
 from mdo.models import Neighbourhood, Organisation
 from projects.enums import ProjectKind, ProjectStatus
-
 
 
 class Edition(models.Model):
@@ -24,16 +22,28 @@ class Edition(models.Model):
     number = models.PositiveSmallIntegerField(_("numéro"), null=True, blank=True)
     start_year = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)
-    total_envelope = models.DecimalField(_("enveloppe totale"), **MONEY, default=Decimal("0"),
-                                         validators=[MinValueValidator(Decimal("0"))])
-    citywide_envelope = models.DecimalField(_("enveloppe transversale"), **MONEY, default=Decimal("0"),
-                                            validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("devise"), max_length=3, default="EUR",
-                                help_text=_("Code ISO 4217 de la devise du fichier de vote (EUR, PLN…)."))
+    total_envelope = models.DecimalField(
+        _("enveloppe totale"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    citywide_envelope = models.DecimalField(
+        _("enveloppe transversale"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(
+        _("devise"),
+        max_length=3,
+        default="EUR",
+        help_text=_("Code ISO 4217 de la devise du fichier de vote (EUR, PLN…)."),
+    )
     voters = models.PositiveIntegerField(_("votant·e·s"), null=True, blank=True)
     published_at = models.DateTimeField(_("publiée en open data le"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("publiée par"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publiée par"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -59,10 +69,12 @@ class EditionDistrict(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="districts", verbose_name=_("édition"))
     name = models.CharField(_("nom"), max_length=200)
     number = models.PositiveSmallIntegerField(_("arrondissement"), null=True, blank=True)
-    envelope = models.DecimalField(_("enveloppe"), **MONEY, default=Decimal("0"),
-                                   validators=[MinValueValidator(Decimal("0"))])
-    voters = models.PositiveIntegerField(_("votant·e·s"), null=True, blank=True,
-                                         help_text=_("Nombre de bulletins du district (participation)."))
+    envelope = models.DecimalField(
+        _("enveloppe"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    voters = models.PositiveIntegerField(
+        _("votant·e·s"), null=True, blank=True, help_text=_("Nombre de bulletins du district (participation).")
+    )
 
     class Meta:
         verbose_name = _("district d'une édition")
@@ -75,51 +87,107 @@ class EditionDistrict(models.Model):
 
 
 class Project(models.Model):
-    kind = models.CharField(_("type"), max_length=30, choices=ProjectKind.choices, default=ProjectKind.PARTICIPATORY_BUDGET)
+    kind = models.CharField(
+        _("type"), max_length=30, choices=ProjectKind.choices, default=ProjectKind.PARTICIPATORY_BUDGET
+    )
     title = models.CharField(_("titre"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
-                                verbose_name=_("édition"))
-    edition_district = models.ForeignKey(EditionDistrict, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="projects", verbose_name=_("district de l'édition"))
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("édition")
+    )
+    edition_district = models.ForeignKey(
+        EditionDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("district de l'édition"),
+    )
     district = models.PositiveSmallIntegerField(
-        _("arrondissement"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)],
+        _("arrondissement"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("Vide pour un projet à l'échelle de la ville."),
     )
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="projects", verbose_name=_("quartier"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("quartier"),
+    )
     theme = models.CharField(_("thème"), max_length=100, blank=True)
-    lead_directorate = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="led_projects", verbose_name=_("direction pilote"),
-                                         limit_choices_to={"kind": "directorate"})
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="officer_projects", verbose_name=_("chargé·e de mission MDO"))
-    town_hall_contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="town_hall_projects", verbose_name=_("contact en mairie"))
-    status = models.CharField(_("statut"), max_length=30, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED)
+    lead_directorate = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        verbose_name=_("direction pilote"),
+        limit_choices_to={"kind": "directorate"},
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer_projects",
+        verbose_name=_("chargé·e de mission MDO"),
+    )
+    town_hall_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="town_hall_projects",
+        verbose_name=_("contact en mairie"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=30, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED
+    )
     status_before_suspension = models.CharField(max_length=30, choices=ProjectStatus.choices, blank=True)
-    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0,
-                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
-    estimated_cost = models.DecimalField(_("coût estimé (€ TTC)"), **MONEY, null=True, blank=True,
-                                         validators=[MinValueValidator(Decimal("0"))])
-    final_cost = models.DecimalField(_("coût final (€ TTC)"), **MONEY, null=True, blank=True,
-                                     validators=[MinValueValidator(Decimal("0"))])
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    estimated_cost = models.DecimalField(
+        _("coût estimé (€ TTC)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    final_cost = models.DecimalField(
+        _("coût final (€ TTC)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     votes = models.PositiveIntegerField(_("voix"), null=True, blank=True)
-    selected = models.BooleanField(_("lauréat du vote"), default=False,
-                                   help_text=_("Vrai pour les projets lauréats, quel que soit leur statut ensuite."))
+    selected = models.BooleanField(
+        _("lauréat du vote"),
+        default=False,
+        help_text=_("Vrai pour les projets lauréats, quel que soit leur statut ensuite."),
+    )
     planned_start = models.DateField(_("début prévu"), null=True, blank=True)
     planned_end = models.DateField(_("livraison prévue"), null=True, blank=True)
     actual_start = models.DateField(_("début réel"), null=True, blank=True)
     actual_end = models.DateField(_("livraison réelle"), null=True, blank=True)
     public_summary = models.TextField(_("résumé public"), blank=True)
-    external_id = models.CharField(_("identifiant externe"), max_length=100, blank=True,
-                                   help_text=_("Identifiant Decidim ou du fichier de vote."))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("projet parent"),
-                               help_text=_("Le programme dont ce projet est une opération."))
-    weight = models.DecimalField(_("poids dans le projet parent"), **MONEY, null=True, blank=True,
-                                 validators=[MinValueValidator(Decimal("0"))],
-                                 help_text=_("Vide : son coût (final, sinon estimé) pondère son avancement."))
+    external_id = models.CharField(
+        _("identifiant externe"), max_length=100, blank=True, help_text=_("Identifiant Decidim ou du fichier de vote.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("projet parent"),
+        help_text=_("Le programme dont ce projet est une opération."),
+    )
+    weight = models.DecimalField(
+        _("poids dans le projet parent"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Vide : son coût (final, sinon estimé) pondère son avancement."),
+    )
     rescoped = models.BooleanField(_("redimensionné"), default=False)
     rescoped_note = models.TextField(_("note de redimensionnement"), blank=True)
     rescoped_on = models.DateField(_("redimensionné le"), null=True, blank=True)
@@ -132,13 +200,19 @@ class Project(models.Model):
         verbose_name_plural = _("projets")
         ordering = ["-updated_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "external_id"], condition=~models.Q(external_id=""),
-                                    name="unique_external_id_per_edition"),
+            models.UniqueConstraint(
+                fields=["edition", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_edition",
+            ),
             models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=100), name="progress_0_100"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["district"]),
-                   # The list's default order.
-                   models.Index(fields=["-updated_at", "-id"], name="project_recent_first")]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["district"]),
+            # The list's default order.
+            models.Index(fields=["-updated_at", "-id"], name="project_recent_first"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -167,6 +241,8 @@ class TimelineKind(models.TextChoices):
     FEASIBILITY = "feasibility", _("Instruction de faisabilité")
     IMPORT = "import", _("Import de vote")
     RESCOPE = "rescope", _("Redimensionnement")
+    ATTACHMENT = "attachment", _("Pièce jointe")
+    CORRECTION = "correction", _("Correction")
 
 
 class TimelineEntry(models.Model):
@@ -174,12 +250,19 @@ class TimelineEntry(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("projet"))
     kind = models.CharField(_("type"), max_length=20, choices=TimelineKind.choices, default=TimelineKind.COMMENT)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name=_("auteur·rice"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     text = models.TextField(_("texte"))
-    is_public = models.BooleanField(_("public"), default=False,
-                                    help_text=_("Peut être repris sur le site public de participation."))
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Peut être repris sur le site public de participation.")
+    )
     from_status = models.CharField(max_length=30, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=ProjectStatus.choices, blank=True)
 
@@ -202,8 +285,9 @@ class Attachment(models.Model):
     file = models.FileField(_("fichier"), upload_to=attachment_path)
     title = models.CharField(_("titre"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("taille (octets)"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                    verbose_name=_("déposé par"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("déposé par")
+    )
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 
     class Meta:
@@ -237,35 +321,48 @@ class FeasibilityReview(Process):
     The process row of ``projects.flows.FeasibilityFlow``; the scope of each task is read from here
     (the directorate that answers, the district whose town hall gives its opinion)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="feasibility_reviews",
-                                verbose_name=_("projet"))
-    directorate = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="feasibility_reviews",
-                                    verbose_name=_("direction consultée"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="feasibility_reviews", verbose_name=_("projet")
+    )
+    directorate = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="feasibility_reviews",
+        verbose_name=_("direction consultée"),
+    )
     district = models.PositiveSmallIntegerField(_("arrondissement consulté"), null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     directorate_due = models.DateField(_("échéance de la direction"))
     town_hall_due = models.DateField(_("échéance de la mairie"), null=True, blank=True)
     # The directorate's answer
     verdict = models.CharField(_("avis technique"), max_length=20, choices=Verdict.choices, blank=True)
-    cost_estimate = models.DecimalField(_("coût estimé (€ TTC)"), **MONEY, null=True, blank=True,
-                                        validators=[MinValueValidator(Decimal("0"))])
+    cost_estimate = models.DecimalField(
+        _("coût estimé (€ TTC)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     delay_months = models.PositiveSmallIntegerField(_("délai de réalisation (mois)"), null=True, blank=True)
     conditions = models.TextField(_("conditions et remarques"), blank=True)
-    directorate_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                                blank=True, related_name="+")
+    directorate_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     directorate_answered_at = models.DateTimeField(null=True, blank=True)
     # The town hall's opinion
     opinion = models.CharField(_("avis de la mairie"), max_length=20, choices=Opinion.choices, blank=True)
     opinion_comment = models.TextField(_("commentaire de la mairie"), blank=True)
-    town_hall_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                              blank=True, related_name="+")
+    town_hall_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     town_hall_answered_at = models.DateTimeField(null=True, blank=True)
     # The MDO's decision
-    decision = models.CharField(_("décision"), max_length=20, blank=True,
-                                choices=[("feasible", _("Faisable")), ("unfeasible", _("Non faisable"))])
+    decision = models.CharField(
+        _("décision"),
+        max_length=20,
+        blank=True,
+        choices=[("feasible", _("Faisable")), ("unfeasible", _("Non faisable"))],
+    )
     decision_reason = models.TextField(_("motif de la décision"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -273,22 +370,12 @@ class FeasibilityReview(Process):
         verbose_name_plural = _("instructions de faisabilité")
 
 
-class TaskReminder(models.Model):
-    """An overdue-task reminder sent: at most one per task and day."""
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField()
-    recipients = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["task", "sent_on"], name="one_reminder_per_task_per_day")]
-
-
 class DecidimStatus(models.Model):
     """A status of the edition's Decidim accountability component, learnt from its results export."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_statuses",
-                                verbose_name=_("édition"))
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="decidim_statuses", verbose_name=_("édition")
+    )
     decidim_id = models.PositiveIntegerField(_("identifiant Decidim"))
     key = models.CharField(_("clé"), max_length=100, blank=True)
     name = models.CharField(_("nom"), max_length=200, blank=True)
@@ -308,11 +395,15 @@ class DecidimStatusMapping(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_status_mappings")
     status = models.CharField(_("statut"), max_length=30, choices=ProjectStatus.choices)
-    decidim_status = models.ForeignKey(DecidimStatus, on_delete=models.CASCADE, related_name="mappings",
-                                       verbose_name=_("statut Decidim"))
+    decidim_status = models.ForeignKey(
+        DecidimStatus, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("statut Decidim")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["edition", "status"], name="one_decidim_status_per_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} → statut Decidim {self.decidim_status_id}"
 
 
 class DecidimResult(models.Model):
@@ -322,12 +413,19 @@ class DecidimResult(models.Model):
     because PostgreSQL's jsonb does not keep the keys of an object in order — so that the columns
     we do not own (category, scope, proposal links, other languages…) go back to Decidim unchanged."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decidim_results",
-                                verbose_name=_("édition"))
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="decidim_results", verbose_name=_("édition")
+    )
     decidim_id = models.PositiveIntegerField(_("identifiant Decidim"))
     title = models.CharField(_("titre sur Decidim"), max_length=500, blank=True)
-    project = models.OneToOneField(Project, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="decidim_result", verbose_name=_("projet"))
+    project = models.OneToOneField(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decidim_result",
+        verbose_name=_("projet"),
+    )
     columns = models.JSONField(default=list)
     imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
 

@@ -16,7 +16,7 @@ import io
 import json
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from mdo.exports import neutralise
@@ -39,13 +39,22 @@ FIELDS = [
     ("collectiviteSiret", "SIRET de la collectivité", "texte (14 chiffres)"),
     ("id", "Identifiant du projet dans le back office de la ville", "entier"),
     ("idExterne", "Identifiant du projet sur la plateforme de vote (Decidim) ou dans le fichier de vote", "texte"),
+    (
+        "idParent",
+        "Identifiant (champ id) du programme dont le projet est une opération, quand ce programme est publié "
+        "dans le jeu de données (vide sinon)",
+        "entier",
+    ),
     ("edition", "Édition du budget participatif", "texte"),
     ("editionAnnee", "Année de début de l'édition", "entier"),
     ("titre", "Titre du projet", "texte"),
     ("resume", "Résumé public du projet", "texte"),
     ("arrondissementNom", "District ou arrondissement du projet (vide : toute la ville)", "texte"),
-    ("codeInsee", "Code INSEE de l'arrondissement (69381 à 69389 à Lyon), de la commune pour un projet "
-                  "de toute la ville", "texte (5 chiffres)"),
+    (
+        "codeInsee",
+        "Code INSEE de l'arrondissement (69381 à 69389 à Lyon), de la commune pour un projet de toute la ville",
+        "texte (5 chiffres)",
+    ),
     ("theme", "Thème", "texte"),
     ("statut", "Statut (code)", "texte"),
     ("statutLibelle", "Statut (libellé)", "texte"),
@@ -78,14 +87,29 @@ def fingerprint(*, edition: str = "") -> tuple[str, object]:
     """(ETag, Last-Modified) of the data set: changes with any project, public entry, publication or identity."""
     projects = published_projects(edition=edition)
     state = projects.aggregate(
-        count=Count("pk", distinct=True), updated=Max("updated_at"), edition_published=Max("edition__published_at"),
+        count=Count("pk", distinct=True),
+        updated=Max("updated_at"),
+        edition_published=Max("edition__published_at"),
         last_public_entry=Max("timeline__created_at", filter=Q(timeline__is_public=True)),
-        public_entries=Count("timeline", filter=Q(timeline__is_public=True)))
+        public_entries=Count("timeline", filter=Q(timeline__is_public=True)),
+    )
     identity = CityIdentity.current()
     published = Edition.objects.filter(published_at__isnull=False).aggregate(n=Count("pk"), last=Max("published_at"))
-    raw = "|".join(str(v) for v in (*state.values(), published["n"], published["last"], identity.name,
-                                    identity.siret, identity.insee_code, edition))
-    moments = [m for m in (state["updated"], state["edition_published"], state["last_public_entry"], published["last"]) if m]
+    raw = "|".join(
+        str(v)
+        for v in (
+            *state.values(),
+            published["n"],
+            published["last"],
+            identity.name,
+            identity.siret,
+            identity.insee_code,
+            edition,
+        )
+    )
+    moments = [
+        m for m in (state["updated"], state["edition_published"], state["last_public_entry"], published["last"]) if m
+    ]
     return hashlib.sha256(raw.encode()).hexdigest()[:32], max(moments) if moments else None
 
 
@@ -95,15 +119,19 @@ def metadata(*, request=None) -> dict:
     return {
         "titre": f"Projets du budget participatif — {identity.name}",
         "description": "Les projets du budget participatif soumis au vote, leurs voix, les lauréats et "
-                       "l'avancement de leur réalisation, par édition publiée.",
+        "l'avancement de leur réalisation, par édition publiée.",
         "producteur": {"nom": identity.name, "siret": identity.siret, "codeInsee": identity.insee_code},
         "contact": identity.open_data_contact,
         "licence": LICENCE,
         "frequenceMiseAJour": "continue",
         "documentation": absolute(reverse("projects:open_data")),
-        "formats": {"json": absolute(reverse("projects:open_data_json")),
-                    "csv": absolute(reverse("projects:open_data_csv"))},
-        "champs": [{"nom": name, "description": label, "type": kind} for name, label, kind in FIELDS + [TIMELINE_FIELD]],
+        "formats": {
+            "json": absolute(reverse("projects:open_data_json")),
+            "csv": absolute(reverse("projects:open_data_csv")),
+        },
+        "champs": [
+            {"nom": name, "description": label, "type": kind} for name, label, kind in FIELDS + [TIMELINE_FIELD]
+        ],
     }
 
 
@@ -129,9 +157,15 @@ def rows(projects, *, with_timeline: bool) -> list[dict]:
     identity = CityIdentity.current()
     labels = {value: str(label) for value, label in ProjectStatus.choices}
     if with_timeline:
-        projects = projects.prefetch_related(Prefetch(
-            "timeline", queryset=TimelineEntry.objects.filter(is_public=True).only(
-                "pk", "project_id", "created_at", "text").order_by("created_at", "pk"), to_attr="public_timeline"))
+        projects = projects.prefetch_related(
+            Prefetch(
+                "timeline",
+                queryset=TimelineEntry.objects.filter(is_public=True)
+                .only("pk", "project_id", "created_at", "text")
+                .order_by("created_at", "pk"),
+                to_attr="public_timeline",
+            )
+        )
     result = []
     for project in projects:
         district = project.edition_district
@@ -141,6 +175,7 @@ def rows(projects, *, with_timeline: bool) -> list[dict]:
             "collectiviteSiret": identity.siret,
             "id": project.pk,
             "idExterne": project.external_id,
+            "idParent": project.parent_id if project.parent_published else None,
             "edition": project.edition.name,
             "editionAnnee": project.edition.start_year,
             "titre": project.title,
@@ -163,18 +198,42 @@ def rows(projects, *, with_timeline: bool) -> list[dict]:
             "dateMiseAJour": project.updated_at.isoformat(timespec="seconds"),
         }
         if with_timeline:
-            row["fil"] = [{"date": entry.created_at.date().isoformat(), "texte": entry.text}
-                          for entry in project.public_timeline]
+            row["fil"] = [
+                {"date": entry.created_at.date().isoformat(), "texte": entry.text} for entry in project.public_timeline
+            ]
         result.append(row)
     return result
 
 
 def _columns(projects):
-    return projects.only(
-        "pk", "external_id", "title", "public_summary", "district", "theme", "status", "selected", "votes",
-        "estimated_cost", "final_cost", "progress", "planned_start", "planned_end", "actual_start", "actual_end",
-        "updated_at", "edition__name", "edition__start_year", "edition__currency", "edition_district__name",
-        "edition_district__number")
+    """The fields of the data set, and whether the parent is in it too: a parent outside the data set
+    (its edition unpublished, a programme that never went to the vote) is not named."""
+    parent_published = Exists(published_projects().filter(pk=OuterRef("parent_id")))
+    return projects.annotate(parent_published=parent_published).only(
+        "pk",
+        "external_id",
+        "parent",
+        "title",
+        "public_summary",
+        "district",
+        "theme",
+        "status",
+        "selected",
+        "votes",
+        "estimated_cost",
+        "final_cost",
+        "progress",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "updated_at",
+        "edition__name",
+        "edition__start_year",
+        "edition__currency",
+        "edition_district__name",
+        "edition_district__number",
+    )
 
 
 def json_page(*, edition: str, page: int, page_size: int, etag: str, request) -> bytes:
@@ -185,7 +244,7 @@ def json_page(*, edition: str, page: int, page_size: int, etag: str, request) ->
         count = projects.count()
         pages = max(1, -(-count // page_size))
         page = min(page, pages)
-        chunk = _columns(projects)[(page - 1) * page_size:page * page_size]
+        chunk = _columns(projects)[(page - 1) * page_size : page * page_size]
 
         def link(number):
             if not 1 <= number <= pages or number == page:
@@ -193,9 +252,17 @@ def json_page(*, edition: str, page: int, page_size: int, etag: str, request) ->
             query = f"?page={number}&taille={page_size}" + (f"&edition={edition}" if edition else "")
             return request.build_absolute_uri(reverse("projects:open_data_json") + query)
 
-        payload = {"metadonnees": metadata(request=request), "licence": LICENCE, "nombre": count, "page": page,
-                   "pages": pages, "taille": page_size, "suivante": link(page + 1), "precedente": link(page - 1),
-                   "resultats": rows(chunk, with_timeline=True)}
+        payload = {
+            "metadonnees": metadata(request=request),
+            "licence": LICENCE,
+            "nombre": count,
+            "page": page,
+            "pages": pages,
+            "taille": page_size,
+            "suivante": link(page + 1),
+            "precedente": link(page - 1),
+            "resultats": rows(chunk, with_timeline=True),
+        }
         body = json.dumps(payload, ensure_ascii=False).encode()
         cache.set(key, body, CACHE_SECONDS)
     return body

@@ -48,17 +48,26 @@ def my_projects(*, user, limit: int = 10) -> tuple[list[Project], int]:
         return [], 0
     from django.db.models import BooleanField, Case, When
 
-    qs = qs.annotate(
-        late=Case(When(late_q(), then=True), default=False, output_field=BooleanField())
-    ).order_by("-late", "planned_end", "title")
-    rows = list(qs[:limit])
-    return rows, qs.count()
+    qs = qs.annotate(late=Case(When(late_q(), then=True), default=False, output_field=BooleanField())).order_by(
+        "-late", "planned_end", "title"
+    )
+    from mdo.querysets import first_rows_and_total
+
+    return first_rows_and_total(qs, limit)
 
 
 def open_data_projects(*, edition: str = "") -> QuerySet:
     """Participatory-budget projects that reached the ballot: public, no personal data."""
-    reached = [ProjectStatus.ON_BALLOT, ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED, ProjectStatus.DESIGN,
-               ProjectStatus.PROCUREMENT, ProjectStatus.WORKS, ProjectStatus.DELIVERED, ProjectStatus.CLOSED]
+    reached = [
+        ProjectStatus.ON_BALLOT,
+        ProjectStatus.WINNER,
+        ProjectStatus.NOT_SELECTED,
+        ProjectStatus.DESIGN,
+        ProjectStatus.PROCUREMENT,
+        ProjectStatus.WORKS,
+        ProjectStatus.DELIVERED,
+        ProjectStatus.CLOSED,
+    ]
     qs = (
         Project.objects.filter(kind=ProjectKind.PARTICIPATORY_BUDGET)
         .filter(Q(status__in=reached) | Q(selected=True) | Q(votes__isnull=False))
@@ -80,12 +89,19 @@ def project_children(*, user, parent) -> dict | None:
 
     from django.db.models import Sum
 
-    children = list(access.visible(user, Project).filter(parent=parent).select_related("lead_directorate")
-                    .order_by("planned_end", "title"))
+    children = list(
+        access.visible(user, Project)
+        .filter(parent=parent)
+        .select_related("lead_directorate")
+        .order_by("planned_end", "title")
+    )
     if not children:
         return None
-    totals = access.visible(user, Project).filter(parent=parent).aggregate(
-        estimated=Sum("estimated_cost"), final=Sum("final_cost"), weight=Sum("weight"))
+    totals = (
+        access.visible(user, Project)
+        .filter(parent=parent)
+        .aggregate(estimated=Sum("estimated_cost"), final=Sum("final_cost"), weight=Sum("weight"))
+    )
     cent = Decimal("0.01")
     return {
         "rows": children,

@@ -4,18 +4,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from viewflow.fsm.base import NoTransition, TransitionConditionsUnmet, TransitionNotAllowed
 
+from mdo import policy, workflow
+from mdo.money import euros
 from projects.enums import DEFAULT_PROGRESS, ProjectStatus
 from projects.lifecycle import ProjectLifecycle, transition_meta, transition_of
 from projects.models import Attachment, Project, TimelineEntry, TimelineKind
 from projects.signals import project_status_changed
 
-
-class TransitionRefused(Exception):
-    """A transition that may not happen; ``str()`` is the French message for the user."""
+#: A transition that may not happen (``str()`` is the French message for the user): the workflows' one refusal.
+TransitionRefused = workflow.Refused
 
 
 @dataclass
@@ -40,18 +42,15 @@ REQUIRED_MESSAGES = {
 }
 
 
-def euros(amount: Decimal) -> str:
-    """"38 500,00 €": French grouping (narrow no-break space) and decimal comma."""
-    return f"{amount:,.2f} €".replace(",", "\u202f").replace(".", ",")
-
-
 def _status_label(status) -> str:
     return str(ProjectStatus(status).label)
 
 
+@workflow.refusals_logged
 @transaction.atomic
-def project_transition(*, project: Project, name: str, by, data: TransitionData | None = None,
-                       via_review: bool = False) -> Project:
+def project_transition(
+    *, project: Project, name: str, by, data: TransitionData | None = None, via_review: bool = False
+) -> Project:
     """Fire the transition ``name`` on ``project`` for ``by``.
 
     Checks, on the locked row, that the transition exists from the current status, that ``by`` may fire
@@ -90,7 +89,9 @@ def project_transition(*, project: Project, name: str, by, data: TransitionData 
     try:
         method(**{k: getattr(data, k) for k in ("reason", "verdict", "estimated_cost", "delivered_on")})
     except TransitionConditionsUnmet as error:
-        raise TransitionRefused(error.unmet_message or f"Les conditions de l'action « {label} » ne sont pas remplies.") from None
+        raise TransitionRefused(
+            error.unmet_message or f"Les conditions de l'action « {label} » ne sont pas remplies."
+        ) from None
     except (NoTransition, TransitionNotAllowed):
         raise TransitionRefused(
             f"L'action « {label} » n'est pas possible depuis le statut « {_status_label(source)} »."
@@ -111,8 +112,13 @@ def project_transition(*, project: Project, name: str, by, data: TransitionData 
     if data.comment:
         parts.append(data.comment)
     TimelineEntry.objects.create(
-        project=project, kind=TimelineKind.TRANSITION, author=by, text="\n".join(parts),
-        from_status=source, to_status=target, is_public=data.is_public,
+        project=project,
+        kind=TimelineKind.TRANSITION,
+        author=by,
+        text="\n".join(parts),
+        from_status=source,
+        to_status=target,
+        is_public=data.is_public,
     )
     project_status_changed.send(sender=Project, project=project, source=source, target=target, by=by)
     if project.parent_id:
@@ -146,22 +152,111 @@ def project_bulk_transition(*, projects, name: str, by, data: TransitionData) ->
 @transaction.atomic
 def timeline_comment_add(*, project: Project, by, text: str, is_public: bool = False) -> TimelineEntry:
     """A comment on the project's timeline. Side effects: one timeline entry."""
-    return TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by, text=text.strip(),
-                                        is_public=is_public)
+    return TimelineEntry.objects.create(
+        project=project, kind=TimelineKind.COMMENT, author=by, text=text.strip(), is_public=is_public
+    )
 
 
 @transaction.atomic
 def attachment_add(*, project: Project, by, file, title: str = "") -> Attachment:
     """Store a checked file (see ``forms.validate_attachment``). Side effects: the file on disk, a timeline entry."""
-    attachment = Attachment.objects.create(project=project, file=file, title=title or file.name, size=file.size,
-                                           uploaded_by=by)
-    TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
-                                 text=f"Pièce jointe ajoutée : {attachment}")
+    attachment = Attachment.objects.create(
+        project=project, file=file, title=title or file.name, size=file.size, uploaded_by=by
+    )
+    TimelineEntry.objects.create(
+        project=project, kind=TimelineKind.ATTACHMENT, author=by, text=f"Pièce jointe ajoutée : {attachment}"
+    )
     return attachment
 
 
-RESCOPABLE = {ProjectStatus.WINNER, ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS,
-              ProjectStatus.DELIVERED, ProjectStatus.SUSPENDED}
+def _require_allowed(by, action: str, record, refusal: str) -> None:
+    from projects.access import project_can_comment
+
+    if not (policy.allows(by, action, record) and project_can_comment(by, record.project)):
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def timeline_comment_update(*, entry: TimelineEntry, by, text: str) -> TimelineEntry:
+    """Its author corrects a comment. Side effects: the new text; a line of the story saying it was corrected."""
+    _require_allowed(by, "change", entry, "Seul·e l'auteur·rice d'un commentaire peut le modifier.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Le commentaire est vide."})
+    if text == entry.text:
+        return entry
+    entry.text = text
+    entry.save(update_fields=["text"])
+    TimelineEntry.objects.create(
+        project=entry.project,
+        kind=TimelineKind.CORRECTION,
+        author=by,
+        text=f"Commentaire du {timezone.localtime(entry.created_at):%d/%m/%Y %H:%M} modifié.",
+    )
+    return entry
+
+
+@transaction.atomic
+def timeline_comment_delete(*, entry: TimelineEntry, by) -> None:
+    """Its author withdraws a comment. Side effects: the comment removed; a line of the story saying so."""
+    _require_allowed(by, "delete", entry, "Seul·e l'auteur·rice d'un commentaire peut le retirer.")
+    TimelineEntry.objects.create(
+        project=entry.project,
+        kind=TimelineKind.CORRECTION,
+        author=by,
+        text=f"Commentaire du {timezone.localtime(entry.created_at):%d/%m/%Y %H:%M} retiré par son auteur·rice.",
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def attachment_replace(*, attachment: Attachment, by, file, title: str = "") -> Attachment:
+    """A corrected file in place of the attachment (same record, new content).
+
+    Side effects: the new file stored, the old one removed from disk after commit; a line of the story."""
+    _require_allowed(by, "change", attachment, "Seul·e qui a déposé la pièce, ou la MDO, peut la remplacer.")
+    old_name, old_label = attachment.file.name, str(attachment)
+    storage = attachment.file.storage
+    attachment.file = file
+    attachment.title = title or file.name
+    attachment.size = file.size
+    attachment.uploaded_by = by
+    attachment.save()
+    TimelineEntry.objects.create(
+        project=attachment.project,
+        kind=TimelineKind.ATTACHMENT,
+        author=by,
+        text=f"Pièce jointe remplacée : {old_label} → {attachment}",
+    )
+    if old_name and old_name != attachment.file.name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by) -> None:
+    """Remove an attachment. Side effects: the record removed, its file after commit; a line of the story."""
+    _require_allowed(by, "delete", attachment, "Seul·e qui a déposé la pièce, ou la MDO, peut la supprimer.")
+    name, storage = attachment.file.name, attachment.file.storage
+    TimelineEntry.objects.create(
+        project=attachment.project,
+        kind=TimelineKind.ATTACHMENT,
+        author=by,
+        text=f"Pièce jointe supprimée : {attachment}",
+    )
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+RESCOPABLE = {
+    ProjectStatus.WINNER,
+    ProjectStatus.DESIGN,
+    ProjectStatus.PROCUREMENT,
+    ProjectStatus.WORKS,
+    ProjectStatus.DELIVERED,
+    ProjectStatus.SUSPENDED,
+}
 
 
 @transaction.atomic
@@ -178,8 +273,9 @@ def project_rescope(*, project: Project, by, note: str) -> Project:
     project.rescoped_note = note.strip()
     project.rescoped_on = timezone.localdate()
     project.save()
-    TimelineEntry.objects.create(project=project, kind=TimelineKind.RESCOPE, author=by,
-                                 text=f"Projet redimensionné : {note.strip()}")
+    TimelineEntry.objects.create(
+        project=project, kind=TimelineKind.RESCOPE, author=by, text=f"Projet redimensionné : {note.strip()}"
+    )
     return project
 
 
@@ -192,8 +288,9 @@ def project_save(*, form, by) -> Project:
     former_parent_id = form.initial.get("parent") if not created else None
     project = form.save()
     if created:
-        TimelineEntry.objects.create(project=project, kind=TimelineKind.COMMENT, author=by,
-                                     text=f"Projet créé ({project.get_status_display()}).")
+        TimelineEntry.objects.create(
+            project=project, kind=TimelineKind.COMMENT, author=by, text=f"Projet créé ({project.get_status_display()})."
+        )
     for parent_id in {project.parent_id, former_parent_id} - {None}:
         project_parent_progress_refresh(parent=Project.objects.get(pk=parent_id))
     return project
@@ -206,13 +303,17 @@ def parent_progress(parent: Project) -> int | None:
     from django.db.models.functions import Coalesce
 
     weight = Coalesce("weight", "final_cost", "estimated_cost", Value(Decimal("1")), output_field=DecimalField())
-    totals = parent.children.aggregate(weighted=Sum(F("progress") * weight, output_field=DecimalField()),
-                                       weights=Sum(weight, output_field=DecimalField()))
+    totals = parent.children.aggregate(
+        weighted=Sum(F("progress") * weight, output_field=DecimalField()),
+        weights=Sum(weight, output_field=DecimalField()),
+    )
     if totals["weights"] is None:
         return None
     if not totals["weights"]:
         return 0
-    return int((Decimal(totals["weighted"]) / Decimal(totals["weights"])).quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+    return int(
+        (Decimal(totals["weighted"]) / Decimal(totals["weights"])).quantize(Decimal("1"), rounding="ROUND_HALF_UP")
+    )
 
 
 @transaction.atomic

@@ -2,17 +2,20 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mdo.tables import BaseTable, DistrictColumn
+from mdo.tables import BaseTable, DistrictColumn, choice_label
 from projects.models import Project
 
 
 class StatusColumn(tables.Column):
     def render(self, record):
-        return format_html('<span class="badge text-bg-light border status-{}">{}</span>', record.status,
-                           record.get_status_display())
+        return format_html(
+            '<span class="badge text-bg-light border status-{}">{}</span>',
+            record.status,
+            choice_label(record, "status"),
+        )
 
     def value(self, record):
-        return record.get_status_display()
+        return choice_label(record, "status")
 
 
 class ProgressColumn(tables.Column):
@@ -20,7 +23,9 @@ class ProgressColumn(tables.Column):
         return format_html(
             '<div class="progress minw-5rem" role="progressbar" aria-label="Avancement" aria-valuenow="{0}" aria-valuemin="0" '
             'aria-valuemax="100"><div class="progress-bar w-pct-{0}"></div></div>'
-            '<span class="small">{0} %</span>', value)
+            '<span class="small">{0} %</span>',
+            value,
+        )
 
     def value(self, value):
         return value
@@ -31,8 +36,16 @@ class PlannedEndColumn(tables.DateColumn):
         if not value:
             return "—"
         text = value.strftime("%d/%m/%Y")
-        if record.is_late and record.status not in ("closed", "abandoned", "unfeasible", "inadmissible", "not_selected"):
-            return format_html('<span class="text-late">{} <span class="badge text-bg-danger">en retard</span></span>', text)
+        if record.is_late and record.status not in (
+            "closed",
+            "abandoned",
+            "unfeasible",
+            "inadmissible",
+            "not_selected",
+        ):
+            return format_html(
+                '<span class="text-late">{} <span class="badge text-bg-danger">en retard</span></span>', text
+            )
         return text
 
     def value(self, value):
@@ -40,10 +53,14 @@ class PlannedEndColumn(tables.DateColumn):
 
 
 class ProjectTable(BaseTable):
-    selection = tables.CheckBoxColumn(accessor="pk", exclude_from_export=True,
-                                      attrs={"th__input": {"aria-label": "Tout sélectionner", "data-select-all": "1"},
-                                             "td__input": {"aria-label": "Sélectionner", "form": "bulk-form",
-                                                           "name": "projects"}})
+    selection = tables.CheckBoxColumn(
+        accessor="pk",
+        exclude_from_export=True,
+        attrs={
+            "th__input": {"aria-label": "Tout sélectionner", "data-select-all": "1"},
+            "td__input": {"aria-label": "Sélectionner", "form": "bulk-form", "name": "projects"},
+        },
+    )
     title = tables.Column(linkify=True, verbose_name=_("Titre"))
     edition = tables.Column(verbose_name=_("Édition"))
     kind = tables.Column(verbose_name=_("Type"))
@@ -58,8 +75,20 @@ class ProjectTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Project
-        fields = ("selection", "title", "edition", "kind", "district", "lead_directorate", "officer", "status",
-                  "progress", "votes", "estimated_cost", "planned_end")
+        fields = (
+            "selection",
+            "title",
+            "edition",
+            "kind",
+            "district",
+            "lead_directorate",
+            "officer",
+            "status",
+            "progress",
+            "votes",
+            "estimated_cost",
+            "planned_end",
+        )
         order_by = ("-updated_at",)
 
     def __init__(self, *args, selectable: bool = False, **kwargs):
@@ -76,4 +105,4 @@ class ProjectTable(BaseTable):
         return value
 
     def render_kind(self, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")

@@ -23,6 +23,18 @@ urlpatterns = [
     path("projects/<int:pk>/rescope/", views.project_rescope_view, name="rescope"),
     path("projects/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("projects/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path(
+        "projects/<int:pk>/attachments/<int:attachment_pk>/replace/",
+        views.attachment_replace_view,
+        name="attachment_replace",
+    ),
+    path(
+        "projects/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.attachment_delete_view,
+        name="attachment_delete",
+    ),
+    path("projects/<int:pk>/comments/<int:entry_pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("projects/<int:pk>/comments/<int:entry_pk>/delete/", views.comment_delete, name="comment_delete"),
     path("projects/tasks/<int:task_pk>/", views.task_detail, name="task"),
     path("projects/tasks/<int:task_pk>/take/", views.task_take, name="task_take"),
     path("projects/tasks/<int:task_pk>/release/", views.task_release, name="task_release"),

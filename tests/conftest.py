@@ -43,13 +43,33 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def _fast_tests(settings):
+def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every e-mail goes through the outbox as in production; its delivery (after commit, by the task
+    # queue in immediate mode) lands in Django's test mailbox instead of an SMTP server.
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The navigation badge is counted on each page (one query): a count kept from an earlier page of
+    # the same test would make the pages' query counts depend on the order of the visits.
+    settings.TASK_COUNT_CACHE_SECONDS = 0
+    # Uploads kept for a job and the jobs' files land in the test's own directory, not the checkout's.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _task_queue_mode(request):
+    """Queued work runs at once, in the test's own process and transaction (Huey's immediate mode),
+    except in tests marked ``real_consumer``, which start a real consumer process on real storage."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = request.node.get_closest_marker("real_consumer") is None
+    yield HUEY
+    HUEY.immediate = previous
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from mdo.enums import OrganisationKind, Role
+from mdo.enums import OrganisationKind
 from mdo.models import Neighbourhood, Organisation, User
 from mdo.roles import role_group
 
@@ -26,8 +26,10 @@ def mdo_organisation() -> Organisation:
 def town_hall(district: int) -> Organisation:
     org = Organisation.objects.filter(kind=OrganisationKind.TOWN_HALL, district=district).first()
     return org or OrganisationFactory(
-        name=f"Mairie du {district}e arrondissement", short_name=f"Mairie du {district}e",
-        kind=OrganisationKind.TOWN_HALL, district=district,
+        name=f"Mairie du {district}e arrondissement",
+        short_name=f"Mairie du {district}e",
+        kind=OrganisationKind.TOWN_HALL,
+        district=district,
     )
 
 

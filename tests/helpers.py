@@ -25,7 +25,12 @@ def assert_constant_queries(client, url: str, grow) -> int:
     return after
 
 
-def excel_csv_rows(response) -> list[list[str]]:
+def body(response) -> bytes:
+    """The bytes a client receives, whether the response was streamed (CSV exports) or not."""
+    return b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+
+
+def excel_csv_rows(response_or_bytes) -> list[list[str]]:
     """The cells of a CSV export as French Excel reads it on a double-click.
 
     Excel takes a file for UTF-8 only when it starts with a BOM and reads it as Windows-1252
@@ -34,9 +39,18 @@ def excel_csv_rows(response) -> list[list[str]]:
     import csv
     import io
 
-    content = b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+    content = response_or_bytes if isinstance(response_or_bytes, bytes) else body(response_or_bytes)
     if content.startswith(b"\xef\xbb\xbf"):
         text = content[3:].decode("utf-8")
     else:
         text = content.decode("cp1252", errors="replace")
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def picker_choices(client, picker: str, **params) -> list[dict]:
+    """The JSON choices of a type-ahead picker (``/choix/<picker>/``) for the signed-in client."""
+    from django.urls import reverse
+
+    response = client.get(reverse("picker_options", args=[picker]), params)
+    assert response.status_code == 200
+    return response.json()["results"]

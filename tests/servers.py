@@ -76,20 +76,32 @@ def make_tls_certificate(directory: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     # A fixed, wide validity: slapd and libldap check it with the machine's real clock, whatever
     # moment the tests' clock reads.
-    not_before, not_after = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2099, 12, 31, tzinfo=datetime.UTC)
+    not_before, not_after = (
+        datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2099, 12, 31, tzinfo=datetime.UTC),
+    )
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before).not_valid_after(not_after)
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                    x509.DNSName("localhost")]), critical=False)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -105,7 +117,10 @@ class LdapServer:
         env = {**os.environ, "LDAPTLS_CACERT": str(self.ca_file)}
         subprocess.run(
             ["ldapmodify", "-x", "-ZZ", "-H", self.uri, "-D", LDAP_ROOT_DN, "-w", LDAP_ROOT_PASSWORD],
-            input=ldif.encode(), check=True, capture_output=True, env=env,
+            input=ldif.encode(),
+            check=True,
+            capture_output=True,
+            env=env,
         )
 
     def env(self, **overrides) -> dict[str, str]:
@@ -160,16 +175,31 @@ def ldap_server(tmp_path_factory):
     (tmp / "data").mkdir()
     cert, key = make_tls_certificate(tmp)
     conf = tmp / "slapd.conf"
-    conf.write_text(SLAPD_CONF.format(tmp=tmp, cert=cert, key=key, suffix=LDAP_SUFFIX, rootdn=LDAP_ROOT_DN,
-                                      rootpw=LDAP_ROOT_PASSWORD, binddn=LDAP_BIND_DN))
-    ldif = LDIF.read_text(encoding="utf-8").replace("@AGENT_PASSWORD@", AGENT_PASSWORD).replace(
-        "@BIND_PASSWORD@", LDAP_BIND_PASSWORD)
+    conf.write_text(
+        SLAPD_CONF.format(
+            tmp=tmp,
+            cert=cert,
+            key=key,
+            suffix=LDAP_SUFFIX,
+            rootdn=LDAP_ROOT_DN,
+            rootpw=LDAP_ROOT_PASSWORD,
+            binddn=LDAP_BIND_DN,
+        )
+    )
+    ldif = (
+        LDIF.read_text(encoding="utf-8")
+        .replace("@AGENT_PASSWORD@", AGENT_PASSWORD)
+        .replace("@BIND_PASSWORD@", LDAP_BIND_PASSWORD)
+    )
     (tmp / "agents.ldif").write_text(ldif, encoding="utf-8")
     subprocess.run([SLAPADD, "-f", str(conf), "-l", str(tmp / "agents.ldif")], check=True, capture_output=True)
     port, tls_port = free_port(), free_port()
     uri, ldaps_uri = f"ldap://127.0.0.1:{port}", f"ldaps://127.0.0.1:{tls_port}"
-    process = subprocess.Popen([SLAPD, "-f", str(conf), "-h", f"{uri}/ {ldaps_uri}/", "-d", "0"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [SLAPD, "-f", str(conf), "-h", f"{uri}/ {ldaps_uri}/", "-d", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for_port(port, process, "slapd")
         _wait_for_port(tls_port, process, "slapd")
@@ -201,17 +231,28 @@ def oidc_provider_factory(tmp_path_factory):
         if app_url in started:
             return started[app_url][0]
         port = free_port()
-        provider = OidcProvider(issuer=f"http://127.0.0.1:{port}", client_id="mdo-pilotage",
-                                client_secret="secret-du-client-oidc-de-test")
+        provider = OidcProvider(
+            issuer=f"http://127.0.0.1:{port}", client_id="mdo-pilotage", client_secret="secret-du-client-oidc-de-test"
+        )
         accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
-        accounts.write_text(json.dumps({login: {**claims, "password": AGENT_PASSWORD}
-                                        for login, claims in OIDC_ACCOUNTS.items()}), encoding="utf-8")
-        env = {**os.environ, "OIDC_PORT": str(port), "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": provider.client_id,
-               "OIDC_CLIENT_SECRET": provider.client_secret, "OIDC_APP_URLS": app_url.rstrip("/"),
-               "OIDC_ACCOUNTS": str(accounts), "NODE_PATH": str(ROOT / "node_modules"),
-               "OIDC_CLOCK_OFFSET_MS": str(round(clock_offset_seconds() * 1000))}
-        process = subprocess.Popen(["node", str(OIDC_CONFIG)], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        accounts.write_text(
+            json.dumps({login: {**claims, "password": AGENT_PASSWORD} for login, claims in OIDC_ACCOUNTS.items()}),
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "OIDC_PORT": str(port),
+            "OIDC_ISSUER": provider.issuer,
+            "OIDC_CLIENT_ID": provider.client_id,
+            "OIDC_CLIENT_SECRET": provider.client_secret,
+            "OIDC_APP_URLS": app_url.rstrip("/"),
+            "OIDC_ACCOUNTS": str(accounts),
+            "NODE_PATH": str(ROOT / "node_modules"),
+            "OIDC_CLOCK_OFFSET_MS": str(round(clock_offset_seconds() * 1000)),
+        }
+        process = subprocess.Popen(
+            ["node", str(OIDC_CONFIG)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         _wait_for_port(port, process, "oidc-provider")
         started[app_url] = (provider, process)
         return provider
@@ -223,16 +264,42 @@ def oidc_provider_factory(tmp_path_factory):
 
 #: The provider's accounts, by login: their claims; ``disabled`` ones are refused by the provider.
 OIDC_ACCOUNTS = {
-    "camille.girard": {"given_name": "Camille", "family_name": "Girard", "email": "camille.girard@ville.test",
-                       "groups": ["APP-MDO-Chargés"], "department": "MDO"},
-    "julien.moreau": {"given_name": "Julien", "family_name": "Moreau", "email": "julien.moreau@ville.test",
-                      "groups": ["APP-MDO-Mairies"], "department": "MAIRIE-3"},
-    "thomas.petit": {"given_name": "Thomas", "family_name": "Petit", "email": "thomas.petit@ville.test",
-                     "groups": ["APP-MDO-Directions", "APP-MDO-EspacesVerts"], "department": "DEV"},
-    "paul.sansrole": {"given_name": "Paul", "family_name": "Durand", "email": "paul.durand@ville.test",
-                      "groups": ["Tous-les-agents"], "department": "RH"},
-    "nadia.desactivee": {"given_name": "Nadia", "family_name": "Benali", "email": "nadia.benali@ville.test",
-                         "groups": ["APP-MDO-Chargés"], "department": "MDO", "disabled": True},
+    "camille.girard": {
+        "given_name": "Camille",
+        "family_name": "Girard",
+        "email": "camille.girard@ville.test",
+        "groups": ["APP-MDO-Chargés"],
+        "department": "MDO",
+    },
+    "julien.moreau": {
+        "given_name": "Julien",
+        "family_name": "Moreau",
+        "email": "julien.moreau@ville.test",
+        "groups": ["APP-MDO-Mairies"],
+        "department": "MAIRIE-3",
+    },
+    "thomas.petit": {
+        "given_name": "Thomas",
+        "family_name": "Petit",
+        "email": "thomas.petit@ville.test",
+        "groups": ["APP-MDO-Directions", "APP-MDO-EspacesVerts"],
+        "department": "DEV",
+    },
+    "paul.sansrole": {
+        "given_name": "Paul",
+        "family_name": "Durand",
+        "email": "paul.durand@ville.test",
+        "groups": ["Tous-les-agents"],
+        "department": "RH",
+    },
+    "nadia.desactivee": {
+        "given_name": "Nadia",
+        "family_name": "Benali",
+        "email": "nadia.benali@ville.test",
+        "groups": ["APP-MDO-Chargés"],
+        "department": "MDO",
+        "disabled": True,
+    },
 }
 
 
@@ -255,7 +322,9 @@ def directory_mapping(db):
         for attribute in ("departmentNumber", "department"):
             rules.append((DirectorySource.ATTRIBUTE, attribute, f"MAIRIE-{district}", "", town_hall(district)))
     for source, attribute, value, role, organisation in rules:
-        DirectoryRule.objects.create(source=source, attribute=attribute, value=value, role=role, organisation=organisation)
+        DirectoryRule.objects.create(
+            source=source, attribute=attribute, value=value, role=role, organisation=organisation
+        )
     return {"mdo": mdo, "dev": dev, "town_hall_3": town_hall(3), "town_hall_5": town_hall(5)}
 
 

@@ -50,16 +50,43 @@ SKIPPED_ACTIONS = ("/accounts/logout/", "/calendar/revoquer/")
 APPS = ("mdo", "projects", "budgets", "vendors", "meetings", "workflow")
 
 NASTY = [
-    "", " ", "0", "-1", "-0,01", "1e309", "NaN", "Infinity", "9" * 40, "99999999999999,99", "1 234,56", "1.234,56",
-    "12,345,67", "31/02/2026", "2026-02-30", "29/02/2027", "00/00/0000", "24:00", "02:30", "25:61",
-    "Titre\r\nBcc: victime@exemple.fr", "\x00", "\x1b[31m", "\u202e", "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://evil.example\",\"clic\")", "'; DROP TABLE mdo_user; --", "../../etc/passwd",
-    "//evil.example/", "javascript:alert(1)", "x" * 300, "é" * 5000,
+    "",
+    " ",
+    "0",
+    "-1",
+    "-0,01",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "9" * 40,
+    "99999999999999,99",
+    "1 234,56",
+    "1.234,56",
+    "12,345,67",
+    "31/02/2026",
+    "2026-02-30",
+    "29/02/2027",
+    "00/00/0000",
+    "24:00",
+    "02:30",
+    "25:61",
+    "Titre\r\nBcc: victime@exemple.fr",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://evil.example","clic")',
+    "'; DROP TABLE mdo_user; --",
+    "../../etc/passwd",
+    "//evil.example/",
+    "javascript:alert(1)",
+    "x" * 300,
+    "é" * 5000,
 ]
 junk_text = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.dates().map(datetime.date.isoformat),
     st.dates().map(lambda day: day.strftime("%d/%m/%Y")),
@@ -67,12 +94,16 @@ junk_text = st.one_of(
 )
 upload_bytes = st.one_of(
     st.binary(max_size=600),
-    st.sampled_from([
-        b"id;titre;co\xfbt;voix\nA1;Banc;100;4\n\x81\x8d\x8f\x90\x9d\n",
-        b'id;titre;cout;voix\rA1;"' + b"x" * 140_000 + b'";1;1\r',
-        b"META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n1;beaucoup;3;B\n",
-        b"%PDF-1.4 plan", b"MZ\x90\x00", b"",
-    ]),
+    st.sampled_from(
+        [
+            b"id;titre;co\xfbt;voix\nA1;Banc;100;4\n\x81\x8d\x8f\x90\x9d\n",
+            b'id;titre;cout;voix\rA1;"' + b"x" * 140_000 + b'";1;1\r',
+            b"META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n1;beaucoup;3;B\n",
+            b"%PDF-1.4 plan",
+            b"MZ\x90\x00",
+            b"",
+        ]
+    ),
 )
 
 
@@ -88,7 +119,11 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._form = {"action": attrs.get("action") or "", "fields": {}, "multipart": "multipart" in (attrs.get("enctype") or "")}
+            self._form = {
+                "action": attrs.get("action") or "",
+                "fields": {},
+                "multipart": "multipart" in (attrs.get("enctype") or ""),
+            }
             self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "textarea", "select") and attrs.get("name"):
             name = attrs["name"]
@@ -136,7 +171,9 @@ def _value(field, data):
     options = [option for option in field["options"] if option != ""]
     if field["kind"] == "file":
         content = data.draw(upload_bytes, label="upload")
-        name = data.draw(st.sampled_from(["votes.csv", "resultats.pb", "plan.pdf", "virus.exe", "sans-nom"]), label="filename")
+        name = data.draw(
+            st.sampled_from(["votes.csv", "resultats.pb", "plan.pdf", "virus.exe", "sans-nom"]), label="filename"
+        )
         return SimpleUploadedFile(name, content)
     if options and data.draw(st.booleans(), label="use an offered option"):
         return data.draw(st.sampled_from(options), label="option")
@@ -165,25 +202,45 @@ def data_set(mdo_officer, mdo_manager, town_hall_agent):
     project = ProjectFactory(title="Végétalisation de la place Guichard", district=3)
     line = approved_line(project=project, requester=mdo_manager)
     contract = make_contract(by=mdo_officer, reference="2026-AC-001", max_amount_ht=Decimal("100000.00"))
-    order = make_order(contract=contract, line=line, by=mdo_officer, amount_ht=Decimal("20000.00"),
-                       issued_on=timezone.localdate() - datetime.timedelta(days=60))
-    milestone = vendor_services.milestone_create(label="Atelier 1", due_on=timezone.localdate(), by=mdo_officer,
-                                                 order=order, amount_ht=Decimal("5000.00"))
-    invoice = vendor_services.invoice_create(order=order, number="F-2026-001", amount_ht=Decimal("1000.00"),
-                                             received_on=timezone.localdate() - datetime.timedelta(days=10),
-                                             by=mdo_officer)
+    order = make_order(
+        contract=contract,
+        line=line,
+        by=mdo_officer,
+        amount_ht=Decimal("20000.00"),
+        issued_on=timezone.localdate() - datetime.timedelta(days=60),
+    )
+    milestone = vendor_services.milestone_create(
+        label="Atelier 1", due_on=timezone.localdate(), by=mdo_officer, order=order, amount_ht=Decimal("5000.00")
+    )
+    invoice = vendor_services.invoice_create(
+        order=order,
+        number="F-2026-001",
+        amount_ht=Decimal("1000.00"),
+        received_on=timezone.localdate() - datetime.timedelta(days=10),
+        by=mdo_officer,
+    )
     meeting = make_meeting(mdo_officer, organisations=[town_hall(3)], agenda=["Point budgétaire"])
     meeting_services.action_add(meeting=meeting, by=mdo_officer, title="Relancer", owner=town_hall_agent)
     return [
-        reverse("projects:index"), reverse("projects:create"), project.get_absolute_url(),
+        reverse("projects:index"),
+        reverse("projects:create"),
+        project.get_absolute_url(),
         reverse("projects:vote_import"),
-        reverse("budgets:line_create"), reverse("budgets:line_detail", args=[line.pk]),
-        reverse("vendors:vendor_create"), reverse("vendors:vendor_detail", args=[contract.vendor_id]),
-        reverse("vendors:contract_create"), reverse("vendors:contract_detail", args=[contract.pk]),
-        reverse("vendors:order_detail", args=[order.pk]), reverse("vendors:milestone_detail", args=[milestone.pk]),
-        reverse("vendors:invoice_detail", args=[invoice.pk]), reverse("vendors:import"),
-        reverse("meetings:create"), reverse("meetings:series_create"), meeting.get_absolute_url(),
-        reverse("meetings:edit", args=[meeting.pk]), reverse("meetings:my_actions"),
+        reverse("budgets:line_create"),
+        reverse("budgets:line_detail", args=[line.pk]),
+        reverse("vendors:vendor_create"),
+        reverse("vendors:vendor_detail", args=[contract.vendor_id]),
+        reverse("vendors:contract_create"),
+        reverse("vendors:contract_detail", args=[contract.pk]),
+        reverse("vendors:order_detail", args=[order.pk]),
+        reverse("vendors:milestone_detail", args=[milestone.pk]),
+        reverse("vendors:invoice_detail", args=[invoice.pk]),
+        reverse("vendors:import"),
+        reverse("meetings:create"),
+        reverse("meetings:series_create"),
+        meeting.get_absolute_url(),
+        reverse("meetings:edit", args=[meeting.pk]),
+        reverse("meetings:my_actions"),
     ]
 
 
@@ -202,43 +259,55 @@ def _harvest(client, pages) -> list[dict]:
 
 @pytest.mark.parametrize("role", ["mdo_officer", "mdo_manager"])
 def test_no_input_to_any_form_gives_a_server_error_or_a_write_after_a_refusal(
-        role, request, data_set, settings, django_capture_on_commit_callbacks):
+    role, request, data_set, settings, django_capture_on_commit_callbacks
+):
     user = request.getfixturevalue(role)
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     client = Client(raise_request_exception=False)
     client.force_login(user)
     forms = _harvest(client, data_set)
     assert len(forms) >= 15, [form["action"] for form in forms]
-    print(f"\n{len(forms)} formulaires pour {role} : " + ", ".join(sorted({urlsplit(f['action']).path for f in forms})))
+    print(f"\n{len(forms)} formulaires pour {role} : " + ", ".join(sorted({urlsplit(f["action"]).path for f in forms})))
     failures = defaultdict(list)
 
     for form in forms:
         # No shrinking: a failure is reported as found, and the time spent stays bounded.
-        @hypothesis_settings(max_examples=EXAMPLES_PER_FORM, deadline=None, derandomize=True, database=None,
-                             phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                         HealthCheck.function_scoped_fixture])
+        @hypothesis_settings(
+            max_examples=EXAMPLES_PER_FORM,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.function_scoped_fixture,
+            ],
+        )
+        # Run within this iteration, so reading the loop's ``form`` is safe (B023).
         @given(st.data())
         def fill_and_send(data):
             payload = {}
-            for name, field in form["fields"].items():
+            for name, field in form["fields"].items():  # noqa: B023
                 if data.draw(st.integers(0, 9), label=f"{name} left out") == 0:
                     continue
                 payload[name] = _value(field, data)
             before = _fingerprint()
-            with django_capture_on_commit_callbacks(execute=True):  # e-mails and other after-commit work run, as in production
-                response = client.post(form["action"], payload)
+            with django_capture_on_commit_callbacks(
+                execute=True
+            ):  # e-mails and other after-commit work run, as in production
+                response = client.post(form["action"], payload)  # noqa: B023
             body = response.content.decode("utf-8", "replace") if not response.streaming else ""
             # Recorded rather than raised: the data changes with each request, a replay would not reproduce it.
             if response.status_code >= 500:
-                failures[form["action"]].append(f"→ {response.status_code} avec {payload!r:.500}")
+                failures[form["action"]].append(f"→ {response.status_code} avec {payload!r:.500}")  # noqa: B023
             elif "Traceback" in body:
-                failures[form["action"]].append(f"montre une trace avec {payload!r:.500}")
+                failures[form["action"]].append(f"montre une trace avec {payload!r:.500}")  # noqa: B023
             elif _refused(response):
                 after = _fingerprint()
                 changed = {label: (before[label], after[label]) for label in before if before[label] != after[label]}
                 if changed:
-                    failures[form["action"]].append(f"refusé mais a écrit {changed} avec {payload!r:.500}")
+                    failures[form["action"]].append(f"refusé mais a écrit {changed} avec {payload!r:.500}")  # noqa: B023
 
         fill_and_send()
     assert not failures, "\n\n".join(f"{action}:\n" + "\n".join(errors) for action, errors in failures.items())

@@ -31,7 +31,9 @@ def declared_views(resolver=None, namespace=""):
             yield from declared_views(entry, inner)
         elif isinstance(entry, URLPattern):
             view = entry.callback
-            declared = getattr(view, "policy_action", None) or getattr(getattr(view, "view_class", None), "policy_action", None)
+            declared = getattr(view, "policy_action", None) or getattr(
+                getattr(view, "view_class", None), "policy_action", None
+            )
             if declared and entry.name:
                 yield f"{namespace}{entry.name}", entry, declared
 
@@ -48,10 +50,29 @@ def _url(name, pattern, label):
 
 def test_the_walk_covers_the_views_that_had_their_own_role_checks():
     names = {name for name, _, _ in declared_views()}
-    assert {"vendors:vendor_create", "vendors:contract_create", "vendors:import", "projects:create", "projects:bulk",
-            "projects:rescope", "projects:vote_import", "meetings:create", "meetings:series_create",
-            "budgets:line_create", "vendors:milestone_deliver", "vendors:milestone_certify", "vendors:invoice_pay",
-            "budgets:line_submit", "meetings:cancel"} <= names
+    assert {
+        "vendors:vendor_create",
+        "vendors:contract_create",
+        "vendors:import",
+        "projects:create",
+        "projects:bulk",
+        "projects:rescope",
+        "projects:vote_import",
+        "meetings:create",
+        "meetings:series_create",
+        "budgets:line_create",
+        "vendors:milestone_deliver",
+        "vendors:milestone_certify",
+        "vendors:invoice_pay",
+        "budgets:line_submit",
+        "meetings:cancel",
+        "meetings:decision_edit",
+        "meetings:decision_delete",
+        "meetings:action_edit",
+        "meetings:action_delete",
+        "meetings:comment_edit",
+        "meetings:comment_delete",
+    } <= names
 
 
 @pytest.fixture
@@ -70,13 +91,24 @@ def records(db):
 
     issuer = make_user(Role.MDO_OFFICER, mdo_organisation(), username="emetteur")
     project = ProjectFactory(title="Projet de la tournée", district=3)
-    order = make_order(contract=make_contract(by=issuer), line=approved_line(project=project, requester=issuer), by=issuer)
+    order = make_order(
+        contract=make_contract(by=issuer), line=approved_line(project=project, requester=issuer), by=issuer
+    )
     VendorContact.objects.create(vendor=order.contract.vendor, name="Claire Dupont")
     milestone = services.milestone_create(order=order, label="Rapport", due_on=timezone.localdate(), by=issuer)
     services.milestone_deliver(milestone=milestone, by=issuer, delivered_on=timezone.localdate())
-    services.invoice_create(order=order, number="F-1", received_on=timezone.localdate(), amount_ht=Decimal("100"), by=issuer)
+    services.invoice_create(
+        order=order, number="F-1", received_on=timezone.localdate(), amount_ht=Decimal("100"), by=issuer
+    )
     make_line(issuer, project=project)
-    make_meeting(issuer, start=timezone.now() + datetime.timedelta(days=7))
+    meeting = make_meeting(issuer, start=timezone.now() + datetime.timedelta(days=7))
+    from meetings import services as meeting_services
+
+    # A decision, an action and a review comment to correct or delete (the minutes in review).
+    meeting_services.decision_add(meeting=meeting, by=issuer, text="Décision de la tournée")
+    meeting_services.action_add(meeting=meeting, by=issuer, title="Action de la tournée")
+    meeting_services.minutes_transition(meeting=meeting, by=issuer, name="submit")
+    meeting_services.minutes_comment_add(meeting=meeting, by=issuer, text="Commentaire de la tournée")
 
 
 def _snapshot(model):

@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from mdo.forms import MONEY_FORMFIELDS
-from vendors.models import Amendment, Contract, Invoice, LatePaymentRate, Milestone, OrderCounter, PurchaseOrder, Vendor, VendorContact
+from vendors.models import (
+    Amendment,
+    Contract,
+    Invoice,
+    LatePaymentRate,
+    Milestone,
+    OrderCounter,
+    PurchaseOrder,
+    Vendor,
+    VendorContact,
+)
 
 
 class VendorContactInline(admin.TabularInline):

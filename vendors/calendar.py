@@ -21,8 +21,11 @@ def build_milestone_vevent(milestone: Milestone) -> Event:
     event.add("dtstart", milestone.due_on)  # a DATE: an all-day event
     event.add("dtend", milestone.due_on + datetime.timedelta(days=1))
     event.add("summary", f"Échéance : {milestone.label} ({milestone.order.number})")
-    event.add("description", f"{milestone.contract.reference} — {milestone.contract.vendor.name}. "
-                             f"Statut : {milestone.get_status_display()}.")
+    event.add(
+        "description",
+        f"{milestone.contract.reference} — {milestone.contract.vendor.name}. "
+        f"Statut : {milestone.get_status_display()}.",
+    )
     event.add("url", settings.SITE_URL + milestone.get_absolute_url())
     event.add("transp", "TRANSPARENT")
     if milestone.status == MilestoneStatus.CERTIFIED:

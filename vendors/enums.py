@@ -25,4 +25,25 @@ class MilestoneStatus(models.TextChoices):
 class PenaltyDecision(models.TextChoices):
     NONE = "", _("Non décidée")
     APPLIED = "applied", _("Appliquée")
+    REDUCED = "reduced", _("Réduite")
     WAIVED = "waived", _("Exonérée")
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("En attente de validation")
+    ISSUED = "issued", _("Émis")
+    REFUSED = "refused", _("Refusé")
+
+
+#: Days the vendor has to send observations on a penalty notice before the MDO decides (CCAG 2021).
+PENALTY_OBSERVATION_DAYS = 15
+
+
+class OrderApprovalStep(models.TextChoices):
+    MANAGER_REVIEW = "order_manager_review", _("Validation du bon de commande par la Responsable MDO")
+    DIRECTOR_REVIEW = "order_director_review", _("Validation du bon de commande par la Direction")
+
+
+class OrderDecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Validé")
+    REFUSED = "refused", _("Refusé")

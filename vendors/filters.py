@@ -19,8 +19,9 @@ class VendorFilter(SearchFilterSet):
 class ContractFilter(SearchFilterSet):
     search_fields = ("reference", "subject", "vendor__name")
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=ContractKind.choices, empty_label=_("Tous"))
-    valid = django_filters.ChoiceFilter(label=_("En cours de validité"), choices=YES_NO, method="filter_valid",
-                                        empty_label=_("Tous"))
+    valid = django_filters.ChoiceFilter(
+        label=_("En cours de validité"), choices=YES_NO, method="filter_valid", empty_label=_("Tous")
+    )
 
     class Meta:
         model = Contract
@@ -33,8 +34,9 @@ class ContractFilter(SearchFilterSet):
 class OrderFilter(SearchFilterSet):
     search_fields = ("number", "subject", "contract__reference", "contract__vendor__name")
     year = django_filters.NumberFilter(label=_("Année"), field_name="issued_on__year")
-    district = django_filters.NumberFilter(label=_("Arrondissement du projet"),
-                                           field_name="commitment__budget_line__project__district")
+    district = django_filters.NumberFilter(
+        label=_("Arrondissement du projet"), field_name="commitment__budget_line__project__district"
+    )
 
     class Meta:
         model = PurchaseOrder
@@ -44,7 +46,9 @@ class OrderFilter(SearchFilterSet):
 class MilestoneFilter(SearchFilterSet):
     search_fields = ("label", "contract__reference", "order__number", "contract__vendor__name")
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=MilestoneStatus.choices, empty_label=_("Tous"))
-    late = django_filters.ChoiceFilter(label=_("En retard"), choices=YES_NO, method="filter_late", empty_label=_("Tous"))
+    late = django_filters.ChoiceFilter(
+        label=_("En retard"), choices=YES_NO, method="filter_late", empty_label=_("Tous")
+    )
 
     class Meta:
         model = Milestone

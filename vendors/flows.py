@@ -16,7 +16,7 @@ def _milestone(flow):
     return flow.milestone
 
 
-class MilestoneFlow:
+class MilestoneLifecycle:
     status = State(MilestoneStatus, default=MilestoneStatus.PENDING)
 
     def __init__(self, milestone):
@@ -44,18 +44,21 @@ class MilestoneFlow:
         issuer_id = milestone.order.issued_by_id if milestone.order_id else milestone.created_by_id
         return issuer_id == user.pk
 
-    @status.transition(source=MilestoneStatus.PENDING, target=MilestoneStatus.DELIVERED, permission=permission_for("vendors.milestone", "deliver", _milestone),
-                       label="Déclarer livré")
+    @status.transition(
+        source=MilestoneStatus.PENDING,
+        target=MilestoneStatus.DELIVERED,
+        permission=permission_for("vendors.milestone", "deliver", _milestone),
+        label="Déclarer livré",
+    )
     def deliver(self, *, delivered_on):
         self.milestone.delivered_on = delivered_on
 
-    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.PENDING, permission=permission_for("vendors.milestone", "deliver", _milestone),
-                       label="Annuler la livraison")
-    def undeliver(self):
-        self.milestone.delivered_on = None
-
-    @status.transition(source=MilestoneStatus.DELIVERED, target=MilestoneStatus.CERTIFIED, permission=permission_for("vendors.milestone", "certify", _milestone),
-                       label="Certifier le service fait")
+    @status.transition(
+        source=MilestoneStatus.DELIVERED,
+        target=MilestoneStatus.CERTIFIED,
+        permission=permission_for("vendors.milestone", "certify", _milestone),
+        label="Certifier le service fait",
+    )
     def certify(self, *, by, on):
         self.milestone.service_done_by = by
         self.milestone.service_done_on = on

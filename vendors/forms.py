@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine
+from budgets.search import budget_line_option_label
 from mdo import access
-from mdo.forms import MoneyField
-from vendors.enums import ContractKind
-from vendors.models import Contract, Vendor
+from mdo.forms import MoneyField, PickerSelect
+from vendors.enums import ContractKind, OrderDecisionOutcome, PenaltyDecision
+from vendors.models import Contract, Milestone, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,13 +61,22 @@ class ContractUpdateForm(forms.Form):
     lot = forms.CharField(label=_("Lot"), max_length=100, required=False)
     notified_on = DateField(label=_("Date de notification"), required=False)
     starts_on = DateField(label=_("Début"))
-    ends_on = DateField(label=_("Fin de la période initiale"),
-                        help_text=_("Les reconductions exercées s'ajoutent à cette date ; la validité doit couvrir "
-                                    "les bons de commande déjà émis."))
+    ends_on = DateField(
+        label=_("Fin de la période initiale"),
+        help_text=_(
+            "Les reconductions exercées s'ajoutent à cette date ; la validité doit couvrir "
+            "les bons de commande déjà émis."
+        ),
+    )
     min_amount_ht = MoneyField(label=_("Montant minimum HT (€)"), required=False, min_value=0)
-    max_amount_ht = MoneyField(label=_("Montant maximum HT (€)"), required=False, min_value=0.01,
-                               help_text=_("Obligatoire pour un accord-cadre ; avenants compris, il ne peut descendre "
-                                           "sous le montant déjà commandé."))
+    max_amount_ht = MoneyField(
+        label=_("Montant maximum HT (€)"),
+        required=False,
+        min_value=0.01,
+        help_text=_(
+            "Obligatoire pour un accord-cadre ; avenants compris, il ne peut descendre sous le montant déjà commandé."
+        ),
+    )
 
     def __init__(self, *args, contract, has_orders: bool, **kwargs):
         kwargs.setdefault("initial", {name: getattr(contract, name) for name in self.base_fields})
@@ -80,14 +90,23 @@ class OrderUpdateForm(forms.Form):
     """Subject and date only: the amount is committed on the budget line and invoiced against."""
 
     subject = forms.CharField(label=_("Objet"), max_length=255)
-    issued_on = DateField(label=_("Date d'émission"),
-                          help_text=_("Dans la validité du marché et dans l'année du numéro du bon."))
-    amount_ht = MoneyField(label=_("Montant HT (€)"), required=False, disabled=True,
-                           help_text=_("Non modifiable ici : le montant est engagé sur la ligne budgétaire et sert de "
-                                       "référence aux factures ; une fois facturé, il ne peut plus changer."))
+    issued_on = DateField(
+        label=_("Date d'émission"), help_text=_("Dans la validité du marché et dans l'année du numéro du bon.")
+    )
+    amount_ht = MoneyField(
+        label=_("Montant HT (€)"),
+        required=False,
+        disabled=True,
+        help_text=_(
+            "Non modifiable ici : le montant est engagé sur la ligne budgétaire et sert de "
+            "référence aux factures ; une fois facturé, il ne peut plus changer."
+        ),
+    )
 
     def __init__(self, *args, order, **kwargs):
-        kwargs.setdefault("initial", {"subject": order.subject, "issued_on": order.issued_on, "amount_ht": order.amount_ht})
+        kwargs.setdefault(
+            "initial", {"subject": order.subject, "issued_on": order.issued_on, "amount_ht": order.amount_ht}
+        )
         super().__init__(*args, **kwargs)
 
 
@@ -95,26 +114,56 @@ class ContractForm(forms.Form):
     reference = forms.CharField(label=_("Référence"), max_length=50)
     kind = forms.ChoiceField(label=_("Type de marché"), choices=ContractKind.choices)
     subject = forms.CharField(label=_("Objet"), max_length=255)
-    vendor = forms.ModelChoiceField(label=_("Titulaire"), queryset=Vendor.objects.none())
-    parent = forms.ModelChoiceField(label=_("Accord-cadre (marché subséquent)"), queryset=Contract.objects.none(),
-                                    required=False)
+    vendor = forms.ModelChoiceField(
+        label=_("Titulaire"),
+        queryset=Vendor.objects.none(),
+        widget=PickerSelect("vendors"),
+        help_text=_("Tapez un nom ou un SIRET."),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Accord-cadre (marché subséquent)"),
+        queryset=Contract.objects.none(),
+        required=False,
+        widget=PickerSelect("contracts", params={"kind": ContractKind.FRAMEWORK}),
+        help_text=_("Tapez une référence, un objet ou un titulaire."),
+    )
     lot = forms.CharField(label=_("Lot"), max_length=100, required=False)
     notified_on = DateField(label=_("Date de notification"), required=False)
     starts_on = DateField(label=_("Début"))
     ends_on = DateField(label=_("Fin de la période initiale"))
     renewals_allowed = forms.IntegerField(label=_("Reconductions possibles"), min_value=0, initial=0)
     renewal_months = forms.IntegerField(label=_("Durée d'une reconduction (mois)"), min_value=1, initial=12)
+    tacit_renewal = forms.BooleanField(
+        label=_("Reconduction tacite"),
+        required=False,
+        help_text=_("Sans décision contraire avant le préavis, le marché est reconduit."),
+    )
+    renewal_notice_days = forms.IntegerField(
+        label=_("Préavis de reconduction (jours)"),
+        min_value=0,
+        max_value=730,
+        initial=0,
+        required=False,
+        help_text=_("La décision de reconduire se prend ce nombre de jours avant la fin ; un rappel la précède."),
+    )
     min_amount_ht = MoneyField(label=_("Montant minimum HT (€)"), required=False, min_value=0)
-    max_amount_ht = MoneyField(label=_("Montant maximum HT (€)"), required=False, min_value=0.01,
-                               help_text=_("Obligatoire pour un accord-cadre."))
+    max_amount_ht = MoneyField(
+        label=_("Montant maximum HT (€)"),
+        required=False,
+        min_value=0.01,
+        help_text=_("Obligatoire pour un accord-cadre."),
+    )
     vat_rate = MoneyField(label=_("Taux de TVA (%)"), max_digits=5, initial=20, min_value=0, max_value=100)
-    intellectual_services = forms.BooleanField(label=_("Prestations intellectuelles (CCAG-PI)"), required=False,
-                                               help_text=_("Coché d'office pour une AMO."))
+    intellectual_services = forms.BooleanField(
+        label=_("Prestations intellectuelles (CCAG-PI)"), required=False, help_text=_("Coché d'office pour une AMO.")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = access.visible(user, Vendor).order_by("name")
-        self.fields["parent"].queryset = access.visible(user, Contract).filter(kind=ContractKind.FRAMEWORK).order_by("reference")
+        self.fields["parent"].queryset = (
+            access.visible(user, Contract).filter(kind=ContractKind.FRAMEWORK).order_by("reference")
+        )
 
     def clean(self):
         data = super().clean()
@@ -125,39 +174,65 @@ class ContractForm(forms.Form):
 
 class RenewForm(PageForm):
     id_prefix = "renew"
-    decided_on = DateField(label=_("Reconduction décidée le"), initial=timezone.localdate, required=False,
-                           help_text=_("Aujourd'hui si vide."))
+    decided_on = DateField(
+        label=_("Reconduction décidée le"),
+        initial=timezone.localdate,
+        required=False,
+        help_text=_("Aujourd'hui si vide."),
+    )
 
 
 class AmendmentForm(PageForm):
     id_prefix = "amendment"
-    signed_on = DateField(label=_("Date de signature"), help_text=_("Pendant l'exécution du marché, pas dans le futur."))
+    signed_on = DateField(
+        label=_("Date de signature"), help_text=_("Pendant l'exécution du marché, pas dans le futur.")
+    )
     amount_ht = MoneyField(label=_("Variation du montant HT (€)"), help_text=_("Négative pour une diminution."))
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OrderForm(forms.Form):
-    budget_line = forms.ModelChoiceField(label=_("Ligne budgétaire (imputation)"), queryset=BudgetLine.objects.none())
+    budget_line = forms.ModelChoiceField(
+        label=_("Ligne budgétaire (imputation)"),
+        queryset=BudgetLine.objects.none(),
+        widget=PickerSelect("budget_lines"),
+        help_text=_(
+            "Tapez un libellé, un projet ou une nature M57 ; chaque ligne affiche ce qu'il lui reste de disponible."
+        ),
+    )
     subject = forms.CharField(label=_("Objet"), max_length=255)
     amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
-    issued_on = DateField(label=_("Date d'émission"), initial=timezone.localdate,
-                          help_text=_("Pas dans le futur, dans la validité d'un marché en cours ; le numéro suit son année."))
-    commitment_number = forms.CharField(label=_("Numéro d'engagement (logiciel financier)"), max_length=50, required=False)
+    issued_on = DateField(
+        label=_("Date d'émission"),
+        initial=timezone.localdate,
+        help_text=_("Pas dans le futur, dans la validité d'un marché en cours ; le numéro suit son année."),
+    )
+    commitment_number = forms.CharField(
+        label=_("Numéro d'engagement (logiciel financier)"), max_length=50, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["budget_line"].queryset = (
-            access.visible(user, BudgetLine).filter(status=BudgetLineStatus.APPROVED).select_related("project")
+            access.visible(user, BudgetLine)
+            .filter(status=BudgetLineStatus.APPROVED)
+            .select_related("project")
+            .with_amounts()
             .order_by("-fiscal_year", "label")
         )
+        self.fields["budget_line"].label_from_instance = budget_line_option_label
 
 
 class MilestoneForm(PageForm):
     id_prefix = "milestone"
     label = forms.CharField(label=_("Livrable"), max_length=255)
     due_on = DateField(label=_("Échéance"))
-    amount_ht = MoneyField(label=_("Valeur HT (€)"), required=False, min_value=0.01,
-                           help_text=_("Par défaut, le montant du bon de commande."))
+    amount_ht = MoneyField(
+        label=_("Valeur HT (€)"),
+        required=False,
+        min_value=0.01,
+        help_text=_("Par défaut, le montant du bon de commande."),
+    )
 
 
 class DeliverForm(PageForm):
@@ -175,13 +250,77 @@ class WaiveForm(PageForm):
     penalty_reason = forms.CharField(label=_("Motif de l'exonération"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PenaltyNoticeForm(PageForm):
+    id_prefix = "notice"
+    penalty_notice_sent_on = DateField(label=_("Courrier envoyé le"), initial=timezone.localdate)
+
+
+class PenaltyObservationsForm(PageForm):
+    id_prefix = "observations"
+    penalty_observations_on = DateField(label=_("Observations reçues le"), initial=timezone.localdate)
+    penalty_observations = forms.CharField(
+        label=_("Observations du titulaire"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PenaltyDecisionForm(PageForm):
+    id_prefix = "decision"
+    penalty_decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[
+            (PenaltyDecision.APPLIED, _("Appliquer les pénalités notifiées")),
+            (PenaltyDecision.REDUCED, _("Réduire les pénalités")),
+            (PenaltyDecision.WAIVED, _("Exonérer le titulaire")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    penalty = MoneyField(
+        label=_("Montant réduit HT (€)"), required=False, min_value=0.01, help_text=_("Pour une réduction seulement.")
+    )
+    penalty_reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour une réduction ou une exonération."),
+    )
+
+
+class OrderDecisionForm(PageForm):
+    id_prefix = "approval"
+    outcome = forms.ChoiceField(label=_("Décision"), choices=OrderDecisionOutcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Motif / commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour un refus."),
+    )
+
+
 class InvoiceForm(PageForm):
     id_prefix = "invoice"
     number = forms.CharField(label=_("Numéro de facture"), max_length=50)
     received_on = DateField(label=_("Reçue le"), initial=timezone.localdate)
     amount_ht = MoneyField(label=_("Montant HT (€)"), min_value=0.01)
-    amount_ttc = MoneyField(label=_("Montant TTC (€)"), required=False, min_value=0.01,
-                            help_text=_("Calculé avec le taux de TVA du bon s'il est laissé vide."))
+    amount_ttc = MoneyField(
+        label=_("Montant TTC (€)"),
+        required=False,
+        min_value=0.01,
+        help_text=_("Calculé avec le taux de TVA du bon s'il est laissé vide."),
+    )
+    milestones = forms.ModelMultipleChoiceField(
+        label=_("Jalons facturés"),
+        queryset=Milestone.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leur service fait doit être certifié avant le paiement. Aucun coché : tous les jalons du bon."),
+    )
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if order is None:
+            del self.fields["milestones"]
+        else:
+            self.fields["milestones"].queryset = order.milestones.order_by("due_on", "pk")
 
 
 class SuspendForm(PageForm):

@@ -13,6 +13,7 @@ and invoices that already hang on them, and their history.
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,19 +22,38 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import BudgetLine
-from mdo.forms import parse_amount
+from mdo.money import parse_decimal
 from mdo.textfiles import UnreadableFile, csv_records, decode_text
 from vendors import services
 from vendors.enums import ContractKind
 from vendors.models import Contract, PurchaseOrder, Vendor
 
 COLUMNS = [
-    "reference_marche", "type_marche", "objet_marche", "siret", "titulaire", "lot", "accord_cadre", "notification",
-    "debut", "fin", "reconductions", "minimum_ht", "maximum_ht", "tva",
-    "numero_bc", "date_bc", "objet_bc", "montant_bc_ht", "imputation", "engagement",
+    "reference_marche",
+    "type_marche",
+    "objet_marche",
+    "siret",
+    "titulaire",
+    "lot",
+    "accord_cadre",
+    "notification",
+    "debut",
+    "fin",
+    "reconductions",
+    "minimum_ht",
+    "maximum_ht",
+    "tva",
+    "numero_bc",
+    "date_bc",
+    "objet_bc",
+    "montant_bc_ht",
+    "imputation",
+    "engagement",
 ]
 REQUIRED = ["reference_marche", "type_marche", "objet_marche", "siret", "titulaire", "debut", "fin"]
 ORDER_REQUIRED = ["date_bc", "objet_bc", "montant_bc_ht", "imputation"]
+
+logger = logging.getLogger(__name__)
 
 KIND_ALIASES = {
     "amo": ContractKind.AMO,
@@ -71,10 +91,12 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        text = (f"{self.contracts} marché(s), {self.orders} bon(s) de commande, {self.vendors} titulaire(s) créés")
+        text = f"{self.contracts} marché(s), {self.orders} bon(s) de commande, {self.vendors} titulaire(s) créés"
         if self.contracts_unchanged or self.orders_unchanged:
-            text += (f" ; déjà enregistrés à l'identique : {self.contracts_unchanged} marché(s), "
-                     f"{self.orders_unchanged} bon(s) de commande")
+            text += (
+                f" ; déjà enregistrés à l'identique : {self.contracts_unchanged} marché(s), "
+                f"{self.orders_unchanged} bon(s) de commande"
+            )
         return text
 
 
@@ -88,11 +110,6 @@ def decode(raw: bytes) -> str:
         return decode_text(raw)
     except UnreadableFile as error:
         raise ImportError_([_sentence(str(error))]) from None
-
-
-def parse_decimal(value: str) -> Decimal:
-    """French amounts: « 1 234,56 », « 1 234,56 € », « 1.234,56 »; also « 1234.56 » (as the forms read them)."""
-    return parse_amount(value)
 
 
 def parse_date(value: str) -> datetime.date:
@@ -112,8 +129,10 @@ def _delimiter(text: str) -> str:
 
 def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
-        return " ; ".join(f"{field} : {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
-                          for field, msgs in error.message_dict.items())
+        return " ; ".join(
+            f"{field} : {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
+            for field, msgs in error.message_dict.items()
+        )
     return " ".join(error.messages)
 
 
@@ -128,7 +147,9 @@ def _budget_line(text: str) -> BudgetLine:
     if not match:
         raise ValueError(f"imputation illisible « {text} » (attendu « 2026/21-2128-823 » ou le numéro de la ligne)")
     year, chapter, nature, function = match.groups()
-    lines = list(BudgetLine.objects.filter(fiscal_year=int(year), chapter=chapter, nature=nature, function=function)[:2])
+    lines = list(
+        BudgetLine.objects.filter(fiscal_year=int(year), chapter=chapter, nature=nature, function=function)[:2]
+    )
     if not lines:
         raise ValueError(f"aucune ligne budgétaire {text}")
     if len(lines) > 1:
@@ -148,15 +169,16 @@ def siret_from_cell(text: str) -> str:
     if SCIENTIFIC.match(value):
         raise ValueError(
             f"SIRET « {text} » écrit en notation scientifique par Excel, qui en a perdu des chiffres : mettez la "
-            "colonne « siret » au format Texte, ressaisissez les SIRET (14 chiffres) puis enregistrez à nouveau")
+            "colonne « siret » au format Texte, ressaisissez les SIRET (14 chiffres) puis enregistrez à nouveau"
+        )
     if value.isdigit() and len(value) == 13:
         from stdnum.fr import siret as stdnum_siret
 
-        hint = (f" (avec son zéro, {('0' + value)} serait un SIRET valide)"
-                if stdnum_siret.is_valid("0" + value) else "")
+        hint = f" (avec son zéro, {('0' + value)} serait un SIRET valide)" if stdnum_siret.is_valid("0" + value) else ""
         raise ValueError(
             f"SIRET « {text} » de 13 chiffres : Excel a sans doute retiré le zéro initial{hint} ; mettez la colonne "
-            "« siret » au format Texte et ressaisissez-le avec ses 14 chiffres")
+            "« siret » au format Texte et ressaisissez-le avec ses 14 chiffres"
+        )
     return value
 
 
@@ -198,7 +220,9 @@ def import_contracts(raw: bytes, *, by) -> ImportResult:
         if not errors and not (result.contracts or result.orders or contracts or seen.orders):
             errors.append("Le fichier ne contient aucune ligne de données.")
         if errors:
+            logger.warning("contracts file refused (%d errors), first: %s", len(errors), errors[:1])
             raise ImportError_(errors)  # leaving the atomic block by an exception rolls every line back
+    logger.info("contracts file imported: %s", result.summary)
     return result
 
 
@@ -222,8 +246,11 @@ def _fmt(value) -> str:
 
 
 def _differences(recorded: dict, incoming: dict) -> list[str]:
-    return [f"{label} : {_fmt(recorded[label])} enregistré, {_fmt(incoming[label])} dans le fichier"
-            for label in incoming if recorded[label] != incoming[label]]
+    return [
+        f"{label} : {_fmt(recorded[label])} enregistré, {_fmt(incoming[label])} dans le fichier"
+        for label in incoming
+        if recorded[label] != incoming[label]
+    ]
 
 
 def _contract_values(values: dict) -> dict:
@@ -240,22 +267,35 @@ def _contract_values(values: dict) -> dict:
         return None if number is None else number.quantize(Decimal("0.01"))
 
     return {
-        "type_marche": kind.value, "objet_marche": values["objet_marche"], "siret": "".join(values["siret"].split()),
-        "lot": values.get("lot", ""), "accord_cadre": values.get("accord_cadre", ""),
-        "notification": optional("notification", parse_date), "debut": parse_date(values["debut"]),
-        "fin": parse_date(values["fin"]), "reconductions": _renewals(values.get("reconductions", "")),
-        "minimum_ht": cents("minimum_ht"), "maximum_ht": cents("maximum_ht"),
+        "type_marche": kind.value,
+        "objet_marche": values["objet_marche"],
+        "siret": "".join(values["siret"].split()),
+        "lot": values.get("lot", ""),
+        "accord_cadre": values.get("accord_cadre", ""),
+        "notification": optional("notification", parse_date),
+        "debut": parse_date(values["debut"]),
+        "fin": parse_date(values["fin"]),
+        "reconductions": _renewals(values.get("reconductions", "")),
+        "minimum_ht": cents("minimum_ht"),
+        "maximum_ht": cents("maximum_ht"),
         "tva": cents("tva") if values.get("tva") else Decimal("20.00"),
     }
 
 
 def _recorded_contract_values(contract: Contract) -> dict:
     return {
-        "type_marche": contract.kind, "objet_marche": contract.subject, "siret": contract.vendor.siret,
-        "lot": contract.lot, "accord_cadre": contract.parent.reference if contract.parent_id else "",
-        "notification": contract.notified_on, "debut": contract.starts_on, "fin": contract.ends_on,
-        "reconductions": contract.renewals_allowed, "minimum_ht": contract.min_amount_ht,
-        "maximum_ht": contract.max_amount_ht, "tva": contract.vat_rate,
+        "type_marche": contract.kind,
+        "objet_marche": contract.subject,
+        "siret": contract.vendor.siret,
+        "lot": contract.lot,
+        "accord_cadre": contract.parent.reference if contract.parent_id else "",
+        "notification": contract.notified_on,
+        "debut": contract.starts_on,
+        "fin": contract.ends_on,
+        "reconductions": contract.renewals_allowed,
+        "minimum_ht": contract.min_amount_ht,
+        "maximum_ht": contract.max_amount_ht,
+        "tva": contract.vat_rate,
     }
 
 
@@ -279,16 +319,34 @@ def _matching_contract(values: dict, *, contracts: dict, seen: _Seen, result: Im
     return contract
 
 
-def _matching_order(contract: Contract, *, number: str, budget_line: BudgetLine, subject: str, amount_ht: Decimal,
-                    issued_on: datetime.date, seen: _Seen) -> PurchaseOrder | None:
-    incoming = {"marché": contract.reference, "date": issued_on, "objet": subject,
-                "montant HT": amount_ht.quantize(Decimal("0.01")), "imputation": budget_line.pk}
+def _matching_order(
+    contract: Contract,
+    *,
+    number: str,
+    budget_line: BudgetLine,
+    subject: str,
+    amount_ht: Decimal,
+    issued_on: datetime.date,
+    seen: _Seen,
+) -> PurchaseOrder | None:
+    incoming = {
+        "marché": contract.reference,
+        "date": issued_on,
+        "objet": subject,
+        "montant HT": amount_ht.quantize(Decimal("0.01")),
+        "imputation": budget_line.pk,
+    }
     if number:
         order = PurchaseOrder.objects.select_related("contract", "commitment").filter(number=number).first()
         if order is None:
             return None
-        recorded = {"marché": order.contract.reference, "date": order.issued_on, "objet": order.subject,
-                    "montant HT": order.amount_ht, "imputation": order.commitment.budget_line_id}
+        recorded = {
+            "marché": order.contract.reference,
+            "date": order.issued_on,
+            "objet": order.subject,
+            "montant HT": order.amount_ht,
+            "imputation": order.commitment.budget_line_id,
+        }
         differences = _differences(recorded, incoming)
         if differences:
             raise ValueError(
@@ -297,9 +355,16 @@ def _matching_order(contract: Contract, *, number: str, budget_line: BudgetLine,
             )
         return order
     return (
-        PurchaseOrder.objects.filter(contract=contract, issued_on=issued_on, subject=subject,
-                                     amount_ht=incoming["montant HT"], commitment__budget_line=budget_line)
-        .exclude(pk__in=seen.orders).order_by("pk").first()
+        PurchaseOrder.objects.filter(
+            contract=contract,
+            issued_on=issued_on,
+            subject=subject,
+            amount_ht=incoming["montant HT"],
+            commitment__budget_line=budget_line,
+        )
+        .exclude(pk__in=seen.orders)
+        .order_by("pk")
+        .first()
     )
 
 
@@ -319,8 +384,10 @@ def _import_row(values: dict, *, by, contracts: dict, result: ImportResult, seen
         if not values.get(name):
             raise ValueError(f"la colonne « {name} » est vide alors qu'un bon de commande est décrit")
     order_fields = {
-        "budget_line": _budget_line(values["imputation"]), "subject": values["objet_bc"],
-        "amount_ht": parse_decimal(values["montant_bc_ht"]), "issued_on": parse_date(values["date_bc"]),
+        "budget_line": _budget_line(values["imputation"]),
+        "subject": values["objet_bc"],
+        "amount_ht": parse_decimal(values["montant_bc_ht"]),
+        "issued_on": parse_date(values["date_bc"]),
     }
     number = values.get("numero_bc", "")
     existing = _matching_order(contract, number=number, seen=seen, **order_fields)
@@ -329,7 +396,11 @@ def _import_row(values: dict, *, by, contracts: dict, result: ImportResult, seen
         result.orders_unchanged += 1
     else:
         order = services.purchase_order_create(
-            contract=contract, by=by, number=number, commitment_number=values.get("engagement", ""), historical=True,
+            contract=contract,
+            by=by,
+            number=number,
+            commitment_number=values.get("engagement", ""),
+            historical=True,
             **order_fields,
         )
         seen.orders.add(order.pk)
@@ -356,10 +427,18 @@ def _create_contract(values: dict, *, by, result: ImportResult) -> Contract:
         return parse(values[name]) if values.get(name) else None
 
     return services.contract_create(
-        reference=values["reference_marche"], kind=kind, subject=values["objet_marche"], vendor=vendor, by=by,
-        parent=parent, lot=values.get("lot", ""), notified_on=optional("notification", parse_date),
-        starts_on=parse_date(values["debut"]), ends_on=parse_date(values["fin"]),
+        reference=values["reference_marche"],
+        kind=kind,
+        subject=values["objet_marche"],
+        vendor=vendor,
+        by=by,
+        parent=parent,
+        lot=values.get("lot", ""),
+        notified_on=optional("notification", parse_date),
+        starts_on=parse_date(values["debut"]),
+        ends_on=parse_date(values["fin"]),
         renewals_allowed=_renewals(values.get("reconductions", "")),
-        min_amount_ht=optional("minimum_ht", parse_decimal), max_amount_ht=optional("maximum_ht", parse_decimal),
+        min_amount_ht=optional("minimum_ht", parse_decimal),
+        max_amount_ht=optional("maximum_ht", parse_decimal),
         vat_rate=optional("tva", parse_decimal) if values.get("tva") else Decimal("20.00"),
     )

@@ -2,8 +2,9 @@
 
 - Late-delivery penalties, CCAG 2021 (FCS art. 14.1.1, PI art. 14.1.1): P = V × R / 1000 for
   services and supplies, V × R / 3000 for intellectual services, V the value of the late
-  services HT and R the days late; capped at 10 % of the order's amount HT; the vendor is
-  exempted when the penalties do not exceed 1 000 € HT.
+  services HT and R the days late. The cap (10 % of the order's amount HT) and the exemption
+  (penalties not exceeding 1 000 € HT) are judged on the TOTAL of the order's penalties, all its
+  milestones together (a contract's, for a marché simple's own milestones), not milestone by milestone.
 - Late-payment interest (code de la commande publique, L2192-13, R2192-31 and D2192-35): it runs
   from the day after the due date; the ECB's main refinancing rate in force on the first day of
   the half-year in which it starts + 8 points, prorated by day (365-day year), plus the 40 € flat
@@ -33,15 +34,37 @@ class PenaltyProposal:
     amount: Decimal  # what the officer is proposed to apply
 
 
-def penalty_proposal(*, value_ht: Decimal, late_days: int, intellectual: bool, order_amount_ht: Decimal) -> PenaltyProposal:
+def raw_penalty(*, value_ht: Decimal, late_days: int, intellectual: bool) -> Decimal:
+    """V × R / 1000 (or / 3000 for intellectual services), before cap and exemption."""
     if late_days <= 0:
-        return PenaltyProposal(ZERO, False, False, ZERO)
+        return ZERO
     divisor = PENALTY_DIVISOR_INTELLECTUAL if intellectual else PENALTY_DIVISOR_SERVICES
-    raw = to_cents(Decimal(value_ht) * late_days / divisor)
+    return to_cents(Decimal(value_ht) * late_days / divisor)
+
+
+def penalty_proposal(
+    *,
+    value_ht: Decimal,
+    late_days: int,
+    intellectual: bool,
+    order_amount_ht: Decimal,
+    others_raw: Decimal = ZERO,
+    others_held: Decimal = ZERO,
+) -> PenaltyProposal:
+    """The penalty proposed for one milestone of an order.
+
+    ``others_raw``: the raw penalties of the order's other late milestones (the exemption is judged on
+    the order's total); ``others_held``: what its other milestones already hold (applied or notified),
+    so that the order's total never passes 10 % of its amount.
+    """
+    raw = raw_penalty(value_ht=value_ht, late_days=late_days, intellectual=intellectual)
+    if raw <= 0:
+        return PenaltyProposal(ZERO, False, False, ZERO)
     cap = to_cents(Decimal(order_amount_ht) * PENALTY_CAP_RATE)
-    capped = raw > cap
-    amount = min(raw, cap)
-    exempted = amount <= PENALTY_EXEMPTION_HT
+    exempted = min(raw + Decimal(others_raw), cap) <= PENALTY_EXEMPTION_HT
+    room = max(cap - Decimal(others_held), ZERO)
+    capped = raw > room
+    amount = min(raw, room)
     return PenaltyProposal(raw, capped, exempted, ZERO if exempted else amount)
 
 

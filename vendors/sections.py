@@ -31,14 +31,18 @@ def project_orders(*, user, project) -> list[PurchaseOrder]:
 def _new_order_links(project, orders) -> list[tuple[str, str]]:
     """For the MDO: issue a new order on each contract already used by the project, prefilled
     with the project's approved budget line (when it has exactly one) and its title."""
-    lines = list(BudgetLine.objects.filter(project=project, status=BudgetLineStatus.APPROVED).values_list("pk", flat=True)[:2])
-    initial = {"subject": project.title}
-    if len(lines) == 1:
-        initial["budget_line"] = lines[0]
     contracts = {}
     for order in orders:
         if order.contract.kind in ORDERABLE_KINDS:
             contracts.setdefault(order.contract.pk, order.contract)
+    if not contracts:  # nothing to prefill: the budget line is not looked up
+        return []
+    lines = list(
+        BudgetLine.objects.filter(project=project, status=BudgetLineStatus.APPROVED).values_list("pk", flat=True)[:2]
+    )
+    initial = {"subject": project.title}
+    if len(lines) == 1:
+        initial["budget_line"] = lines[0]
     return [
         (contract.reference, f"{reverse('vendors:order_create', args=[contract.pk])}?{urlencode(initial)}")
         for contract in contracts.values()
@@ -56,11 +60,16 @@ def render_project_orders(request, project) -> str:
         "amount_ttc": sum((order.amount_ttc for order in orders), ZERO),
         "invoiced_ht": sum((order.invoiced_ht for order in orders), ZERO),
         "paid_ht": sum((order.paid_ht for order in orders), ZERO),
+        "paid_ttc": sum((order.paid_ttc for order in orders), ZERO),
     }
-    return render_to_string("vendors/_project_section.html", {
-        "orders": orders,
-        "totals": totals,
-        "milestone_count": sum(len(order.visible_milestones) for order in orders),
-        "is_mdo": is_mdo,
-        "new_order_links": _new_order_links(project, orders) if is_mdo else [],
-    }, request=request)
+    return render_to_string(
+        "vendors/_project_section.html",
+        {
+            "orders": orders,
+            "totals": totals,
+            "milestone_count": sum(len(order.visible_milestones) for order in orders),
+            "is_mdo": is_mdo,
+            "new_order_links": _new_order_links(project, orders) if is_mdo else [],
+        },
+        request=request,
+    )

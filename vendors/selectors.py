@@ -29,6 +29,7 @@ WARNING_RATE = Decimal("0.80")
 
 # --- lists --------------------------------------------------------------------------------
 
+
 def vendor_list(*, user):
     return access.visible(user, Vendor).annotate(contract_count=Count("contracts", distinct=True)).order_by("name")
 
@@ -59,7 +60,8 @@ def milestone_list(*, user):
         .annotate(
             late_rank=Case(
                 When(milestone_overdue_condition(timezone.localdate()), then=Value(0)),
-                default=Value(1), output_field=IntegerField(),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("late_rank", "due_on", "pk")
@@ -71,7 +73,9 @@ def invoice_list(*, user):
     return (
         access.visible(user, Invoice)
         .select_related("order__contract__vendor")
-        .annotate(paid_rank=Case(When(paid_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .annotate(
+            paid_rank=Case(When(paid_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
         .order_by("paid_rank", "due_on", "pk")
     )
 
@@ -96,6 +100,7 @@ def invoices_due_soon(*, user, days: int = DUE_SOON_DAYS):
 
 # --- late-payment interest -----------------------------------------------------------------
 
+
 def late_payment_rates() -> list[LatePaymentRate]:
     return list(LatePaymentRate.objects.order_by("-valid_from"))
 
@@ -110,8 +115,9 @@ def ecb_rate_for(due_on: datetime.date, rates: list[LatePaymentRate]) -> tuple[d
     return start, None
 
 
-def interest_owed(*, amount_ttc: Decimal, due_on: datetime.date, until: datetime.date,
-                  rates: list[LatePaymentRate]) -> LateInterest:
+def interest_owed(
+    *, amount_ttc: Decimal, due_on: datetime.date, until: datetime.date, rates: list[LatePaymentRate]
+) -> LateInterest:
     """Interest on ``amount_ttc`` for a payment on ``until`` of what was due on ``due_on``."""
     days = max((until - due_on).days, 0)
     if days <= 0:
@@ -125,15 +131,21 @@ def interest_owed(*, amount_ttc: Decimal, due_on: datetime.date, until: datetime
 def invoice_interest(invoice: Invoice, rates: list[LatePaymentRate] | None = None) -> LateInterest:
     """The late-payment interest of an invoice: as recorded at its payment, else as it stands today."""
     if invoice.paid_on is not None:
-        return LateInterest(invoice.interest_days, invoice.interest_rate or ZERO, invoice.interest_amount,
-                            invoice.interest_flat_fee)
+        return LateInterest(
+            invoice.interest_days, invoice.interest_rate or ZERO, invoice.interest_amount, invoice.interest_flat_fee
+        )
     if invoice.is_suspended:
         return late_payment_interest(amount_ttc=invoice.amount_ttc, late_days=0, ecb_rate=ZERO)
-    return interest_owed(amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=timezone.localdate(),
-                         rates=late_payment_rates() if rates is None else rates)
+    return interest_owed(
+        amount_ttc=invoice.amount_ttc,
+        due_on=invoice.due_on,
+        until=timezone.localdate(),
+        rates=late_payment_rates() if rates is None else rates,
+    )
 
 
 # --- pages --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Consumption:
@@ -196,14 +208,24 @@ class Consumption:
 def contract_consumption(contract: Contract) -> Consumption:
     """Ordered, certified, invoiced and paid HT against the ceiling (the contract's own rules)."""
     orders = PurchaseOrder.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
-    certified = Milestone.objects.filter(
-        Q(contract=contract) | Q(contract__parent=contract), status=MilestoneStatus.CERTIFIED
-    ).aggregate(total=Sum("amount_ht"))["total"] or ZERO
+    certified = (
+        Milestone.objects.filter(
+            Q(contract=contract) | Q(contract__parent=contract), status=MilestoneStatus.CERTIFIED
+        ).aggregate(total=Sum("amount_ht"))["total"]
+        or ZERO
+    )
     invoices = Invoice.objects.filter(order__in=orders).aggregate(
         invoiced=Sum("amount_ht"), paid=Sum("amount_ht", filter=Q(paid_on__isnull=False))
     )
-    return Consumption(contract.ceiling_ht, contract.max_amount_ht, contract.amendments_ht, contract.ordered_ht, certified,
-                       invoices["invoiced"] or ZERO, invoices["paid"] or ZERO)
+    return Consumption(
+        contract.ceiling_ht,
+        contract.max_amount_ht,
+        contract.amendments_ht,
+        contract.ordered_ht,
+        certified,
+        invoices["invoiced"] or ZERO,
+        invoices["paid"] or ZERO,
+    )
 
 
 @dataclass(frozen=True)
@@ -217,19 +239,33 @@ class VendorStats:
 
 def vendor_stats(*, vendor: Vendor, user) -> VendorStats:
     late = milestone_late_condition(timezone.localdate())
-    milestones = access.visible(user, Milestone).filter(contract__vendor=vendor).aggregate(
-        on_time=Count("pk", filter=Q(delivered_on__isnull=False) & ~late),
-        late=Count("pk", filter=late),
+    milestones = (
+        access.visible(user, Milestone)
+        .filter(contract__vendor=vendor)
+        .aggregate(
+            on_time=Count("pk", filter=Q(delivered_on__isnull=False) & ~late),
+            late=Count("pk", filter=late),
+        )
     )
     paid = access.visible(user, Invoice).filter(order__contract__vendor=vendor, paid_on__isnull=False)
     totals = paid.aggregate(
         delay=Avg(ExpressionWrapper(F("paid_on") - F("received_on"), output_field=DurationField())),
         late=Count("pk", filter=Q(interest_days__gt=0)),
-        interest=Sum("interest_amount"), fees=Sum("interest_flat_fee"),
+        interest=Sum("interest_amount"),
+        fees=Sum("interest_flat_fee"),
     )
     average = totals["delay"]
     days = None
     if average is not None:
-        days = round(average.total_seconds() / 86400, 1) if isinstance(average, datetime.timedelta) else round(average / 86400e6, 1)
-    return VendorStats(milestones["on_time"], milestones["late"], days, totals["late"],
-                       (totals["interest"] or ZERO) + (totals["fees"] or ZERO))
+        days = (
+            round(average.total_seconds() / 86400, 1)
+            if isinstance(average, datetime.timedelta)
+            else round(average / 86400e6, 1)
+        )
+    return VendorStats(
+        milestones["on_time"],
+        milestones["late"],
+        days,
+        totals["late"],
+        (totals["interest"] or ZERO) + (totals["fees"] or ZERO),
+    )

@@ -5,6 +5,7 @@ nothing (each service is atomic). Lock order, the same everywhere so that concur
 deadlock: framework agreement → contract → year's order counter → budget line → order.
 """
 
+import contextlib
 import datetime
 import re
 from decimal import Decimal
@@ -16,9 +17,18 @@ from django.utils import timezone
 
 from budgets.models import BudgetLine
 from budgets.money import to_cents, ttc_from_ht
-from budgets.services import commitment_create
-from vendors.enums import FRAMEWORK_KINDS, ORDERABLE_KINDS, ContractKind, MilestoneStatus, PenaltyDecision
-from vendors.flows import MilestoneFlow
+from budgets.services import commitment_create, payment_create
+from mdo.money import euros
+from vendors.enums import (
+    FRAMEWORK_KINDS,
+    ORDERABLE_KINDS,
+    ContractKind,
+    MilestoneStatus,
+    OrderDecisionOutcome,
+    OrderStatus,
+    PenaltyDecision,
+)
+from vendors.flows import MilestoneLifecycle
 from vendors.models import (
     PAYMENT_DELAY_DAYS,
     Amendment,
@@ -26,11 +36,12 @@ from vendors.models import (
     Invoice,
     Milestone,
     OrderCounter,
+    OrderDecision,
     PurchaseOrder,
     Vendor,
     VendorContact,
 )
-from vendors.rules import missing_rate_message, penalty_proposal
+from vendors.rules import missing_rate_message, penalty_proposal, raw_penalty
 
 ZERO = Decimal("0.00")
 ORDER_NUMBER = re.compile(r"^BC-(\d{4})-(\d{4,})$")
@@ -40,19 +51,38 @@ MIN_DELAY_AFTER_SUSPENSION = 7
 
 # --- vendors ------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def vendor_create(*, name: str, siret: str, by, address: str = "", postcode: str = "", city: str = "",
-                  email: str = "", phone: str = "") -> Vendor:
+def vendor_create(
+    *,
+    name: str,
+    siret: str,
+    by,
+    address: str = "",
+    postcode: str = "",
+    city: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Vendor:
     """Create a titulaire; the SIRET is checked (Luhn key) and unique. Side effects: none."""
-    vendor = Vendor(name=name.strip(), siret="".join(siret.split()), address=address, postcode=postcode, city=city,
-                    email=email, phone=phone)
+    vendor = Vendor(
+        name=name.strip(),
+        siret="".join(siret.split()),
+        address=address,
+        postcode=postcode,
+        city=city,
+        email=email,
+        phone=phone,
+    )
     vendor.full_clean()
     vendor.save()
     return vendor
 
 
 @transaction.atomic
-def vendor_contact_create(*, vendor: Vendor, name: str, role: str = "", email: str = "", phone: str = "", by) -> VendorContact:
+def vendor_contact_create(
+    *, vendor: Vendor, name: str, role: str = "", email: str = "", phone: str = "", by
+) -> VendorContact:
     contact = VendorContact(vendor=vendor, name=name, role=role, email=email, phone=phone)
     contact.full_clean()
     contact.save()
@@ -60,8 +90,18 @@ def vendor_contact_create(*, vendor: Vendor, name: str, role: str = "", email: s
 
 
 @transaction.atomic
-def vendor_update(*, vendor: Vendor, by, name: str, siret: str, address: str = "", postcode: str = "", city: str = "",
-                  email: str = "", phone: str = "") -> Vendor:
+def vendor_update(
+    *,
+    vendor: Vendor,
+    by,
+    name: str,
+    siret: str,
+    address: str = "",
+    postcode: str = "",
+    city: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Vendor:
     """Correct a titulaire; the SIRET is checked again (Luhn key) and stays unique.
     Side effects: a historical record (django-simple-history)."""
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -73,8 +113,9 @@ def vendor_update(*, vendor: Vendor, by, name: str, siret: str, address: str = "
 
 
 @transaction.atomic
-def vendor_contact_update(*, contact: VendorContact, by, name: str, role: str = "", email: str = "",
-                          phone: str = "") -> VendorContact:
+def vendor_contact_update(
+    *, contact: VendorContact, by, name: str, role: str = "", email: str = "", phone: str = ""
+) -> VendorContact:
     """Correct a contact. Side effects: a historical record."""
     contact = VendorContact.objects.select_for_update().get(pk=contact.pk)
     contact.name, contact.role, contact.email, contact.phone = name.strip(), role, email, phone
@@ -92,6 +133,7 @@ def vendor_contact_delete(*, contact: VendorContact, by) -> None:
 
 # --- contracts ----------------------------------------------------------------------------
 
+
 def _subsequents_total(parent: Contract, *, exclude_pk=None) -> Decimal:
     children = parent.subsequents.exclude(pk=exclude_pk)
     return children.aggregate(total=Sum("max_amount_ht"))["total"] or ZERO
@@ -99,10 +141,25 @@ def _subsequents_total(parent: Contract, *, exclude_pk=None) -> Decimal:
 
 @transaction.atomic
 def contract_create(
-    *, reference: str, kind: str, subject: str, vendor: Vendor, starts_on: datetime.date, ends_on: datetime.date, by,
-    parent: Contract | None = None, lot: str = "", notified_on: datetime.date | None = None,
-    renewals_allowed: int = 0, renewal_months: int = 12, min_amount_ht: Decimal | None = None,
-    max_amount_ht: Decimal | None = None, vat_rate: Decimal = Decimal("20.00"), intellectual_services: bool | None = None,
+    *,
+    reference: str,
+    kind: str,
+    subject: str,
+    vendor: Vendor,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    by,
+    parent: Contract | None = None,
+    lot: str = "",
+    notified_on: datetime.date | None = None,
+    renewals_allowed: int = 0,
+    renewal_months: int = 12,
+    min_amount_ht: Decimal | None = None,
+    max_amount_ht: Decimal | None = None,
+    vat_rate: Decimal = Decimal("20.00"),
+    intellectual_services: bool | None = None,
+    tacit_renewal: bool = False,
+    renewal_notice_days: int | None = 0,
 ) -> Contract:
     """Create a contract. A framework agreement needs a maximum; a subsequent contract needs its
     framework (accord-cadre à marchés subséquents), fits in its dates and, with its siblings, in its
@@ -131,17 +188,31 @@ def contract_create(
                 room = parent.ceiling_ht - _subsequents_total(parent)
                 if max_amount_ht > room:
                     errors["max_amount_ht"] = (
-                        f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
+                        f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({euros(to_cents(room), 'HT')})."
                     )
     elif parent is not None:
         errors["parent"] = "Seul un marché subséquent a un accord-cadre parent."
     if errors:
         raise ValidationError(errors)
     contract = Contract(
-        reference=reference.strip(), kind=kind, subject=subject, vendor=vendor, parent=parent, lot=lot,
-        notified_on=notified_on, starts_on=starts_on, ends_on=ends_on, renewals_allowed=renewals_allowed,
-        renewal_months=renewal_months, min_amount_ht=min_amount_ht, max_amount_ht=max_amount_ht, vat_rate=vat_rate,
-        intellectual_services=intellectual_services, created_by=by,
+        reference=reference.strip(),
+        kind=kind,
+        subject=subject,
+        vendor=vendor,
+        parent=parent,
+        lot=lot,
+        notified_on=notified_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        renewals_allowed=renewals_allowed,
+        renewal_months=renewal_months,
+        min_amount_ht=min_amount_ht,
+        max_amount_ht=max_amount_ht,
+        vat_rate=vat_rate,
+        intellectual_services=intellectual_services,
+        tacit_renewal=tacit_renewal,
+        renewal_notice_days=renewal_notice_days or 0,
+        created_by=by,
     )
     contract.full_clean()
     contract.save()
@@ -150,8 +221,17 @@ def contract_create(
 
 @transaction.atomic
 def contract_update(
-    *, contract: Contract, by, subject: str, kind: str, starts_on: datetime.date, ends_on: datetime.date, lot: str = "",
-    notified_on: datetime.date | None = None, min_amount_ht: Decimal | None = None, max_amount_ht: Decimal | None = None,
+    *,
+    contract: Contract,
+    by,
+    subject: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    lot: str = "",
+    notified_on: datetime.date | None = None,
+    min_amount_ht: Decimal | None = None,
+    max_amount_ht: Decimal | None = None,
 ) -> Contract:
     """Correct a contract with the checks of its creation, and against what already hangs on it:
     the ceiling (amendments included) never below what is ordered, the validity still covering
@@ -166,7 +246,9 @@ def contract_update(
         if orders.exists():
             errors["kind"] = "Le type ne peut plus changer : des bons de commande ont été émis sur ce marché."
         elif ContractKind.SUBSEQUENT in (kind, contract.kind):
-            errors["kind"] = "Un marché subséquent le reste (et un autre marché ne le devient pas) : créez un nouveau marché."
+            errors["kind"] = (
+                "Un marché subséquent le reste (et un autre marché ne le devient pas) : créez un nouveau marché."
+            )
         elif contract.kind == ContractKind.FRAMEWORK and contract.subsequents.exists():
             errors["kind"] = "Cet accord-cadre a des marchés subséquents : son type ne peut plus changer."
     if kind in FRAMEWORK_KINDS and max_amount_ht is None:
@@ -181,26 +263,32 @@ def contract_update(
     if dates["first"] is not None and "ends_on" not in errors:
         valid_until = Contract.validity_end(ends_on, contract.renewal_months, contract.renewals_done)
         if starts_on > dates["first"]:
-            errors["starts_on"] = f"Un bon de commande de ce marché est daté du {dates['first']:%d/%m/%Y} : le début ne peut pas être après."
+            errors["starts_on"] = (
+                f"Un bon de commande de ce marché est daté du {dates['first']:%d/%m/%Y} : le début ne peut pas être après."
+            )
         if valid_until < dates["last"]:
-            errors["ends_on"] = f"Un bon de commande de ce marché est daté du {dates['last']:%d/%m/%Y} : la validité doit le couvrir."
+            errors["ends_on"] = (
+                f"Un bon de commande de ce marché est daté du {dates['last']:%d/%m/%Y} : la validité doit le couvrir."
+            )
     if max_amount_ht is not None and "max_amount_ht" not in errors:
         max_amount_ht = to_cents(max_amount_ht)
         amendments = contract.amendments_ht
         ordered = contract.ordered_ht
         if max_amount_ht + amendments < ordered:
             errors["max_amount_ht"] = (
-                f"Le maximum (avec les avenants : {to_cents(max_amount_ht + amendments)} € HT) serait inférieur "
-                f"au montant déjà commandé ({to_cents(ordered)} € HT)."
+                f"Le maximum (avec les avenants : {euros(to_cents(max_amount_ht + amendments), 'HT')}) serait inférieur "
+                f"au montant déjà commandé ({euros(to_cents(ordered), 'HT')})."
             )
         elif contract.kind == ContractKind.FRAMEWORK and max_amount_ht + amendments < _subsequents_total(contract):
             errors["max_amount_ht"] = (
-                f"Les marchés subséquents totalisent déjà {_subsequents_total(contract)} € HT : le maximum ne peut être inférieur."
+                f"Les marchés subséquents totalisent déjà {euros(_subsequents_total(contract), 'HT')} : le maximum ne peut être inférieur."
             )
         elif contract.parent_id:
             room = contract.parent.ceiling_ht - _subsequents_total(contract.parent, exclude_pk=contract.pk)
             if max_amount_ht > room:
-                errors["max_amount_ht"] = f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({to_cents(room)} € HT)."
+                errors["max_amount_ht"] = (
+                    f"Ce montant dépasse ce qu'il reste sur l'accord-cadre ({euros(to_cents(room), 'HT')})."
+                )
     if errors:
         raise ValidationError(errors)
     if kind != contract.kind and kind == ContractKind.AMO:
@@ -225,12 +313,20 @@ def contract_renew(*, contract: Contract, by, decided_on: datetime.date | None =
     if decided_on > timezone.localdate():
         raise ValidationError({"decided_on": "La date de décision de la reconduction ne peut pas être dans le futur."})
     if decided_on < contract.starts_on:
-        raise ValidationError({"decided_on": f"La reconduction ne peut être décidée avant le début du marché ({contract.starts_on:%d/%m/%Y})."})
+        raise ValidationError(
+            {
+                "decided_on": f"La reconduction ne peut être décidée avant le début du marché ({contract.starts_on:%d/%m/%Y})."
+            }
+        )
     if decided_on > contract.valid_until:
-        raise ValidationError({"decided_on": (
-            f"La reconduction se décide avant la fin de la période qu'elle prolonge : le marché {contract.reference} "
-            f"a pris fin le {contract.valid_until:%d/%m/%Y}. Un marché échu ne peut plus être reconduit."
-        )})
+        raise ValidationError(
+            {
+                "decided_on": (
+                    f"La reconduction se décide avant la fin de la période qu'elle prolonge : le marché {contract.reference} "
+                    f"a pris fin le {contract.valid_until:%d/%m/%Y}. Un marché échu ne peut plus être reconduit."
+                )
+            }
+        )
     contract.renewals_done += 1
     contract.save(update_fields=["renewals_done"])
     return contract
@@ -248,22 +344,29 @@ def amendment_create(*, contract: Contract, signed_on: datetime.date, amount_ht:
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": "La date de signature de l'avenant ne peut pas être dans le futur."})
     if not contract.is_valid_on(signed_on):
-        raise ValidationError({"signed_on": (
-            f"Un avenant se signe pendant l'exécution du marché : {contract.reference} est valide du "
-            f"{contract.starts_on:%d/%m/%Y} au {contract.valid_until:%d/%m/%Y}."
-        )})
+        raise ValidationError(
+            {
+                "signed_on": (
+                    f"Un avenant se signe pendant l'exécution du marché : {contract.reference} est valide du "
+                    f"{contract.starts_on:%d/%m/%Y} au {contract.valid_until:%d/%m/%Y}."
+                )
+            }
+        )
     if amount_ht != 0 and contract.max_amount_ht is not None:
         new_ceiling = contract.ceiling_ht + amount_ht
         ordered = contract.ordered_ht
         if new_ceiling < ordered:
             raise ValidationError(
-                {"amount_ht": f"Le nouveau maximum ({new_ceiling} € HT) serait inférieur au montant déjà commandé ({ordered} € HT)."}
+                {
+                    "amount_ht": f"Le nouveau maximum ({euros(new_ceiling, 'HT')}) serait inférieur au montant déjà commandé ({euros(ordered, 'HT')})."
+                }
             )
         if new_ceiling <= 0:
             raise ValidationError({"amount_ht": "Le maximum du marché doit rester positif."})
     number = (contract.amendments.count() or 0) + 1
-    amendment = Amendment(contract=contract, number=number, signed_on=signed_on, amount_ht=amount_ht, reason=reason.strip(),
-                          created_by=by)
+    amendment = Amendment(
+        contract=contract, number=number, signed_on=signed_on, amount_ht=amount_ht, reason=reason.strip(), created_by=by
+    )
     amendment.full_clean()
     amendment.save()
     return amendment
@@ -271,12 +374,11 @@ def amendment_create(*, contract: Contract, signed_on: datetime.date, amount_ht:
 
 # --- purchase orders ----------------------------------------------------------------------
 
+
 def _next_order_number(year: int) -> str:
     """Take the next number of the year under the counter's row lock: no gap, no duplicate."""
-    try:
+    with contextlib.suppress(IntegrityError):  # another transaction created the year's row first
         OrderCounter.objects.get_or_create(year=year)
-    except IntegrityError:  # another transaction created the year's row first
-        pass
     counter = OrderCounter.objects.select_for_update().get(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -289,10 +391,8 @@ def _reserve_imported_number(number: str) -> None:
     if not match:
         return
     year, value = int(match.group(1)), int(match.group(2))
-    try:
+    with contextlib.suppress(IntegrityError):
         OrderCounter.objects.get_or_create(year=year)
-    except IntegrityError:
-        pass
     counter = OrderCounter.objects.select_for_update().get(year=year)
     if value > counter.last:
         counter.last = value
@@ -305,27 +405,47 @@ def _check_order_date(contracts: list[Contract], issued_on: datetime.date, *, hi
     period of a contract that has ended. ``historical`` orders (the spreadsheets' import) keep their date."""
     today = timezone.localdate()
     if issued_on > today:
-        raise ValidationError({"issued_on": (
-            f"Un bon de commande ne peut pas être daté dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
-            f"il est numéroté dans l'année de son émission."
-        )})
+        raise ValidationError(
+            {
+                "issued_on": (
+                    f"Un bon de commande ne peut pas être daté dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
+                    f"il est numéroté dans l'année de son émission."
+                )
+            }
+        )
     for checked in contracts:
         if not checked.is_valid_on(issued_on):
-            raise ValidationError({"issued_on": (
-                f"Le marché {checked.reference} n'est pas valide à cette date "
-                f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
-            )})
+            raise ValidationError(
+                {
+                    "issued_on": (
+                        f"Le marché {checked.reference} n'est pas valide à cette date "
+                        f"(du {checked.starts_on:%d/%m/%Y} au {checked.valid_until:%d/%m/%Y})."
+                    )
+                }
+            )
         if not historical and not checked.is_valid_on(today):
-            raise ValidationError({"issued_on": (
-                f"Le marché {checked.reference} a pris fin le {checked.valid_until:%d/%m/%Y} : on n'y émet plus de bon "
-                f"de commande, même daté de sa période de validité."
-            )})
+            raise ValidationError(
+                {
+                    "issued_on": (
+                        f"Le marché {checked.reference} a pris fin le {checked.valid_until:%d/%m/%Y} : on n'y émet plus de bon "
+                        f"de commande, même daté de sa période de validité."
+                    )
+                }
+            )
 
 
 @transaction.atomic
 def purchase_order_create(
-    *, contract: Contract, budget_line: BudgetLine, subject: str, amount_ht: Decimal, issued_on: datetime.date, by,
-    number: str = "", commitment_number: str = "", historical: bool = False,
+    *,
+    contract: Contract,
+    budget_line: BudgetLine,
+    subject: str,
+    amount_ht: Decimal,
+    issued_on: datetime.date,
+    by,
+    number: str = "",
+    commitment_number: str = "",
+    historical: bool = False,
 ) -> PurchaseOrder:
     """Issue a bon de commande on ``contract``, charged to ``budget_line``, numbered in the year of its date.
 
@@ -343,7 +463,11 @@ def purchase_order_create(
     locked = {c.pk: c for c in Contract.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
     contract = locked[contract.pk]
     if contract.kind not in ORDERABLE_KINDS:
-        raise ValidationError({"contract": "On commande sur les marchés subséquents de cet accord-cadre, pas sur l'accord-cadre lui-même."})
+        raise ValidationError(
+            {
+                "contract": "On commande sur les marchés subséquents de cet accord-cadre, pas sur l'accord-cadre lui-même."
+            }
+        )
     checked_contracts = [contract] + ([locked[contract.parent_id]] if contract.parent_id else [])
     _check_order_date(checked_contracts, issued_on, historical=historical)
     for checked in checked_contracts:
@@ -351,10 +475,14 @@ def purchase_order_create(
         if ceiling is not None:
             ordered = checked.ordered_ht
             if ordered + amount_ht > ceiling:
-                raise ValidationError({"amount_ht": (
-                    f"Ce bon dépasserait le maximum du marché {checked.reference} : déjà commandé {ordered} € HT, "
-                    f"reste {to_cents(ceiling - ordered)} € HT sur {ceiling} € HT (avenants compris)."
-                )})
+                raise ValidationError(
+                    {
+                        "amount_ht": (
+                            f"Ce bon dépasserait le maximum du marché {checked.reference} : déjà commandé {euros(ordered, 'HT')}, "
+                            f"reste {euros(to_cents(ceiling - ordered), 'HT')} sur {euros(ceiling, 'HT')} (avenants compris)."
+                        )
+                    }
+                )
     amount_ttc = ttc_from_ht(amount_ht, contract.vat_rate)
     if number:
         if PurchaseOrder.objects.filter(number=number).exists():
@@ -363,18 +491,75 @@ def purchase_order_create(
     else:
         number = _next_order_number(issued_on.year)
     try:
-        commitment = commitment_create(budget_line=budget_line, amount=amount_ttc, committed_on=issued_on, by=by,
-                                       number=commitment_number, label=f"{number} — {subject}"[:255])
+        commitment = commitment_create(
+            budget_line=budget_line,
+            amount=amount_ttc,
+            committed_on=issued_on,
+            by=by,
+            number=commitment_number,
+            label=f"{number} — {subject}"[:255],
+        )
     except ValidationError as error:
         messages = error.message_dict
-        raise ValidationError({
-            "budget_line": messages.get("budget_line", [])
-            + [f"Montant TTC du bon : {amount_ttc} €. " + m for m in messages.get("amount", [])]
-        }) from None
-    order = PurchaseOrder(number=number, contract=contract, commitment=commitment, subject=subject, issued_on=issued_on,
-                          amount_ht=amount_ht, vat_rate=contract.vat_rate, amount_ttc=amount_ttc, issued_by=by)
+        raise ValidationError(
+            {
+                "budget_line": messages.get("budget_line", [])
+                + [f"Montant TTC du bon : {euros(amount_ttc)}. " + m for m in messages.get("amount", [])]
+            }
+        ) from None
+    from vendors.approval import OrderApprovalFlow, needs_approval
+
+    # Above the threshold the order waits for its approval; its commitment already holds the money.
+    waits = not historical and needs_approval(amount_ht)
+    order = PurchaseOrder(
+        number=number,
+        contract=contract,
+        commitment=commitment,
+        subject=subject,
+        issued_on=issued_on,
+        amount_ht=amount_ht,
+        vat_rate=contract.vat_rate,
+        amount_ttc=amount_ttc,
+        issued_by=by,
+        status=OrderStatus.AWAITING_APPROVAL if waits else OrderStatus.ISSUED,
+    )
     order.save()
+    if waits:
+        OrderApprovalFlow.start.run(order=order, by=by)
     return order
+
+
+@transaction.atomic
+def order_task_decide(*, task, by, outcome: str, comment: str = "") -> OrderDecision:
+    """Record ``by``'s decision on an order's approval task and move the flow on: approved, the order
+    is issued (or goes to the Direction above the higher threshold); refused (a reason required), it
+    is refused and its commitment released. Refused, with nothing changed, when ``by`` issued the
+    order, lacks the step's role, or the task is already done. Side effects: the decision recorded,
+    the order's status (historical record), the commitment's release."""
+    from mdo import workflow
+    from vendors.approval import order_task_refusal
+
+    comment = (comment or "").strip()
+    if outcome not in OrderDecisionOutcome.values:
+        raise ValidationError({"outcome": "Décision inconnue."})
+    if outcome == OrderDecisionOutcome.REFUSED and not comment:
+        raise ValidationError({"comment": "Indiquez le motif du refus."})
+
+    def refusal(activation):
+        order = PurchaseOrder.objects.get(pk=activation.process.order_id)
+        return order_task_refusal(by, activation.task, order)
+
+    def apply(activation):
+        process = activation.process  # an OrderApproval: the flow's process_class
+        order = PurchaseOrder.objects.select_for_update(of=("self",)).get(pk=process.order_id)
+        decision = OrderDecision.objects.create(
+            order=order, step=activation.task.flow_task.step, outcome=outcome, comment=comment, decided_by=by
+        )
+        process.outcome = outcome
+        process.save(update_fields=["outcome"])
+        return decision
+
+    return workflow.task_complete(task=task, by=by, apply=apply, refusal=refusal)
 
 
 @transaction.atomic
@@ -384,11 +569,16 @@ def purchase_order_update(*, order: PurchaseOrder, by, subject: str, issued_on: 
     its framework's) and in the year of the order's number. Side effects: a historical record."""
     order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("contract__parent").get(pk=order.pk)
     # A correction keeps the order's place in history: the contract may have ended since.
-    _check_order_date([order.contract] + ([order.contract.parent] if order.contract.parent_id else []), issued_on,
-                      historical=True)
+    _check_order_date(
+        [order.contract] + ([order.contract.parent] if order.contract.parent_id else []), issued_on, historical=True
+    )
     match = ORDER_NUMBER.match(order.number)
     if match and int(match.group(1)) != issued_on.year:
-        raise ValidationError({"issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."})
+        raise ValidationError(
+            {
+                "issued_on": f"Le bon {order.number} est numéroté en {match.group(1)} : sa date doit rester dans cette année."
+            }
+        )
     if not subject.strip():
         raise ValidationError({"subject": "L'objet est obligatoire."})
     order.subject, order.issued_on = subject.strip(), issued_on
@@ -398,22 +588,54 @@ def purchase_order_update(*, order: PurchaseOrder, by, subject: str, issued_on: 
 
 # --- milestones ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def milestone_create(*, label: str, due_on: datetime.date, by, order: PurchaseOrder | None = None,
-                     contract: Contract | None = None, amount_ht: Decimal | None = None) -> Milestone:
+def milestone_create(
+    *,
+    label: str,
+    due_on: datetime.date,
+    by,
+    order: PurchaseOrder | None = None,
+    contract: Contract | None = None,
+    amount_ht: Decimal | None = None,
+) -> Milestone:
     """A deliverable of an order (its value defaults to the order's amount) or of a contract. Side effects: none."""
     if order is None and contract is None:
         raise ValidationError({"order": "Un jalon porte sur un marché ou un bon de commande."})
     if order is not None:
+        # The order's row is locked: two milestones added together cannot pass its amount together.
+        order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("contract").get(pk=order.pk)
         contract = order.contract
+        if not order.is_issued:
+            raise ValidationError(
+                {"label": f"Le bon {order.number} n'est pas émis ({order.get_status_display().lower()})."}
+            )
+        planned = to_cents(order.milestones.aggregate(total=Sum("amount_ht"))["total"] or ZERO)
+        remaining = order.amount_ht - planned
         if amount_ht is None:
-            amount_ht = order.amount_ht
-        elif to_cents(amount_ht) > order.amount_ht:
-            raise ValidationError({"amount_ht": "La valeur du jalon ne peut dépasser le montant du bon de commande."})
+            amount_ht = remaining
+        if remaining <= 0:
+            raise ValidationError(
+                {
+                    "amount_ht": (
+                        f"Les jalons du bon couvrent déjà tout son montant ({euros(order.amount_ht, 'HT')}) : aucun autre ne peut s'y ajouter."
+                    )
+                }
+            )
+        if to_cents(amount_ht) > remaining:
+            raise ValidationError(
+                {
+                    "amount_ht": (
+                        f"La valeur du jalon ne peut dépasser ce qui reste du bon de commande : {euros(remaining, 'HT')} "
+                        f"(montant {euros(order.amount_ht, 'HT')}, déjà {euros(planned, 'HT')} en jalons)."
+                    )
+                }
+            )
     if amount_ht is None:
         raise ValidationError({"amount_ht": "Indiquez la valeur HT des prestations du jalon."})
-    milestone = Milestone(contract=contract, order=order, label=label, due_on=due_on, amount_ht=to_cents(amount_ht),
-                          created_by=by)
+    milestone = Milestone(
+        contract=contract, order=order, label=label, due_on=due_on, amount_ht=to_cents(amount_ht), created_by=by
+    )
     milestone.full_clean()
     milestone.save()
     return milestone
@@ -431,7 +653,7 @@ def milestone_deliver(*, milestone: Milestone, delivered_on: datetime.date, by) 
         raise ValidationError({"delivered_on": "Ce jalon est déjà livré."})
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": "La date de livraison ne peut pas être dans le futur."})
-    MilestoneFlow(milestone).deliver(delivered_on=delivered_on)
+    MilestoneLifecycle(milestone).deliver(delivered_on=delivered_on)
     milestone.save(update_fields=["status", "delivered_on"])
     return milestone
 
@@ -441,14 +663,18 @@ def milestone_certify(*, milestone: Milestone, by, on: datetime.date | None = No
     """Certify the service fait. Only an MDO officer or manager other than the order's issuer may.
     Side effects: none (the proposed penalty is then shown for a decision)."""
     milestone = _locked_milestone(milestone)
-    flow = MilestoneFlow(milestone)
+    flow = MilestoneLifecycle(milestone)
     on = on or timezone.localdate()
     if milestone.status == MilestoneStatus.CERTIFIED:
         raise ValidationError({"service_done_on": "Le service fait de ce jalon est déjà certifié."})
     if milestone.status != MilestoneStatus.DELIVERED:
         raise ValidationError({"service_done_on": "Le jalon doit être livré avant que le service fait soit certifié."})
     if flow.is_issuer(by):
-        raise ValidationError({"service_done_by": "Vous avez émis ce bon de commande : un·e autre agent·e de la MDO doit certifier le service fait."})
+        raise ValidationError(
+            {
+                "service_done_by": "Vous avez émis ce bon de commande : un·e autre agent·e de la MDO doit certifier le service fait."
+            }
+        )
     if not flow.certify.has_perm(by):
         raise ValidationError({"service_done_by": "Seul·e un·e agent·e de la MDO peut certifier le service fait."})
     if on < milestone.delivered_on:
@@ -460,45 +686,42 @@ def milestone_certify(*, milestone: Milestone, by, on: datetime.date | None = No
     return milestone
 
 
+def _penalty_group(milestone: Milestone):
+    """The milestones whose penalties add up under one cap, and that cap's base (HT): the order's, or for
+    a contract's own milestones (a marché simple) the contract's amount, amendments included."""
+    if milestone.order_id:
+        return Milestone.objects.filter(order_id=milestone.order_id), milestone.order.amount_ht
+    base = milestone.contract.ceiling_ht if milestone.contract.max_amount_ht is not None else milestone.amount_ht
+    return Milestone.objects.filter(contract_id=milestone.contract_id, order__isnull=True), base
+
+
 def milestone_penalty(milestone: Milestone):
-    """The CCAG 2021 penalty proposed for a milestone (see ``vendors.rules``)."""
-    order_amount = milestone.order.amount_ht if milestone.order_id else milestone.amount_ht
-    return penalty_proposal(value_ht=milestone.amount_ht, late_days=milestone.late_days,
-                            intellectual=milestone.contract.intellectual_services, order_amount_ht=order_amount)
+    """The CCAG 2021 penalty proposed for a milestone, the order's other milestones counted (``vendors.rules``).
+
+    One query for the group, whatever the number of milestones."""
+    group, base = _penalty_group(milestone)
+    intellectual = milestone.contract.intellectual_services
+    others_raw = others_held = ZERO
+    for other in group.exclude(pk=milestone.pk).only(
+        "amount_ht", "due_on", "delivered_on", "penalty_decision", "penalty", "penalty_notice_amount"
+    ):
+        if other.penalty_decision:
+            others_held += other.penalty
+            others_raw += other.penalty
+        else:
+            others_raw += raw_penalty(value_ht=other.amount_ht, late_days=other.late_days, intellectual=intellectual)
+            others_held += other.penalty_notice_amount or ZERO
+    return penalty_proposal(
+        value_ht=milestone.amount_ht,
+        late_days=milestone.late_days,
+        intellectual=intellectual,
+        order_amount_ht=base,
+        others_raw=others_raw,
+        others_held=others_held,
+    )
 
 
-@transaction.atomic
-def milestone_penalty_apply(*, milestone: Milestone, by) -> Milestone:
-    """Apply the proposed penalty to a delivered, late milestone. Side effects: none."""
-    milestone = _locked_milestone(milestone)
-    _check_penalty_decidable(milestone)
-    proposal = milestone_penalty(milestone)
-    if proposal.amount <= 0:
-        raise ValidationError({"penalty": "Aucune pénalité à appliquer (pas de retard, ou montant sous le seuil de 1 000 € HT)."})
-    milestone.penalty_decision = PenaltyDecision.APPLIED
-    milestone.penalty = proposal.amount
-    milestone.penalty_reason = ""
-    milestone.penalty_decided_by = by
-    milestone.save(update_fields=["penalty_decision", "penalty", "penalty_reason", "penalty_decided_by"])
-    return milestone
-
-
-@transaction.atomic
-def milestone_penalty_waive(*, milestone: Milestone, reason: str, by) -> Milestone:
-    """Waive the penalty of a late milestone; a reason is required. Side effects: none."""
-    milestone = _locked_milestone(milestone)
-    _check_penalty_decidable(milestone)
-    if not reason.strip():
-        raise ValidationError({"penalty_reason": "Le motif de l'exonération est obligatoire."})
-    milestone.penalty_decision = PenaltyDecision.WAIVED
-    milestone.penalty = ZERO
-    milestone.penalty_reason = reason.strip()
-    milestone.penalty_decided_by = by
-    milestone.save(update_fields=["penalty_decision", "penalty", "penalty_reason", "penalty_decided_by"])
-    return milestone
-
-
-def _check_penalty_decidable(milestone: Milestone) -> None:
+def _check_penalty_open(milestone: Milestone) -> None:
     if milestone.status == MilestoneStatus.PENDING:
         raise ValidationError({"penalty": "Les pénalités se décident une fois le jalon livré."})
     if milestone.penalty_decision:
@@ -507,32 +730,185 @@ def _check_penalty_decidable(milestone: Milestone) -> None:
         raise ValidationError({"penalty": "Ce jalon a été livré à temps."})
 
 
-# --- invoices -----------------------------------------------------------------------------
+@transaction.atomic
+def milestone_penalty_notify(*, milestone: Milestone, sent_on: datetime.date, by) -> Milestone:
+    """Record the sending of the penalty letter (its PDF is ``vendors.pdf``): the vendor then has
+    15 days for observations. The notified amount is the proposal of that day, the order's cap and
+    exemption counted. Side effects: a historical record."""
+    milestone = _locked_milestone(milestone)
+    _check_penalty_open(milestone)
+    if milestone.penalty_notice_sent_on:
+        raise ValidationError({"penalty_notice_sent_on": "Le courrier de pénalités de ce jalon est déjà envoyé."})
+    if sent_on > timezone.localdate():
+        raise ValidationError({"penalty_notice_sent_on": "La date d'envoi ne peut pas être dans le futur."})
+    if sent_on < milestone.delivered_on:
+        raise ValidationError({"penalty_notice_sent_on": "Le courrier ne peut précéder la livraison du jalon."})
+    proposal = milestone_penalty(milestone)
+    if proposal.amount <= 0:
+        reason = (
+            "le total des pénalités du bon ne dépasse pas 1 000 € HT (exonération)"
+            if proposal.exempted
+            else "le plafond de 10 % du bon est déjà atteint par ses autres jalons"
+        )
+        raise ValidationError({"penalty_notice_sent_on": f"Aucune pénalité à notifier : {reason}."})
+    milestone.penalty_notice_amount = proposal.amount
+    milestone.penalty_notice_sent_on = sent_on
+    milestone.penalty_notice_sent_by = by
+    milestone.save(update_fields=["penalty_notice_amount", "penalty_notice_sent_on", "penalty_notice_sent_by"])
+    return milestone
+
 
 @transaction.atomic
-def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.date, amount_ht: Decimal, by,
-                   amount_ttc: Decimal | None = None) -> Invoice:
+def milestone_penalty_observations(*, milestone: Milestone, received_on: datetime.date, text: str, by) -> Milestone:
+    """Record the vendor's observations, received within the 15 days of the notice. Side effects: a historical record."""
+    milestone = _locked_milestone(milestone)
+    if not milestone.penalty_notice_sent_on:
+        raise ValidationError({"penalty_observations": "Aucun courrier de pénalités n'a été envoyé pour ce jalon."})
+    if milestone.penalty_decision:
+        raise ValidationError({"penalty_observations": "Les pénalités de ce jalon ont déjà été décidées."})
+    if milestone.penalty_observations_on:
+        raise ValidationError({"penalty_observations": "Les observations du titulaire sont déjà enregistrées."})
+    if not text.strip():
+        raise ValidationError({"penalty_observations": "Saisissez les observations du titulaire."})
+    if received_on > timezone.localdate():
+        raise ValidationError({"penalty_observations_on": "La date de réception ne peut pas être dans le futur."})
+    if received_on < milestone.penalty_notice_sent_on:
+        raise ValidationError({"penalty_observations_on": "Les observations ne peuvent précéder l'envoi du courrier."})
+    if received_on > milestone.observations_until:
+        raise ValidationError(
+            {
+                "penalty_observations_on": (
+                    f"Le délai d'observations a pris fin le {milestone.observations_until:%d/%m/%Y} (15 jours après le courrier)."
+                )
+            }
+        )
+    milestone.penalty_observations_on = received_on
+    milestone.penalty_observations = text.strip()
+    milestone.save(update_fields=["penalty_observations_on", "penalty_observations"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_penalty_decide(
+    *, milestone: Milestone, decision: str, by, amount: Decimal | None = None, reason: str = ""
+) -> Milestone:
+    """The MDO's decision after the contradictory procedure: apply the notified penalty, reduce it
+    (a lower amount, with a reason) or waive it (with a reason). Applying or reducing needs the notice
+    sent and the observations received or their 15 days run out; waiving is possible at any time.
+    Side effects: a historical record."""
+    milestone = _locked_milestone(milestone)
+    _check_penalty_open(milestone)
+    reason = (reason or "").strip()
+    if decision == PenaltyDecision.WAIVED:
+        if not reason:
+            raise ValidationError({"penalty_reason": "Le motif de l'exonération est obligatoire."})
+        penalty = ZERO
+    elif decision in (PenaltyDecision.APPLIED, PenaltyDecision.REDUCED):
+        if not milestone.penalty_notice_sent_on:
+            raise ValidationError(
+                {
+                    "penalty": (
+                        "Le titulaire doit d'abord être informé : envoyez le courrier de pénalités, puis attendez ses "
+                        "observations (15 jours)."
+                    )
+                }
+            )
+        if not milestone.penalty_decidable_on_notice:
+            raise ValidationError(
+                {
+                    "penalty": (
+                        f"Le titulaire a jusqu'au {milestone.observations_until:%d/%m/%Y} pour présenter ses observations : "
+                        f"la décision attend ses observations ou la fin de ce délai."
+                    )
+                }
+            )
+        notified = milestone.penalty_notice_amount
+        if decision == PenaltyDecision.APPLIED:
+            penalty = notified
+        else:
+            if amount is None:
+                raise ValidationError({"penalty": "Indiquez le montant réduit des pénalités."})
+            penalty = to_cents(amount)
+            if penalty <= 0 or penalty >= notified:
+                raise ValidationError(
+                    {
+                        "penalty": (
+                            f"Le montant réduit est positif et inférieur aux pénalités notifiées ({euros(notified, 'HT')}) ; "
+                            f"pour ne rien appliquer, exonérez."
+                        )
+                    }
+                )
+            if not reason:
+                raise ValidationError({"penalty_reason": "Le motif de la réduction est obligatoire."})
+    else:
+        raise ValidationError({"penalty_decision": "Décision inconnue."})
+    milestone.penalty_decision = decision
+    milestone.penalty = penalty
+    milestone.penalty_reason = reason
+    milestone.penalty_decided_by = by
+    milestone.save(update_fields=["penalty_decision", "penalty", "penalty_reason", "penalty_decided_by"])
+    return milestone
+
+
+def milestone_penalty_apply(*, milestone: Milestone, by) -> Milestone:
+    return milestone_penalty_decide(milestone=milestone, decision=PenaltyDecision.APPLIED, by=by)
+
+
+def milestone_penalty_waive(*, milestone: Milestone, reason: str, by) -> Milestone:
+    return milestone_penalty_decide(milestone=milestone, decision=PenaltyDecision.WAIVED, reason=reason, by=by)
+
+
+# --- invoices -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    order: PurchaseOrder,
+    number: str,
+    received_on: datetime.date,
+    amount_ht: Decimal,
+    by,
+    amount_ttc: Decimal | None = None,
+    milestones=(),
+) -> Invoice:
     """Record an invoice; due date = received + 30 days (délai global de paiement).
 
-    Refused when the order's invoiced total would exceed the order's amount (the order's row is
-    locked, so two invoices arriving together cannot pass it together). Side effects: none.
+    Refused when the order's invoiced total would exceed the order's amount, HT or TTC (the order's
+    row is locked, so two invoices arriving together cannot pass it together), and when the order
+    is not issued. ``milestones``: those of the order it bills (see ``invoice_pay``). Side effects: none.
     """
     order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
     amount_ht = to_cents(amount_ht)
     amount_ttc = ttc_from_ht(amount_ht, order.vat_rate) if amount_ttc is None else to_cents(amount_ttc)
     number = number.strip()
+    milestones = list(milestones)
     errors = {}
+    if not order.is_issued:
+        raise ValidationError(
+            {
+                "number": f"Le bon {order.number} n'est pas émis ({order.get_status_display().lower()}) : il ne peut pas être facturé."
+            }
+        )
     if amount_ht <= 0:
         errors["amount_ht"] = "Le montant doit être positif."
     elif amount_ttc < amount_ht:
         errors["amount_ttc"] = "Le montant TTC ne peut être inférieur au montant HT."
     else:
-        invoiced = order.invoiced_ht
+        invoiced = to_cents(order.invoiced_ht)
+        invoiced_ttc = to_cents(order.invoiced_ttc)
         if invoiced + amount_ht > order.amount_ht:
             errors["amount_ht"] = (
-                f"Cette facture porterait le total facturé du bon à {invoiced + amount_ht} € HT, "
-                f"au-delà de son montant ({order.amount_ht} € HT ; déjà facturé {invoiced} € HT)."
+                f"Cette facture porterait le total facturé du bon à {euros(invoiced + amount_ht, 'HT')}, "
+                f"au-delà de son montant ({euros(order.amount_ht, 'HT')} ; déjà facturé {euros(invoiced, 'HT')})."
             )
+        elif invoiced_ttc + amount_ttc > order.amount_ttc:
+            errors["amount_ttc"] = (
+                f"Cette facture porterait le total facturé du bon à {euros(invoiced_ttc + amount_ttc, 'TTC')}, "
+                f"au-delà de son montant ({euros(order.amount_ttc, 'TTC')} ; déjà facturé {euros(invoiced_ttc, 'TTC')})."
+            )
+    if any(milestone.order_id != order.pk for milestone in milestones):
+        errors["milestones"] = "Une facture ne porte que sur des jalons de son bon de commande."
     if received_on > timezone.localdate():
         errors["received_on"] = "La date de réception ne peut pas être dans le futur."
     elif received_on < order.issued_on:
@@ -543,14 +919,42 @@ def invoice_create(*, order: PurchaseOrder, number: str, received_on: datetime.d
         errors["number"] = "Une facture de ce numéro est déjà enregistrée sur ce bon."
     if errors:
         raise ValidationError(errors)
-    return Invoice.objects.create(
-        order=order, number=number, received_on=received_on, amount_ht=amount_ht, amount_ttc=amount_ttc,
-        due_on=received_on + datetime.timedelta(days=PAYMENT_DELAY_DAYS), created_by=by,
+    invoice = Invoice.objects.create(
+        order=order,
+        number=number,
+        received_on=received_on,
+        amount_ht=amount_ht,
+        amount_ttc=amount_ttc,
+        due_on=received_on + datetime.timedelta(days=PAYMENT_DELAY_DAYS),
+        created_by=by,
     )
+    if milestones:
+        invoice.milestones.set(milestones)
+    return invoice
+
+
+def missing_service_done(invoice: Invoice) -> str | None:
+    """Why ``invoice`` may not be paid yet (a French message naming what is missing), or None.
+
+    What it bills is its milestones, else every milestone of its order; an order without any
+    milestone has had no delivery recorded, so nothing of it is certified."""
+    order = invoice.order
+    milestones = list(invoice.milestones.order_by("due_on", "pk")) or list(order.milestones.order_by("due_on", "pk"))
+    if not milestones:
+        return (
+            f"Le service fait du bon {order.number} n'est pas certifié : aucune livraison n'y est enregistrée. "
+            f"Ajoutez au bon le jalon de sa livraison, déclarez-le livré et faites certifier le service fait."
+        )
+    missing = [m for m in milestones if m.status != MilestoneStatus.CERTIFIED]
+    if not missing:
+        return None
+    names = " ; ".join(f"« {m.label} » ({m.get_status_display().lower()})" for m in missing)
+    plural = "des jalons" if len(missing) > 1 else "du jalon"
+    return f"Le service fait {plural} facturé{'s' if len(missing) > 1 else ''} n'est pas certifié : {names}."
 
 
 def _locked_invoice(invoice: Invoice) -> Invoice:
-    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+    return Invoice.objects.select_for_update(of=("self",)).select_related("order__commitment").get(pk=invoice.pk)
 
 
 @transaction.atomic
@@ -593,8 +997,9 @@ def _record_late_interest(invoice: Invoice) -> list[str]:
     Returns the fields set."""
     from vendors.selectors import interest_owed, late_payment_rates
 
-    interest = interest_owed(amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=invoice.paid_on,
-                             rates=late_payment_rates())
+    interest = interest_owed(
+        amount_ttc=invoice.amount_ttc, due_on=invoice.due_on, until=invoice.paid_on, rates=late_payment_rates()
+    )
     if interest.missing_rate_from:
         raise ValidationError({"paid_on": missing_rate_message(interest.missing_rate_from)})
     invoice.interest_days = interest.days
@@ -606,8 +1011,10 @@ def _record_late_interest(invoice: Invoice) -> list[str]:
 
 @transaction.atomic
 def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, by) -> Invoice:
-    """Record the payment date (mandat). Side effects: when paid after the due date, records the
-    late-payment interest and the 40 € flat fee owed to the vendor."""
+    """Record the payment: refused before the service fait of what it bills is certified
+    (``missing_service_done``). Side effects: the budget's mandat (``Payment``) of the invoice's TTC
+    on the order's commitment, referenced by the invoice's number, in the same transaction; when
+    paid after the due date, the late-payment interest and the 40 € flat fee owed to the vendor."""
     invoice = _locked_invoice(invoice)
     if invoice.paid_on:
         raise ValidationError({"paid_on": "Cette facture est déjà payée."})
@@ -617,7 +1024,21 @@ def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, by) -> Invoice:
         raise ValidationError({"paid_on": "La date de paiement ne peut pas être dans le futur."})
     if invoice.is_suspended:
         raise ValidationError({"paid_on": "Reprenez d'abord le délai suspendu."})
+    missing = missing_service_done(invoice)
+    if missing:
+        raise ValidationError({"paid_on": missing})
     invoice.paid_on = paid_on
     interest_fields = _record_late_interest(invoice)
-    invoice.save(update_fields=["paid_on", *interest_fields])
+    try:
+        invoice.payment = payment_create(
+            commitment=invoice.order.commitment,
+            amount=invoice.amount_ttc,
+            paid_on=paid_on,
+            reference=invoice.number[:50],
+            by=by,
+            for_invoice=True,
+        )
+    except ValidationError as error:
+        raise ValidationError({"paid_on": error.messages}) from None
+    invoice.save(update_fields=["paid_on", "payment", *interest_fields])
     return invoice

@@ -1,14 +1,10 @@
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mdo.money import euros
 from mdo.tables import BaseTable
 from vendors.models import Contract, Invoice, Milestone, PurchaseOrder, Vendor
-
-
-def euros(value) -> str:
-    return f"{number_format(value, 2, force_grouping=True)} €"
 
 
 class MoneyColumn(tables.Column):
@@ -36,7 +32,9 @@ class VendorTable(BaseTable):
     name = tables.Column(linkify=True, verbose_name=_("Raison sociale"))
     siret = tables.Column(verbose_name=_("SIRET"))
     city = tables.Column(verbose_name=_("Ville"), default="—")
-    contract_count = tables.Column(verbose_name=_("Marchés"), attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+    contract_count = tables.Column(
+        verbose_name=_("Marchés"), attrs={"td": {"class": "money"}, "th": {"class": "money"}}
+    )
 
     class Meta(BaseTable.Meta):
         model = Vendor
@@ -58,8 +56,19 @@ class ContractTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Contract
-        fields = ("reference", "kind", "subject", "vendor", "starts_on", "ends_on", "valid_until", "is_valid", "max_amount_ht",
-                  "amendments_ht", "ordered_ht")
+        fields = (
+            "reference",
+            "kind",
+            "subject",
+            "vendor",
+            "starts_on",
+            "ends_on",
+            "valid_until",
+            "is_valid",
+            "max_amount_ht",
+            "amendments_ht",
+            "ordered_ht",
+        )
 
     def render_is_valid(self, record):
         return _("Oui") if record.is_valid else _("Non")
@@ -71,12 +80,14 @@ class ContractTable(BaseTable):
 class OrderTable(BaseTable):
     number = tables.Column(linkify=True, verbose_name=_("Numéro"))
     issued_on = FrenchDateColumn(verbose_name=_("Émis le"))
-    contract = tables.Column(linkify=True, accessor="contract__reference", verbose_name=_("Marché"),
-                             order_by=("contract__reference",))
+    contract = tables.Column(
+        linkify=True, accessor="contract__reference", verbose_name=_("Marché"), order_by=("contract__reference",)
+    )
     vendor = tables.Column(accessor="contract__vendor__name", verbose_name=_("Titulaire"))
     subject = tables.Column(verbose_name=_("Objet"))
-    project = tables.Column(accessor="commitment__budget_line__project", verbose_name=_("Projet"), default="—",
-                            orderable=False)
+    project = tables.Column(
+        accessor="commitment__budget_line__project", verbose_name=_("Projet"), default="—", orderable=False
+    )
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))
     invoiced_ht = MoneyColumn(verbose_name=_("Facturé HT"))
@@ -84,8 +95,18 @@ class OrderTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = PurchaseOrder
-        fields = ("number", "issued_on", "contract", "vendor", "subject", "project", "amount_ht", "amount_ttc", "invoiced_ht",
-                  "issued_by")
+        fields = (
+            "number",
+            "issued_on",
+            "contract",
+            "vendor",
+            "subject",
+            "project",
+            "amount_ht",
+            "amount_ttc",
+            "invoiced_ht",
+            "issued_by",
+        )
 
     def render_contract(self, record):
         return record.contract.reference
@@ -128,12 +149,26 @@ class InvoiceTable(BaseTable):
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))
     due_on = tables.Column(verbose_name=_("Échéance"))
     paid_on = FrenchDateColumn(verbose_name=_("Payée le"), default="—")
-    interest = tables.Column(verbose_name=_("Intérêts moratoires"), empty_values=(), orderable=False,
-                             attrs={"td": {"class": "money"}, "th": {"class": "money"}})
+    interest = tables.Column(
+        verbose_name=_("Intérêts moratoires"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "money"}, "th": {"class": "money"}},
+    )
 
     class Meta(BaseTable.Meta):
         model = Invoice
-        fields = ("number", "order", "vendor", "received_on", "amount_ht", "amount_ttc", "due_on", "paid_on", "interest")
+        fields = (
+            "number",
+            "order",
+            "vendor",
+            "received_on",
+            "amount_ht",
+            "amount_ttc",
+            "due_on",
+            "paid_on",
+            "interest",
+        )
 
     def __init__(self, *args, rates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,8 +182,10 @@ class InvoiceTable(BaseTable):
     def render_interest(self, record):
         interest = self._interest(record)
         if interest.missing_rate_from:
-            return format_html('<span class="text-late">taux BCE du {} non saisi</span>',
-                               interest.missing_rate_from.strftime("%d/%m/%Y"))
+            return format_html(
+                '<span class="text-late">taux BCE du {} non saisi</span>',
+                interest.missing_rate_from.strftime("%d/%m/%Y"),
+            )
         return euros(interest.total) if interest.days else "—"
 
     def value_interest(self, record):
@@ -160,7 +197,7 @@ class InvoiceTable(BaseTable):
     def render_due_on(self, record):
         text = record.due_on.strftime("%d/%m/%Y")
         if record.is_suspended:
-            return format_html("{} <span class=\"badge text-bg-secondary\">délai suspendu</span>", text)
+            return format_html('{} <span class="badge text-bg-secondary">délai suspendu</span>', text)
         if record.is_late:
             return format_html('<span class="text-late">{} — {} j de retard</span>', text, record.late_days)
         return text

@@ -23,6 +23,7 @@ urlpatterns = [
     path("vendors/orders/", views.OrderListView.as_view(), name="order_list"),
     path("vendors/orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("vendors/orders/<int:pk>/edit/", views.order_update, name="order_update"),
+    path("vendors/orders/<int:pk>/approval/", views.order_decide, name="order_decide"),
     path("vendors/orders/<int:pk>/milestones/", views.milestone_create, name="milestone_create"),
     path("vendors/orders/<int:pk>/invoices/", views.invoice_create, name="invoice_create"),
     path("vendors/milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
@@ -32,6 +33,22 @@ urlpatterns = [
     path("vendors/milestones/<int:pk>/certify/", views.milestone_certify, name="milestone_certify"),
     path("vendors/milestones/<int:pk>/penalty/apply/", views.milestone_penalty_apply, name="milestone_penalty_apply"),
     path("vendors/milestones/<int:pk>/penalty/waive/", views.milestone_penalty_waive, name="milestone_penalty_waive"),
+    path(
+        "vendors/milestones/<int:pk>/penalty/notice.pdf",
+        views.milestone_penalty_notice_pdf,
+        name="milestone_penalty_notice_pdf",
+    ),
+    path(
+        "vendors/milestones/<int:pk>/penalty/notify/", views.milestone_penalty_notify, name="milestone_penalty_notify"
+    ),
+    path(
+        "vendors/milestones/<int:pk>/penalty/observations/",
+        views.milestone_penalty_observations,
+        name="milestone_penalty_observations",
+    ),
+    path(
+        "vendors/milestones/<int:pk>/penalty/decide/", views.milestone_penalty_decide, name="milestone_penalty_decide"
+    ),
     path("vendors/invoices/", views.InvoiceListView.as_view(), name="invoice_list"),
     path("vendors/invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("vendors/invoices/<int:pk>/suspend/", views.invoice_suspend, name="invoice_suspend"),

@@ -1,14 +1,9 @@
-from decimal import Decimal
-
 from django import template
-from django.template.defaultfilters import floatformat
+
+from mdo.money import euros
 
 register = template.Library()
 
 
-@register.filter
-def euros(value) -> str:
-    """« 1 234,56 € » (French grouping and decimal comma), '—' when empty."""
-    if value is None or value == "":
-        return "—"
-    return f"{floatformat(Decimal(value), '2g')} €"
+#: The one ``euros`` filter (mdo/money.py): « 1 234,56 € », « — » when empty.
+register.filter("euros", euros)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -35,8 +36,13 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser
@@ -53,8 +59,23 @@ def page(browser, live_server, settings):
     page = context.new_page()
     page.set_default_timeout(15_000)
     csp_violations = []
-    page.on("console", lambda message: csp_violations.append(f"{page.url}: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    # Irreversible steps ask for a confirmation (data-confirm): the journeys answer yes, and the
+    # questions asked are kept on ``page.dialogs`` for the tests that check them.
+    page.dialogs = []
+
+    def answer(dialog):
+        page.dialogs.append((dialog.type, dialog.message))
+        dialog.accept()
+
+    page.on("dialog", answer)
     yield page
     context.close()
     assert not csp_violations, "Bloqué par la Content-Security-Policy :\n" + "\n".join(csp_violations)
@@ -77,12 +98,23 @@ def screenshot(page, name: str) -> Path:
 
 def assert_accessible(page) -> None:
     """Run axe-core (WCAG 2.1 A/AA rules) on the page; fail on any serious or critical violation."""
-    result = page.evaluate(
-        """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-            resultTypes: ['violations'],
-        })"""
-    )
+    # A click that leads to another page returns before that page is there: axe may start on the document
+    # being left and lose it midway. Then it runs again once the next page has loaded.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            result = page.evaluate(
+                """async () => await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                    resultTypes: ['violations'],
+                })"""
+            )
+            break
+        except PlaywrightError as error:
+            left = "documentElement" in str(error) or "Execution context was destroyed" in str(error)
+            if not left or attempt == 2:
+                raise
+            page.wait_for_timeout(250)
     blocking = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in blocking

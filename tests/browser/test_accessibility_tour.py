@@ -17,12 +17,35 @@ from tests.browser.conftest import assert_accessible, login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MAIN_PAGES = [
-    "/", "/tasks/", "/projects/", "/projects/editions/", "/budgets/", "/budgets/summary/", "/vendors/",
-    "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/", "/meetings/", "/meetings/calendrier/",
-    "/meetings/decisions/", "/meetings/mes-actions/", "/calendar/", "/organisations/", "/open-data/",
-    "/consultations/", "/consultations/glossaire/", "/consultations/evaluations/", "/ressources/",
+    "/",
+    "/tasks/",
+    "/projects/",
+    "/projects/editions/",
+    "/budgets/",
+    "/budgets/summary/",
+    "/vendors/",
+    "/vendors/contracts/",
+    "/vendors/orders/",
+    "/vendors/milestones/",
+    "/meetings/",
+    "/meetings/calendrier/",
+    "/meetings/decisions/",
+    "/meetings/mes-actions/",
+    "/calendar/",
+    "/organisations/",
+    "/open-data/",
+    "/consultations/",
+    "/consultations/glossaire/",
+    "/consultations/evaluations/",
+    "/ressources/",
 ]
-FORMS = ["/projects/new/", "/budgets/lines/new/", "/meetings/nouvelle/", "/projects/decidim/", "/consultations/nouvelle/"]
+FORMS = [
+    "/projects/new/",
+    "/budgets/lines/new/",
+    "/meetings/nouvelle/",
+    "/projects/decidim/",
+    "/consultations/nouvelle/",
+]
 
 
 def _tour(user) -> list[str]:
@@ -35,10 +58,16 @@ def _tour(user) -> list[str]:
 
     paths = list(MAIN_PAGES)
     for model, url in [
-        (Project, "/projects/{}/"), (BudgetLine, "/budgets/lines/{}/"), (Vendor, "/vendors/{}/"),
-        (Contract, "/vendors/contracts/{}/"), (PurchaseOrder, "/vendors/orders/{}/"), (Meeting, "/meetings/{}/"),
-        (Consultation, "/consultations/{}/"), (Consultation, "/consultations/{}/questionnaire/"),
-        (Consultation, "/consultations/{}/versions/1/"), (Resource, "/ressources/{}/"),
+        (Project, "/projects/{}/"),
+        (BudgetLine, "/budgets/lines/{}/"),
+        (Vendor, "/vendors/{}/"),
+        (Contract, "/vendors/contracts/{}/"),
+        (PurchaseOrder, "/vendors/orders/{}/"),
+        (Meeting, "/meetings/{}/"),
+        (Consultation, "/consultations/{}/"),
+        (Consultation, "/consultations/{}/questionnaire/"),
+        (Consultation, "/consultations/{}/versions/1/"),
+        (Resource, "/ressources/{}/"),
     ]:
         obj = access.visible(user, model).order_by("pk").first()
         if obj is not None:

@@ -1,6 +1,7 @@
 """Journey: an officer submits a line, the manager approves it from « Mes tâches », the officer sees it approved."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, login, screenshot
 from tests.budgets.factories import make_line
@@ -25,7 +26,7 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
     assert_accessible(page)
     page.get_by_role("link", name="Bancs de la place Sathonay").click()
     page.get_by_role("button", name="Soumettre pour validation").click()
-    assert page.get_by_test_id("line-status").inner_text() == "Soumise"
+    expect(page.get_by_test_id("line-status")).to_have_text("Soumise", use_inner_text=True)
     assert_accessible(page)
     _logout(page)
 
@@ -35,7 +36,7 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
     assert_accessible(page)
     screenshot(page, "budgets-inbox")
     page.get_by_role("link", name="Bancs de la place Sathonay (2026)").click()
-    assert page.get_by_role("heading", name="Validation par la Responsable MDO").is_visible()
+    expect(page.get_by_role("heading", name="Validation par la Responsable MDO")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Prendre la tâche").click()
     page.get_by_label("Approuvée").check()
@@ -48,8 +49,8 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
 
     login(page, "camille", TEST_PASSWORD)
     page.goto(line.get_absolute_url())
-    assert page.get_by_test_id("line-status").inner_text() == "Approuvée"
-    assert page.get_by_text("Conforme au chiffrage de la direction.").is_visible()
+    expect(page.get_by_test_id("line-status")).to_have_text("Approuvée", use_inner_text=True)
+    expect(page.get_by_text("Conforme au chiffrage de la direction.")).to_be_visible()
     screenshot(page, "budgets-line-approved")
     assert_accessible(page)
     page.goto("/budgets/summary/")

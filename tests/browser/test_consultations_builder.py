@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _order(consultation) -> list[str]:
-    return list(Question.objects.filter(version__consultation=consultation)
-                .order_by("section__position", "position").values_list("text", flat=True))
+    return list(
+        Question.objects.filter(version__consultation=consultation)
+        .order_by("section__position", "position")
+        .values_list("text", flat=True)
+    )
 
 
 def test_officer_reorders_questions_by_drag_and_drop_and_by_keyboard(page, mdo_officer, settings, tmp_path):

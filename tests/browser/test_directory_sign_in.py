@@ -4,6 +4,7 @@ import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from mdo.enums import Role
 from mdo.models import User
@@ -36,12 +37,14 @@ def sign_in_with_the_city_account(page, login: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_town_hall_agent_signs_in_with_the_city_account_and_sees_their_district(page, provider, projects, directory_mapping):
+def test_town_hall_agent_signs_in_with_the_city_account_and_sees_their_district(
+    page, provider, projects, directory_mapping
+):
     page.goto("/accounts/login/")
     assert_accessible(page)
     sign_in_with_the_city_account(page, "julien.moreau")
-    assert page.get_by_role("heading", name="Mon tableau de bord").is_visible()
-    assert "Mairie du 3e" in page.get_by_test_id("current-user").inner_text()
+    expect(page.get_by_role("heading", name="Mon tableau de bord")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_contain_text("Mairie du 3e", use_inner_text=True)
     user = User.objects.get(username="julien.moreau")
     assert user.roles == {Role.TOWN_HALL_AGENT} and user.organisation == directory_mapping["town_hall_3"]
     page.goto("/projects/")
@@ -66,7 +69,10 @@ def test_mdo_officer_signs_in_and_sees_every_district(page, provider, projects):
 
 def test_unmapped_agent_sees_the_french_page(page, provider):
     sign_in_with_the_city_account(page, "paul.sansrole")
-    assert "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur." in page.get_by_test_id("no-role").inner_text()
+    assert (
+        "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur."
+        in page.get_by_test_id("no-role").inner_text()
+    )
     assert_accessible(page)
     page.goto("/")
     assert "/accounts/login/" in page.url
@@ -74,7 +80,7 @@ def test_unmapped_agent_sees_the_french_page(page, provider):
 
 def test_disabled_account_is_refused_by_the_provider(page, provider):
     sign_in_with_the_city_account(page, "nadia.desactivee")
-    assert page.get_by_test_id("sign-in-failed").is_visible()
+    expect(page.get_by_test_id("sign-in-failed")).to_be_visible()
     page.goto("/")
     assert "/accounts/login/" in page.url
 
@@ -92,7 +98,7 @@ def test_tampered_id_token_is_refused(page, provider, settings, monkeypatch):
         sign_in_with_the_city_account(page, "paul.sansrole")
     finally:
         proxy.shutdown()
-    assert page.get_by_test_id("sign-in-failed").is_visible()
+    expect(page.get_by_test_id("sign-in-failed")).to_be_visible()
     assert not User.objects.filter(username__in=["admin", "paul.sansrole"]).exists()
 
 
@@ -112,27 +118,31 @@ def sign_in_with_the_directory_password(page, username: str) -> None:
 
 def test_directorate_agent_signs_in_with_ldap_and_lands_in_the_directorate(page, ldap, directory_mapping):
     sign_in_with_the_directory_password(page, "thomas.petit")
-    assert page.get_by_role("heading", name="Mon tableau de bord").is_visible()
-    assert "Direction des Espaces verts" in page.get_by_test_id("current-user").inner_text()
+    expect(page.get_by_role("heading", name="Mon tableau de bord")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_contain_text("Direction des Espaces verts", use_inner_text=True)
 
 
 def test_ldap_removed_group_removes_the_role(page, ldap):
     sign_in_with_the_directory_password(page, "lucie.roux")
-    assert "Mairie du 5e" in page.get_by_test_id("current-user").inner_text()
+    expect(page.get_by_test_id("current-user")).to_contain_text("Mairie du 5e", use_inner_text=True)
     page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="Se déconnecter").click()
-    ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\ndelete: member\n"
-                "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
+    ldap.modify(
+        "dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\ndelete: member\n"
+        "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n"
+    )
     try:
         sign_in_with_the_directory_password(page, "lucie.roux")
-        assert page.get_by_test_id("no-role").is_visible()
+        expect(page.get_by_test_id("no-role")).to_be_visible()
     finally:
-        ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\nadd: member\n"
-                    "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
+        ldap.modify(
+            "dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\nadd: member\n"
+            "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n"
+        )
 
 
 def test_ldap_locked_account_is_refused(page, ldap):
     sign_in_with_the_directory_password(page, "nadia.benali")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     page.goto("/")
     assert "/accounts/login/" in page.url

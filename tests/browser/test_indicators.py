@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mdo.seed import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, login, screenshot
@@ -48,7 +49,7 @@ def test_indicator_pages_and_dashboards_are_accessible_at_desktop_and_phone_widt
     page.get_by_role("button", name="Filtrer").press("Enter")
     page.wait_for_load_state("networkidle")
     assert "district=3" in page.url
-    assert "Lyon 3e" in page.get_by_test_id("indicator-scope").inner_text()
+    expect(page.get_by_test_id("indicator-scope")).to_contain_text("Lyon 3e", use_inner_text=True)
     tab = page.get_by_role("link", name="Exécution budgétaire")
     tab.focus()
     tab.press("Enter")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, login, screenshot
 from tests.factories import TEST_PASSWORD
@@ -12,9 +13,9 @@ def test_login_dashboard_logout_journey(page, town_hall_agent):
     assert_accessible(page)
 
     login(page, "julien", TEST_PASSWORD)
-    assert page.get_by_role("heading", name="Mon tableau de bord").is_visible()
-    assert "Julien" in page.get_by_test_id("greeting").inner_text()
-    assert "Mairie du 3e" in page.get_by_test_id("current-user").inner_text()
+    expect(page.get_by_role("heading", name="Mon tableau de bord")).to_be_visible()
+    expect(page.get_by_test_id("greeting")).to_contain_text("Julien", use_inner_text=True)
+    expect(page.get_by_test_id("current-user")).to_contain_text("Mairie du 3e", use_inner_text=True)
     screenshot(page, "dashboard")
     assert_accessible(page)
 
@@ -43,5 +44,5 @@ def test_core_pages_are_accessible(page, mdo_officer, path):
 
 def test_wrong_password_message_is_accessible(page, town_hall_agent):
     login(page, "julien", "mauvais")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)

@@ -1,8 +1,10 @@
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import assert_accessible, login, screenshot
@@ -12,7 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
-        page, mdo_officer, mdo_manager, town_hall_agent):
+    page, mdo_officer, mdo_manager, town_hall_agent
+):
     login(page, "camille", TEST_PASSWORD)
     page.goto("/meetings/")
     assert_accessible(page)
@@ -21,7 +24,12 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     page.get_by_label("Date de la première réunion").fill(first_day.isoformat())
     page.get_by_label("Heure de début").fill("09:30")
     page.get_by_label("Lieu").fill("Hôtel de Ville, salle Henri IV")
-    page.get_by_label("Mairie du 3e").check()
+    page.get_by_role("combobox", name="Organisations invitées (tous leurs agents)").click()
+    page.keyboard.type("3e", delay=30)
+    page.locator(".ts-dropdown .option", has_text="Mairie du 3e").first.wait_for()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#id_organisations').selectedOptions.length === 1")
+    page.keyboard.press("Escape")
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state("networkidle")
@@ -32,12 +40,14 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     assert_accessible(page)
     page.get_by_label("Intitulé du point").fill("Budget participatif : avancement des lauréats")
     page.get_by_role("button", name="Ajouter le point").click()
-    assert page.get_by_test_id("agenda-title").first.inner_text() == "Budget participatif : avancement des lauréats"
+    expect(page.get_by_test_id("agenda-title").first).to_have_text(
+        "Budget participatif : avancement des lauréats", use_inner_text=True
+    )
     page.get_by_label("Présence de Julien Moreau").select_option(label="Présent·e")
     page.get_by_role("button", name="Enregistrer la présence").click()
-    assert page.get_by_test_id("meeting-status").inner_text() == "Tenue"
-    page.get_by_label("Synthèse").fill("Les mairies partagent l'avancement de leurs projets.")
-    page.get_by_label("Notes : Budget participatif").fill("Douze projets sont en travaux.")
+    expect(page.get_by_test_id("meeting-status")).to_have_text("Tenue", use_inner_text=True)
+    page.get_by_role("textbox", name="Synthèse").fill("Les mairies partagent l'avancement de leurs projets.")
+    page.get_by_role("textbox", name="Notes : Budget participatif").fill("Douze projets sont en travaux.")
     page.get_by_role("button", name="Enregistrer le compte rendu").click()
     page.get_by_text("Ajouter une décision").click()
     page.locator("#id_decision-text").fill("Le calendrier de la deuxième édition est adopté.")
@@ -47,7 +57,7 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     page.get_by_label("Responsable").select_option(label="Julien Moreau (Mairie du 3e)")
     page.get_by_role("button", name="Ajouter l'action").click()
     page.get_by_role("button", name="Soumettre à la relecture").click()
-    assert page.get_by_test_id("minutes-status").inner_text() == "En relecture"
+    expect(page.get_by_test_id("minutes-status")).to_have_text("En relecture", use_inner_text=True)
     screenshot(page, "meetings-detail-review")
     assert_accessible(page)
     meeting_url = page.url.split("#")[0]
@@ -57,19 +67,24 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     login(page, "nadia", TEST_PASSWORD)
     page.goto(meeting_url)
     page.get_by_role("button", name="Valider").click()
-    assert page.get_by_test_id("minutes-status").inner_text() == "Validé"
+    expect(page.get_by_test_id("minutes-status")).to_have_text("Validé", use_inner_text=True)
     with page.expect_download() as download_info:
         page.get_by_test_id("minutes-pdf").click()
     download = download_info.value
     assert download.suggested_filename == f"compte-rendu-{first_day:%Y-%m-%d}.pdf"
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.path(), "rb").read())).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages)
     assert "Budget participatif : avancement des lauréats" in text
     assert "Le calendrier de la deuxième édition est adopté." in text
     screenshot(page, "meetings-detail-approved")
     assert_accessible(page)
 
-    for path in ("/meetings/calendrier/?mois=" + f"{first_day:%Y-%m}", "/calendar/", "/meetings/decisions/",
-                 "/meetings/mes-actions/", "/"):
+    for path in (
+        "/meetings/calendrier/?mois=" + f"{first_day:%Y-%m}",
+        "/calendar/",
+        "/meetings/decisions/",
+        "/meetings/mes-actions/",
+        "/",
+    ):
         page.goto(path)
         assert_accessible(page)
         screenshot(page, "meetings-" + (path.strip("/").split("?")[0].replace("/", "-") or "dashboard"))

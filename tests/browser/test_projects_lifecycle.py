@@ -1,7 +1,7 @@
 import pytest
+from playwright.sync_api import expect
 
 from projects.enums import ProjectStatus
-from projects.models import Project
 from tests.browser.conftest import assert_accessible, login, screenshot
 from tests.factories import TEST_PASSWORD
 from tests.projects.factories import ProjectFactory
@@ -14,31 +14,31 @@ def test_officer_takes_a_project_from_submitted_to_winner_through_the_buttons(pa
     login(page, "camille", TEST_PASSWORD)
 
     page.goto("/projects/")
-    assert page.get_by_role("link", name=project.title).is_visible()
+    expect(page.get_by_role("link", name=project.title)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "projects-list")
 
     page.get_by_role("link", name=project.title).click()
-    assert page.get_by_test_id("status").inner_text() == "Soumise"
+    expect(page.get_by_test_id("status")).to_have_text("Soumise", use_inner_text=True)
     assert_accessible(page)
 
     page.get_by_role("button", name="Déclarer recevable").click()
-    assert page.get_by_test_id("status").inner_text() == "Recevable"
+    expect(page.get_by_test_id("status")).to_have_text("Recevable", use_inner_text=True)
 
     page.locator("summary", has_text="Mettre à l'étude").click()
     page.get_by_role("button", name="Mettre à l'étude", exact=True).click()
-    assert page.get_by_test_id("status").inner_text() == "À l'étude"
+    expect(page.get_by_test_id("status")).to_have_text("À l'étude", use_inner_text=True)
 
     page.locator("summary", has_text="Déclarer faisable").click()
     page.get_by_label("Avis technique").fill("Réalisable avec des essences locales")
     page.get_by_label("Coût estimé (€ TTC)").fill("38 500,00")
     page.get_by_role("button", name="Déclarer faisable", exact=True).click()
-    assert page.get_by_test_id("status").inner_text() == "Faisable"
+    expect(page.get_by_test_id("status")).to_have_text("Faisable", use_inner_text=True)
 
     page.get_by_role("button", name="Soumettre au vote").click()
     page.get_by_role("button", name="Déclarer lauréate").click()
-    assert page.get_by_test_id("status").inner_text() == "Lauréate"
-    assert page.get_by_test_id("progress").inner_text() == "25"
+    expect(page.get_by_test_id("status")).to_have_text("Lauréate", use_inner_text=True)
+    expect(page.get_by_test_id("progress")).to_have_text("25", use_inner_text=True)
     timeline = page.get_by_test_id("timeline").inner_text()
     assert "Soumise au vote → Lauréate" in timeline and "Camille Girard" in timeline
     assert_accessible(page)
@@ -62,19 +62,23 @@ def test_officer_takes_a_project_from_submitted_to_winner_through_the_buttons(pa
 def test_directorate_answers_its_feasibility_task_from_the_inbox(page, mdo_officer, directorate_agent):
     from projects.services import TransitionData, project_transition
 
-    project = ProjectFactory(title="Verger urbain Montchat", district=3, status=ProjectStatus.ADMISSIBLE,
-                             lead_directorate=directorate_agent.organisation)
+    project = ProjectFactory(
+        title="Verger urbain Montchat",
+        district=3,
+        status=ProjectStatus.ADMISSIBLE,
+        lead_directorate=directorate_agent.organisation,
+    )
     project_transition(project=project, name="start_review", by=mdo_officer, data=TransitionData(open_review=True))
     login(page, "thomas", TEST_PASSWORD)
     assert page.get_by_test_id("task-count").inner_text().startswith("1")
     page.goto("/tasks/")
     page.get_by_role("link", name="Avis technique de faisabilité — Verger urbain Montchat").click()
     assert_accessible(page)
-    page.get_by_label("Avis technique").select_option("feasible")
+    page.get_by_label("Faisable", exact=True).check()
     page.get_by_label("Coût estimé (€ TTC)").fill("22 000")
     page.get_by_label("Délai de réalisation (mois)").fill("6")
     page.get_by_role("button", name="Envoyer").click()
-    assert page.get_by_test_id("verdict").inner_text() == "Faisable"
+    expect(page.get_by_test_id("verdict")).to_have_text("Faisable", use_inner_text=True)
     assert page.get_by_test_id("task-count").inner_text().startswith("0")
     screenshot(page, "project-review")
     assert_accessible(page)

@@ -16,7 +16,11 @@ def make_project(**fields) -> Project:
 
 def make_line(requester, *, amount_ht="12500.00", vat_rate="20", **fields) -> BudgetLine:
     values = {
-        "fiscal_year": 2026, "section": Section.INVESTMENT, "chapter": "21", "nature": "2128", "function": "823",
+        "fiscal_year": 2026,
+        "section": Section.INVESTMENT,
+        "chapter": "21",
+        "nature": "2128",
+        "function": "823",
         "label": "Aire de jeux du parc Blandan",
     }
     values.update(fields)
@@ -47,8 +51,14 @@ def approved_line(requester, manager, **fields) -> BudgetLine:
             agent = User.objects.filter(organisation=org, groups__role_key__code=Role.TOWN_HALL_AGENT).first()
             decide(line, agent or make_user(Role.TOWN_HALL_AGENT, org), "favourable")
             continue
-        if step == ApprovalStep.DIRECTOR_REVIEW or (step == ApprovalStep.FINAL_DECISION and task.owner_permission.endswith("threshold")):
-            director = director or User.objects.filter(groups__role_key__code=Role.DIRECTOR).first() or make_user(Role.DIRECTOR, mdo_organisation())
+        if step == ApprovalStep.DIRECTOR_REVIEW or (
+            step == ApprovalStep.FINAL_DECISION and task.owner_permission.endswith("threshold")
+        ):
+            director = (
+                director
+                or User.objects.filter(groups__role_key__code=Role.DIRECTOR).first()
+                or make_user(Role.DIRECTOR, mdo_organisation())
+            )
             decide(line, director, "approved")
             continue
         decide(line, manager, "approved")
@@ -66,4 +76,6 @@ def decide(line, user, outcome, comment=""):
 
 def edition_with_district(*, number=3, envelope="100000.00") -> EditionDistrict:
     edition = Edition.objects.get_or_create(name="Budget participatif 2025-2026", defaults={"number": 2})[0]
-    return EditionDistrict.objects.create(edition=edition, name=f"Lyon {number}e", number=number, envelope=Decimal(envelope))
+    return EditionDistrict.objects.create(
+        edition=edition, name=f"Lyon {number}e", number=number, envelope=Decimal(envelope)
+    )

@@ -28,8 +28,10 @@ def test_concurrent_commitments_never_exceed_the_line(mdo_officer, mdo_manager):
         try:
             barrier.wait()
             services.commitment_create(
-                budget_line=BudgetLine(pk=line.pk), amount=Decimal("400.00"),
-                committed_on=datetime.date(2026, 11, 28), by=mdo_manager,
+                budget_line=BudgetLine(pk=line.pk),
+                amount=Decimal("400.00"),
+                committed_on=datetime.date(2026, 11, 28),
+                by=mdo_manager,
             )
             results.append("ok")
         except ValidationError:
@@ -52,15 +54,22 @@ def test_concurrent_payments_never_exceed_the_commitment(mdo_officer, mdo_manage
     if connection.vendor != "postgresql":
         pytest.skip("Les verrous de ligne (SELECT … FOR UPDATE) ne se vérifient que sur PostgreSQL.")
     line = approved_line(mdo_officer, mdo_manager, amount_ht="1000.00")
-    commitment = services.commitment_create(budget_line=line, amount=Decimal("500"), committed_on=datetime.date(2026, 11, 2), by=mdo_manager)
+    commitment = services.commitment_create(
+        budget_line=line, amount=Decimal("500"), committed_on=datetime.date(2026, 11, 2), by=mdo_manager
+    )
     barrier = threading.Barrier(THREADS)
     results: list[str] = []
 
     def pay(index):
         try:
             barrier.wait()
-            services.payment_create(commitment=commitment, amount=Decimal("200"), paid_on=datetime.date(2026, 11, 28),
-                                    reference=f"M{index}", by=mdo_manager)
+            services.payment_create(
+                commitment=commitment,
+                amount=Decimal("200"),
+                paid_on=datetime.date(2026, 11, 28),
+                reference=f"M{index}",
+                by=mdo_manager,
+            )
             results.append("ok")
         except ValidationError:
             results.append("refused")

@@ -106,7 +106,9 @@ def test_send_back_then_edit_and_resubmit_goes_back_to_the_manager(mdo_officer, 
     rework = open_task(line)
     assert rework.flow_task.step == ApprovalStep.REWORK and rework.owner == mdo_officer
     assert task_count_for_user(mdo_officer) == 1
-    services.budget_line_update(line=line, by=mdo_officer, amount_ht=Decimal("13000"), vat_rate=Decimal("20"), nature="2152")
+    services.budget_line_update(
+        line=line, by=mdo_officer, amount_ht=Decimal("13000"), vat_rate=Decimal("20"), nature="2152"
+    )
     decide(line, mdo_officer, DecisionOutcome.RESUBMITTED)
     line.refresh_from_db()
     assert line.status == BudgetLineStatus.SUBMITTED and line.nature == "2152"
@@ -115,7 +117,10 @@ def test_send_back_then_edit_and_resubmit_goes_back_to_the_manager(mdo_officer, 
     line.refresh_from_db()
     assert line.status == BudgetLineStatus.APPROVED
     assert [outcome for _step, outcome in _steps(line)] == [
-        DecisionOutcome.SUBMITTED, DecisionOutcome.CHANGES_REQUESTED, DecisionOutcome.RESUBMITTED, DecisionOutcome.APPROVED,
+        DecisionOutcome.SUBMITTED,
+        DecisionOutcome.CHANGES_REQUESTED,
+        DecisionOutcome.RESUBMITTED,
+        DecisionOutcome.APPROVED,
     ]
     assert BudgetApproval.objects.filter(budget_line=line).count() == 1
 
@@ -159,7 +164,10 @@ def test_district_line_gets_the_town_hall_opinion_before_the_final_decision(
     line.refresh_from_db()
     assert line.status == BudgetLineStatus.REJECTED
     assert [step for step, _outcome in _steps(line)] == [
-        ApprovalStep.SUBMISSION, ApprovalStep.MANAGER_REVIEW, ApprovalStep.TOWN_HALL_OPINION, ApprovalStep.FINAL_DECISION,
+        ApprovalStep.SUBMISSION,
+        ApprovalStep.MANAGER_REVIEW,
+        ApprovalStep.TOWN_HALL_OPINION,
+        ApprovalStep.FINAL_DECISION,
     ]
 
 
@@ -205,7 +213,9 @@ def test_the_manager_who_approved_is_not_also_the_director(mdo_officer):
     assert "une autre personne" in error.value.messages[0]
 
 
-@pytest.mark.parametrize("who", ["mdo_officer_2", "director", "town_hall_agent", "directorate_agent", "outsider", "no_role_user"])
+@pytest.mark.parametrize(
+    "who", ["mdo_officer_2", "director", "town_hall_agent", "directorate_agent", "outsider", "no_role_user"]
+)
 def test_manager_step_is_refused_to_other_roles(who, request, mdo_officer, other_mdo_officer):
     user = other_mdo_officer if who == "mdo_officer_2" else request.getfixturevalue(who)
     line = submitted_line(mdo_officer)

@@ -14,14 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _project_under_review(title, district, officer):
-    project = Project.objects.create(title=title, district=district, status=ProjectStatus.ADMISSIBLE,
-                                     lead_directorate=directorate("Direction des Espaces verts"), officer=officer)
+    project = Project.objects.create(
+        title=title,
+        district=district,
+        status=ProjectStatus.ADMISSIBLE,
+        lead_directorate=directorate("Direction des Espaces verts"),
+        officer=officer,
+    )
     project_transition(project=project, name="start_review", by=officer, data=TransitionData(open_review=True))
     return project
 
 
 def test_inbox_lists_budget_and_feasibility_tasks_of_the_agent_district_only(
-        client, mdo_officer, mdo_manager, town_hall_agent, other_town_hall_agent):
+    client, mdo_officer, mdo_manager, town_hall_agent, other_town_hall_agent
+):
     _project_under_review("Jardin partagé de Montchat", 3, mdo_officer)
     _project_under_review("Escaliers fleuris de Saint-Just", 5, mdo_officer)
     line = submitted_line(mdo_officer, label="Jardinières de la rue Paul-Bert", holder_district=3)

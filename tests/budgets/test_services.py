@@ -15,9 +15,17 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("0.005", "0.01"), ("0.015", "0.02"), ("2.675", "2.68"), ("-0.005", "-0.01"), ("10", "10.00"), ("1.004", "1.00"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0.005", "0.01"),
+        ("0.015", "0.02"),
+        ("2.675", "2.68"),
+        ("-0.005", "-0.01"),
+        ("10", "10.00"),
+        ("1.004", "1.00"),
+    ],
+)
 def test_to_cents_rounds_half_up(value, expected):
     assert to_cents(Decimal(value)) == Decimal(expected)
 
@@ -56,9 +64,23 @@ def test_payments_never_exceed_their_commitment(mdo_officer, mdo_manager):
     commitment = services.commitment_create(budget_line=line, amount=Decimal("100"), committed_on=TODAY, by=mdo_manager)
     services.payment_create(commitment=commitment, amount=Decimal("60"), paid_on=TODAY, reference="M1", by=mdo_manager)
     with pytest.raises(ValidationError) as error:
-        services.payment_create(commitment=commitment, amount=Decimal("40.01"), paid_on=TODAY, reference="M2", by=mdo_manager)
+        services.payment_create(
+            commitment=commitment, amount=Decimal("40.01"), paid_on=TODAY, reference="M2", by=mdo_manager
+        )
     assert "reste à payer" in error.value.message_dict["amount"][0]
     services.payment_create(commitment=commitment, amount=Decimal("40"), paid_on=TODAY, reference="M3", by=mdo_manager)
+
+
+@pytest.mark.parametrize("amount", ["0", "0.004", "-5"])
+def test_a_zero_or_negative_payment_is_refused_by_the_service(mdo_officer, mdo_manager, amount):
+    line = approved_line(mdo_officer, mdo_manager)
+    commitment = services.commitment_create(budget_line=line, amount=Decimal("100"), committed_on=TODAY, by=mdo_manager)
+    with pytest.raises(ValidationError) as error:
+        services.payment_create(
+            commitment=commitment, amount=Decimal(amount), paid_on=TODAY, reference="M0", by=mdo_manager
+        )
+    assert error.value.message_dict == {"amount": ["Le montant doit être positif."]}
+    assert not commitment.payments.exists()
 
 
 def test_line_refuses_a_zero_amount_at_the_field(mdo_officer):

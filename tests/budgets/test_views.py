@@ -1,23 +1,30 @@
 """The budgets pages: lists, line page, forms, tasks, summary, PDF — access, POST rules and query counts."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
-
-from mdo.registry import registry
 
 from budgets import services
 from budgets.enums import BudgetLineStatus, DecisionOutcome
 from budgets.models import BudgetLine, BudgetSettings, Commitment, Payment
 from mdo.enums import Role
-from tests.budgets.factories import approved_line, decide, edition_with_district, make_line, make_project, open_task, submitted_line
+from mdo.registry import registry
+from tests.budgets.factories import (
+    approved_line,
+    decide,
+    edition_with_district,
+    make_line,
+    make_project,
+    open_task,
+    submitted_line,
+)
 from tests.factories import make_user, mdo_organisation
-from tests.helpers import assert_constant_queries, excel_csv_rows
+from tests.helpers import assert_constant_queries, body, excel_csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +39,10 @@ TODAY = datetime.date(2026, 11, 28)
 
 # --- list ---------------------------------------------------------------------------------------
 
-def test_list_filters_by_status_and_district_and_exports_the_filtered_rows(client, mdo_officer, mdo_manager, project_3e):
+
+def test_list_filters_by_status_and_district_and_exports_the_filtered_rows(
+    client, mdo_officer, mdo_manager, project_3e
+):
     approved_line(mdo_officer, mdo_manager, label="Bancs place Sathonay", holder_district=1)
     make_line(mdo_officer, label="Jardin de Montchat", project=project_3e)
     client.force_login(mdo_officer)
@@ -58,7 +68,9 @@ def test_list_exports_xlsx_with_amounts_as_numbers(client, mdo_officer):
     assert Decimal(str(row[header.index("Montant HT")])) == Decimal("1234.56")
 
 
-def test_list_filters_by_year_project_requester_and_directorate(client, mdo_officer, other_mdo_officer, directorate_agent):
+def test_list_filters_by_year_project_requester_and_directorate(
+    client, mdo_officer, other_mdo_officer, directorate_agent
+):
     project = make_project(title="Îlot de fraîcheur Guillotière", lead_directorate=directorate_agent.organisation)
     make_line(mdo_officer, label="Ligne A", fiscal_year=2025, project=project)
     make_line(other_mdo_officer, label="Ligne B", fiscal_year=2026)
@@ -80,20 +92,31 @@ def test_list_is_scoped_town_hall_sees_its_district(client, mdo_officer, town_ha
     page = client.get(reverse("budgets:index")).text
     assert "État spécial du 3e" in page and "Projet du 3e" in page
     assert "Projet du 5e" not in page and "Ligne de la ville sans projet" not in page
-    export = client.get(reverse("budgets:index"), {"_export": "csv"}).content.decode("utf-8-sig")
+    export = body(client.get(reverse("budgets:index"), {"_export": "csv"})).decode("utf-8-sig")
     assert "Projet du 5e" not in export
 
 
-def test_list_keeps_a_constant_number_of_queries(client, mdo_officer, mdo_manager, project_3e, django_assert_max_num_queries):
+def test_list_keeps_a_constant_number_of_queries(
+    client, mdo_officer, mdo_manager, project_3e, django_assert_max_num_queries
+):
     approved_line(mdo_officer, mdo_manager, project=project_3e)
     client.force_login(mdo_manager)
 
     def grow():
         for index in range(4):
-            line = approved_line(mdo_officer, mdo_manager, label=f"Ligne {index}", project=make_project(title=f"P{index}", district=index + 1),
-                                 holder_district=index + 1)
-            commitment = services.commitment_create(budget_line=line, amount=Decimal("10"), committed_on=TODAY, by=mdo_manager)
-            services.payment_create(commitment=commitment, amount=Decimal("5"), paid_on=TODAY, reference=f"M{index}", by=mdo_manager)
+            line = approved_line(
+                mdo_officer,
+                mdo_manager,
+                label=f"Ligne {index}",
+                project=make_project(title=f"P{index}", district=index + 1),
+                holder_district=index + 1,
+            )
+            commitment = services.commitment_create(
+                budget_line=line, amount=Decimal("10"), committed_on=TODAY, by=mdo_manager
+            )
+            services.payment_create(
+                commitment=commitment, amount=Decimal("5"), paid_on=TODAY, reference=f"M{index}", by=mdo_manager
+            )
 
     count = assert_constant_queries(client, reverse("budgets:index"), grow)
     with django_assert_max_num_queries(count):
@@ -103,6 +126,7 @@ def test_list_keeps_a_constant_number_of_queries(client, mdo_officer, mdo_manage
 
 
 # --- line page and forms --------------------------------------------------------------------------
+
 
 def test_line_page_shows_line_project_decisions_and_history(client, mdo_officer, mdo_manager, project_3e):
     line = submitted_line(mdo_officer, project=project_3e)
@@ -126,11 +150,21 @@ def test_line_page_is_404_out_of_scope(client, who, request, mdo_officer):
 def test_officer_creates_a_draft_line_with_ttc_computed(client, mdo_officer, project_3e):
     client.force_login(mdo_officer)
     assert client.get(reverse("budgets:line_create")).status_code == 200
-    response = client.post(reverse("budgets:line_create"), {
-        "fiscal_year": 2026, "section": "investment", "chapter": "21", "nature": "2128", "function": "823",
-        "label": "Plantations rue Paul Bert", "amount_ht": "1000,50", "vat_rate": "20", "project": project_3e.pk,
-        "holder_district": "",
-    })
+    response = client.post(
+        reverse("budgets:line_create"),
+        {
+            "fiscal_year": 2026,
+            "section": "investment",
+            "chapter": "21",
+            "nature": "2128",
+            "function": "823",
+            "label": "Plantations rue Paul Bert",
+            "amount_ht": "1000,50",
+            "vat_rate": "20",
+            "project": project_3e.pk,
+            "holder_district": "",
+        },
+    )
     line = BudgetLine.objects.get(label="Plantations rue Paul Bert")
     assert response.status_code == 302 and response.url == line.get_absolute_url()
     assert line.status == BudgetLineStatus.DRAFT and line.requester == mdo_officer
@@ -139,10 +173,19 @@ def test_officer_creates_a_draft_line_with_ttc_computed(client, mdo_officer, pro
 
 def test_bad_amount_is_refused_at_its_field_in_french(client, mdo_officer):
     client.force_login(mdo_officer)
-    response = client.post(reverse("budgets:line_create"), {
-        "fiscal_year": 2026, "section": "investment", "chapter": "21", "nature": "2128", "function": "823",
-        "label": "Montant absurde", "amount_ht": "-5", "vat_rate": "20",
-    })
+    response = client.post(
+        reverse("budgets:line_create"),
+        {
+            "fiscal_year": 2026,
+            "section": "investment",
+            "chapter": "21",
+            "nature": "2128",
+            "function": "823",
+            "label": "Montant absurde",
+            "amount_ht": "-5",
+            "vat_rate": "20",
+        },
+    )
     assert response.status_code == 200
     assert "amount_ht" in response.context["form"].errors
     assert not BudgetLine.objects.filter(label="Montant absurde").exists()
@@ -157,8 +200,16 @@ def test_edit_a_sent_back_line_then_refused_once_resubmitted(client, mdo_officer
     line = submitted_line(mdo_officer)
     decide(line, mdo_manager, DecisionOutcome.CHANGES_REQUESTED, "Revoir le montant.")
     client.force_login(mdo_officer)
-    data = {"fiscal_year": 2026, "section": "investment", "chapter": "21", "nature": "2152", "function": "823",
-            "label": line.label, "amount_ht": "9000", "vat_rate": "10"}
+    data = {
+        "fiscal_year": 2026,
+        "section": "investment",
+        "chapter": "21",
+        "nature": "2152",
+        "function": "823",
+        "label": line.label,
+        "amount_ht": "9000",
+        "vat_rate": "10",
+    }
     assert client.post(reverse("budgets:line_edit", args=[line.pk]), data).status_code == 302
     line.refresh_from_db()
     assert line.amount_ttc == Decimal("9900.00") and line.nature == "2152"
@@ -197,16 +248,21 @@ def test_commitment_and_payment_forms_on_the_line_page(client, mdo_officer, mdo_
     line = approved_line(mdo_officer, mdo_manager, amount_ht="1000")
     client.force_login(mdo_manager)
     assert "Nouvel engagement" in client.get(line.get_absolute_url()).text
-    client.post(reverse("budgets:commitment_add", args=[line.pk]),
-                {"amount": "700,00", "committed_on": "2026-11-02", "number": "EJ2026-00042", "label": "Bon de commande n° 12"})
+    client.post(
+        reverse("budgets:commitment_add", args=[line.pk]),
+        {"amount": "700,00", "committed_on": "2026-11-02", "number": "EJ2026-00042", "label": "Bon de commande n° 12"},
+    )
     commitment = Commitment.objects.get(budget_line=line)
     assert commitment.amount == Decimal("700.00")
-    response = client.post(reverse("budgets:commitment_add", args=[line.pk]),
-                           {"amount": "600", "committed_on": "2026-11-03"}, follow=True)
+    response = client.post(
+        reverse("budgets:commitment_add", args=[line.pk]), {"amount": "600", "committed_on": "2026-11-03"}, follow=True
+    )
     assert "dépasse le disponible" in response.text
     assert Commitment.objects.filter(budget_line=line).count() == 1
-    client.post(reverse("budgets:payment_add", args=[line.pk]),
-                {"commitment": commitment.pk, "amount": "300", "paid_on": "2026-11-20", "reference": "M2026-0007"})
+    client.post(
+        reverse("budgets:payment_add", args=[line.pk]),
+        {"commitment": commitment.pk, "amount": "300", "paid_on": "2026-11-20", "reference": "M2026-0007"},
+    )
     assert Payment.objects.get().amount == Decimal("300.00")
     page = _text(client.get(line.get_absolute_url()))
     assert "EJ2026-00042" in page and "M2026-0007" in page and "500,00 €" in page  # available
@@ -223,7 +279,9 @@ def test_money_posts_are_405_on_get(client, name, mdo_officer, mdo_manager):
 def test_commitment_refused_out_of_scope(client, who, request, mdo_officer, mdo_manager):
     line = approved_line(mdo_officer, mdo_manager, holder_district=3)
     client.force_login(request.getfixturevalue(who))
-    response = client.post(reverse("budgets:commitment_add", args=[line.pk]), {"amount": "10", "committed_on": "2026-11-02"})
+    response = client.post(
+        reverse("budgets:commitment_add", args=[line.pk]), {"amount": "10", "committed_on": "2026-11-02"}
+    )
     assert response.status_code == 404
     assert not Commitment.objects.exists()
 
@@ -232,12 +290,15 @@ def test_payment_refused_out_of_scope(client, mdo_officer, mdo_manager, other_to
     line = approved_line(mdo_officer, mdo_manager, holder_district=3)
     commitment = services.commitment_create(budget_line=line, amount=Decimal("10"), committed_on=TODAY, by=mdo_manager)
     client.force_login(other_town_hall_agent)
-    response = client.post(reverse("budgets:payment_add", args=[line.pk]),
-                           {"commitment": commitment.pk, "amount": "5", "paid_on": "2026-11-20", "reference": "X"})
+    response = client.post(
+        reverse("budgets:payment_add", args=[line.pk]),
+        {"commitment": commitment.pk, "amount": "5", "paid_on": "2026-11-20", "reference": "X"},
+    )
     assert response.status_code == 404 and not Payment.objects.exists()
 
 
 # --- tasks ------------------------------------------------------------------------------------
+
 
 def test_inbox_lists_the_task_with_amount_project_and_take_button(client, mdo_officer, mdo_manager, project_3e):
     line = submitted_line(mdo_officer, project=project_3e, amount_ht="12345.67")
@@ -278,7 +339,9 @@ def test_task_page_tells_the_requester_why_they_may_not_decide(client, mdo_manag
 def test_manager_approves_through_the_decide_view(client, mdo_officer, mdo_manager):
     line = submitted_line(mdo_officer)
     client.force_login(mdo_manager)
-    response = client.post(reverse("budgets:task_decide", args=[open_task(line).pk]), {"outcome": "approved", "comment": "OK"})
+    response = client.post(
+        reverse("budgets:task_decide", args=[open_task(line).pk]), {"outcome": "approved", "comment": "OK"}
+    )
     assert response.status_code == 302 and response.url == reverse("tasks")
     line.refresh_from_db()
     assert line.status == BudgetLineStatus.APPROVED
@@ -299,7 +362,9 @@ def test_decide_refuses_self_approval_and_changes_nothing(client):
 def test_decide_without_reason_shows_the_message(client, mdo_officer, mdo_manager):
     line = submitted_line(mdo_officer)
     client.force_login(mdo_manager)
-    response = client.post(reverse("budgets:task_decide", args=[open_task(line).pk]), {"outcome": "rejected"}, follow=True)
+    response = client.post(
+        reverse("budgets:task_decide", args=[open_task(line).pk]), {"outcome": "rejected"}, follow=True
+    )
     assert "Indiquez le motif" in response.text
     line.refresh_from_db()
     assert line.status == BudgetLineStatus.SUBMITTED
@@ -360,7 +425,10 @@ def test_inbox_keeps_a_constant_number_of_queries(client, mdo_officer, mdo_manag
 
 # --- dashboard ----------------------------------------------------------------------------------
 
-def test_dashboard_panel_shows_lines_awaiting_my_decision_and_my_lines(client, mdo_officer, mdo_manager, django_assert_max_num_queries):
+
+def test_dashboard_panel_shows_lines_awaiting_my_decision_and_my_lines(
+    client, mdo_officer, mdo_manager, django_assert_max_num_queries
+):
     line = submitted_line(mdo_officer)
     client.force_login(mdo_manager)
     page = client.get("/").text
@@ -381,6 +449,7 @@ def test_dashboard_panel_shows_lines_awaiting_my_decision_and_my_lines(client, m
 
 # --- summary, envelopes, PDF ---------------------------------------------------------------------
 
+
 def _spend(line, manager, committed, paid):
     commitment = services.commitment_create(budget_line=line, amount=Decimal(committed), committed_on=TODAY, by=manager)
     services.payment_create(commitment=commitment, amount=Decimal(paid), paid_on=TODAY, reference="M", by=manager)
@@ -395,14 +464,21 @@ def test_summary_by_district_sums_approved_committed_paid_and_rate(client, mdo_o
     response = client.get(reverse("budgets:summary"), {"year": 2026, "by": "district"})
     rows = {row.label: row for row in response.context["summary"].rows}
     row = rows["Lyon 3e"]
-    assert (row.approved, row.committed, row.paid, row.available) == (Decimal("1800.00"), Decimal("800.00"), Decimal("300.00"), Decimal("1000.00"))
+    assert (row.approved, row.committed, row.paid, row.available) == (
+        Decimal("1800.00"),
+        Decimal("800.00"),
+        Decimal("300.00"),
+        Decimal("1000.00"),
+    )
     assert row.rate == Decimal("16.7")
     assert "16,7 %" in _text(response) and "<svg" in response.text
 
 
 def test_summary_by_directorate_and_edition(client, mdo_officer, mdo_manager, directorate_agent):
     district = edition_with_district()
-    project = make_project(title="Forêt urbaine", lead_directorate=directorate_agent.organisation, edition=district.edition)
+    project = make_project(
+        title="Forêt urbaine", lead_directorate=directorate_agent.organisation, edition=district.edition
+    )
     approved_line(mdo_officer, mdo_manager, amount_ht="100", project=project)
     client.force_login(mdo_manager)
     labels = [r.label for r in client.get(reverse("budgets:summary"), {"by": "directorate"}).context["summary"].rows]
@@ -413,8 +489,12 @@ def test_summary_by_directorate_and_edition(client, mdo_officer, mdo_manager, di
 
 def test_envelope_overrun_is_shown_in_red_and_in_words(client, mdo_officer, mdo_manager):
     district = edition_with_district(envelope="1000.00")
-    winner = make_project(title="Lauréat du 3e", district=3, edition=district.edition, edition_district=district, selected=True)
-    loser = make_project(title="Non retenu", district=3, edition=district.edition, edition_district=district, selected=False)
+    winner = make_project(
+        title="Lauréat du 3e", district=3, edition=district.edition, edition_district=district, selected=True
+    )
+    loser = make_project(
+        title="Non retenu", district=3, edition=district.edition, edition_district=district, selected=False
+    )
     approved_line(mdo_officer, mdo_manager, amount_ht="1000", project=winner)  # 1 200 TTC
     approved_line(mdo_officer, mdo_manager, amount_ht="5000", project=loser)  # not a winner: not counted
     client.force_login(mdo_manager)
@@ -431,7 +511,9 @@ def test_summary_keeps_a_constant_number_of_queries(client, mdo_officer, mdo_man
 
     def grow():
         for index in range(2, 6):
-            project = make_project(title=f"P{index}", district=index, edition=district.edition, edition_district=district, selected=True)
+            project = make_project(
+                title=f"P{index}", district=index, edition=district.edition, edition_district=district, selected=True
+            )
             line = approved_line(mdo_officer, mdo_manager, project=project)
             _spend(line, mdo_manager, "10", "5")
 
@@ -473,13 +555,36 @@ def test_pdf_report_is_scoped(client, mdo_officer, mdo_manager, other_town_hall_
 
 # --- admin ----------------------------------------------------------------------------------------
 
+
 def test_admin_edits_the_threshold_with_history(client, admin_user):
     settings = BudgetSettings.load()
     client.force_login(admin_user)
     url = reverse("admin:budgets_budgetsettings_change", args=[settings.pk])
-    response = client.post(url, {"threshold_ht": "50000.00", "review_days": "7", "opinion_days": "15"})
+    response = client.post(
+        url,
+        {
+            "threshold_ht": "50000.00",
+            "review_days": "7",
+            "opinion_days": "15",
+            "order_threshold_ht": "20000,00",
+            "order_director_threshold_ht": "80000.00",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     assert BudgetSettings.load().threshold_ht == Decimal("50000.00")
+    assert BudgetSettings.load().order_threshold_ht == Decimal("20000.00")
+    refused = client.post(
+        url,
+        {
+            "threshold_ht": "50000.00",
+            "review_days": "7",
+            "opinion_days": "15",
+            "order_threshold_ht": "90000.00",
+            "order_director_threshold_ht": "80000.00",
+        },
+    )
+    assert refused.status_code == 200 and "ne peut être inférieur au seuil" in refused.content.decode()
+    assert BudgetSettings.load().order_director_threshold_ht == Decimal("80000.00")
     assert client.get(reverse("admin:budgets_budgetsettings_history", args=[settings.pk])).status_code == 200
     assert client.get(reverse("admin:budgets_budgetline_changelist")).status_code == 200
 
@@ -491,3 +596,32 @@ def test_dashboard_panel_says_in_words_that_a_task_is_late(client, mdo_officer, 
     task.save(update_fields=["data"])
     client.force_login(mdo_manager)
     assert "(en retard)" in client.get("/").text
+
+
+def test_the_approver_sees_the_projects_envelope_and_its_other_lines(client, mdo_officer, mdo_manager):
+    district = edition_with_district(number=3, envelope="50000.00")
+    project = make_project(
+        title="Jardin partagé Sathonay", edition=district.edition, edition_district=district, district=3, selected=True
+    )
+    approved_line(mdo_officer, mdo_manager, label="Études du jardin", amount_ht="10000", project=project)
+    line = submitted_line(mdo_officer, label="Travaux du jardin", amount_ht="20000", project=project)
+    client.force_login(mdo_manager)
+
+    response = client.get(reverse("budgets:task_detail", args=[open_task(line).pk]))
+    assert response.status_code == 200
+    page = response.content.decode().replace("\u202f", " ").replace("\xa0", " ")
+
+    assert 'data-testid="project-envelope"' in page and "50 000,00 €" in page  # the envelope
+    assert "12 000,00 €" in page  # the approved study line, TTC, against it
+    assert "Études du jardin" in page and "Travaux du jardin" in page  # the project's lines
+
+
+@pytest.mark.parametrize("name", ["task_detail", "task_take", "task_release", "task_decide"])
+def test_the_flow_start_is_no_task_page(client, name, mdo_officer, mdo_manager):
+    """The flow's start is a viewflow task too; its address answered 500 (it has no step), now 404."""
+    line = submitted_line(mdo_officer)
+    start = Task.objects.get(process__budgetapproval__budget_line=line, flow_task_type="START")
+    client.force_login(mdo_manager)
+    method = client.get if name == "task_detail" else client.post
+    assert method(reverse(f"budgets:{name}", args=[start.pk]), {"outcome": "approved"}).status_code == 404
+    assert Task.objects.get(pk=start.pk).status == STATUS.DONE

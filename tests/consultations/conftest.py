@@ -15,18 +15,23 @@ def green_directorate(db):
     return directorate("Direction des Espaces verts")
 
 
-def build_consultation(officer, *, district=3, partners=(), title="Place Guichard", questions=None):
+def build_consultation(officer, *, districts=(3,), partners=(), title="Place Guichard", questions=None):
     """A consultation in preparation with one section and its questions (through the services)."""
     consultation = services.consultation_create(
-        by=officer, title=title, public_question="Comment voulez-vous que la place évolue ?", district=district,
-        channels=[Channel.PLATFORM])
+        by=officer,
+        title=title,
+        public_question="Comment voulez-vous que la place évolue ?",
+        districts=list(districts),
+        channels=[Channel.PLATFORM],
+    )
     for organisation in partners:
         services.partner_add(consultation=consultation, organisation=organisation, by=officer)
     draft = services.draft_of(consultation)
     section = services.section_save(version=draft, title="Vous et la place", by=officer)
     for kind, text, options, extra in questions or DEFAULT_QUESTIONS:
-        services.question_save(version=draft, section=section, kind=kind, text=text, options=options, by=officer,
-                               **extra)
+        services.question_save(
+            version=draft, section=section, kind=kind, text=text, options=options, by=officer, **extra
+        )
     return consultation
 
 
@@ -45,8 +50,9 @@ def open_consultation(officer, manager, **kwargs):
     """A consultation reviewed, validated and open: ready for its answers."""
     consultation = build_consultation(officer, **kwargs)
     for name in ("submit_for_review", "validate", "open"):
-        consultation = services.consultation_transition(consultation=consultation, name=name,
-                                                        by=manager if name == "validate" else officer)
+        consultation = services.consultation_transition(
+            consultation=consultation, name=name, by=manager if name == "validate" else officer
+        )
     return consultation
 
 

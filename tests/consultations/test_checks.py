@@ -25,8 +25,9 @@ def test_double_barrelled_question_is_flagged():
 
 
 def test_a_choice_between_options_is_not_double_barrelled():
-    assert "double" not in _kinds(q(QuestionKind.SINGLE, "Préférez-vous des arbres ou des bancs ?",
-                                    ["Des arbres", "Des bancs"]))
+    assert "double" not in _kinds(
+        q(QuestionKind.SINGLE, "Préférez-vous des arbres ou des bancs ?", ["Des arbres", "Des bancs"])
+    )
 
 
 def test_leading_wording_is_flagged():
@@ -36,17 +37,22 @@ def test_leading_wording_is_flagged():
 
 def test_opinion_scale_without_dont_know_is_flagged():
     assert "dont_know" in _kinds(q(QuestionKind.SCALE5, "Êtes-vous satisfait·e de la place ?"))
-    assert "dont_know" in _kinds(q(QuestionKind.SINGLE, "Quel est votre avis sur le projet ?",
-                                   ["Tout à fait d'accord", "Plutôt d'accord", "Pas d'accord"]))
+    assert "dont_know" in _kinds(
+        q(
+            QuestionKind.SINGLE,
+            "Quel est votre avis sur le projet ?",
+            ["Tout à fait d'accord", "Plutôt d'accord", "Pas d'accord"],
+        )
+    )
     assert "dont_know" not in _kinds(q(QuestionKind.SCALE5, "Êtes-vous satisfait·e de la place ?", has_dont_know=True))
-    assert "dont_know" not in _kinds(q(QuestionKind.SINGLE, "Quel est votre avis ?",
-                                       ["D'accord", "Pas d'accord", "Sans opinion"]))
+    assert "dont_know" not in _kinds(
+        q(QuestionKind.SINGLE, "Quel est votre avis ?", ["D'accord", "Pas d'accord", "Sans opinion"])
+    )
 
 
 def test_jargon_from_the_glossary_is_flagged_with_its_plain_wording():
     term = GlossaryTerm.objects.create(term="mobilités douces", suggestion="la marche et le vélo")
-    advice = checks.check_question(q(QuestionKind.YES_NO, "Faut-il développer les mobilités douces ?"),
-                                   glossary=[term])
+    advice = checks.check_question(q(QuestionKind.YES_NO, "Faut-il développer les mobilités douces ?"), glossary=[term])
     assert [a.kind for a in advice] == ["jargon"]
     assert "la marche et le vélo" in advice[0].message
     # A word that merely contains the term is not flagged.
@@ -55,8 +61,10 @@ def test_jargon_from_the_glossary_is_flagged_with_its_plain_wording():
 
 
 def test_long_question_is_flagged():
-    long_text = "Dans le cadre du projet de réaménagement de la place que la Ville prépare depuis plusieurs années " \
-                "avec les habitant·e·s du quartier, quelle serait votre priorité ?"
+    long_text = (
+        "Dans le cadre du projet de réaménagement de la place que la Ville prépare depuis plusieurs années "
+        "avec les habitant·e·s du quartier, quelle serait votre priorité ?"
+    )
     assert "long" in _kinds(q(QuestionKind.SHORT_TEXT, long_text))
 
 
@@ -69,21 +77,34 @@ def test_too_many_questions_for_the_channel_is_flagged():
 
 def test_a_well_worded_question_gets_no_advice():
     GlossaryTerm.objects.create(term="PLU-H")
-    assert _kinds(q(QuestionKind.SCALE5, "Êtes-vous satisfait·e de la place ?", has_dont_know=True),
-                  GlossaryTerm.objects.all()) == set()
+    assert (
+        _kinds(
+            q(QuestionKind.SCALE5, "Êtes-vous satisfait·e de la place ?", has_dont_know=True),
+            GlossaryTerm.objects.all(),
+        )
+        == set()
+    )
 
 
 def test_the_builder_shows_the_advice_and_never_blocks(client, mdo_officer):
     GlossaryTerm.objects.create(term="espace public", suggestion="la rue, la place")
-    consultation = build_consultation(mdo_officer, questions=[
-        (QuestionKind.YES_NO, "Ne pensez-vous pas que l'espace public est sale et bruyant ?", [], {}),
-    ])
+    consultation = build_consultation(
+        mdo_officer,
+        questions=[
+            (QuestionKind.YES_NO, "Ne pensez-vous pas que l'espace public est sale et bruyant ?", [], {}),
+        ],
+    )
     consultation.channels = [Channel.STREET_STAND]
     consultation.save()
     draft = services.draft_of(consultation)
     for n in range(8):
-        services.question_save(version=draft, section=draft.sections.get(), kind=QuestionKind.SHORT_TEXT,
-                               text=f"Question courte numéro {n} ?", by=mdo_officer)
+        services.question_save(
+            version=draft,
+            section=draft.sections.get(),
+            kind=QuestionKind.SHORT_TEXT,
+            text=f"Question courte numéro {n} ?",
+            by=mdo_officer,
+        )
     client.force_login(mdo_officer)
     page = client.get(reverse("consultations:builder", args=[consultation.pk])).content.decode()
     for kind in ("double", "leading", "jargon", "too_many"):

@@ -12,14 +12,15 @@ pytestmark = pytest.mark.django_db
 
 def _published(officer, manager, title, partners):
     consultation = open_consultation(officer, manager, title=title, partners=partners)
-    imports.import_answers(consultation=consultation, data="Q1\nOui\n".encode(), filename="a.csv", by=officer)
+    imports.import_answers(consultation=consultation, data=b"Q1\nOui\n", filename="a.csv", by=officer)
     services.consultation_transition(consultation=consultation, name="start_analysis", by=officer)
     services.bilan_save(consultation=consultation, heard="Entendu", city_response="", outcomes={}, by=officer)
     return services.consultation_transition(consultation=consultation, name="publish_bilan", by=officer)
 
 
-def test_criteria_scored_and_compared(client, mdo_officer, mdo_manager, green_directorate, town_hall_agent,
-                                      other_town_hall_agent):
+def test_criteria_scored_and_compared(
+    client, mdo_officer, mdo_manager, green_directorate, town_hall_agent, other_town_hall_agent
+):
     client.force_login(mdo_manager)
     for name in ("Diversité des publics", "Qualité du retour"):
         client.post(reverse("consultations:criteria"), {"name": name})
@@ -30,12 +31,23 @@ def test_criteria_scored_and_compared(client, mdo_officer, mdo_manager, green_di
     url = reverse("consultations:evaluation", args=[first.pk])
     refused = client.post(url, {f"score_{diversity.pk}": "9"})
     assert refused.status_code == 400 and not EvaluationScore.objects.exists()
-    client.post(url, {f"score_{diversity.pk}": "4", f"comment_{diversity.pk}": "Jeunes peu présents",
-                      f"score_{feedback.pk}": "2", "summary": "À refaire avec les écoles"})
-    client.post(reverse("consultations:evaluation", args=[second.pk]), {f"score_{diversity.pk}": "2",
-                                                                        f"score_{feedback.pk}": "4"})
-    assert EvaluationScore.objects.get(criterion=diversity, evaluation__consultation=first).comment == \
-        "Jeunes peu présents"
+    client.post(
+        url,
+        {
+            f"score_{diversity.pk}": "4",
+            f"comment_{diversity.pk}": "Jeunes peu présents",
+            f"score_{feedback.pk}": "2",
+            "summary": "À refaire avec les écoles",
+        },
+    )
+    client.post(
+        reverse("consultations:evaluation", args=[second.pk]),
+        {f"score_{diversity.pk}": "2", f"score_{feedback.pk}": "4"},
+    )
+    assert (
+        EvaluationScore.objects.get(criterion=diversity, evaluation__consultation=first).comment
+        == "Jeunes peu présents"
+    )
     page = client.get(reverse("consultations:evaluations")).content.decode()
     assert "Place Guichard" in page and "Parc du 3e" in page
     assert "<td>3.0</td><td>3.0</td>" in page or "<td>3,0</td><td>3,0</td>" in page  # the network's means
@@ -64,8 +76,10 @@ def test_a_delivered_project_is_evaluated_and_compared(client, mdo_manager, othe
     client.force_login(mdo_manager)
     page = client.get(project.get_absolute_url()).content.decode()
     assert reverse("consultations:project_evaluation", args=[project.pk]) in page
-    client.post(reverse("consultations:project_evaluation", args=[project.pk]),
-                {f"score_{criterion.pk}": "5", f"comment_{criterion.pk}": "Sous le budget"})
+    client.post(
+        reverse("consultations:project_evaluation", args=[project.pk]),
+        {f"score_{criterion.pk}": "5", f"comment_{criterion.pk}": "Sous le budget"},
+    )
     assert EvaluationScore.objects.get(evaluation__project=project).score == 5
     assert "Jardin partagé Montchat" in client.get(reverse("consultations:evaluations")).content.decode()
     client.force_login(other_town_hall_agent)

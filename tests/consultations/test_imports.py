@@ -28,15 +28,19 @@ def _five_hundred():
     """500 rows whose counts are known: every 5th says "Non", every 4th goes by bike, …"""
     rows = []
     for n in range(500):
-        rows.append([
-            f"R{n}", 3 if n % 2 else 5, "Non" if n % 5 == 0 else "Oui",
-            "À vélo" if n % 4 == 0 else ("Trottinette" if n == 7 else "À pied"),
-            "Des arbres;Des bancs" if n % 10 == 0 else "Des arbres",
-            "Ne sait pas / sans opinion" if n % 25 == 0 else str(1 + n % 5),
-            "Plus d'ombre" if n % 50 == 0 else "",
-            str(n % 3),
-            "Calme;Ombre;Propreté",
-        ])
+        rows.append(
+            [
+                f"R{n}",
+                3 if n % 2 else 5,
+                "Non" if n % 5 == 0 else "Oui",
+                "À vélo" if n % 4 == 0 else ("Trottinette" if n == 7 else "À pied"),
+                "Des arbres;Des bancs" if n % 10 == 0 else "Des arbres",
+                "Ne sait pas / sans opinion" if n % 25 == 0 else str(1 + n % 5),
+                "Plus d'ombre" if n % 50 == 0 else "",
+                str(n % 3),
+                "Calme;Ombre;Propreté",
+            ]
+        )
     return rows
 
 
@@ -69,10 +73,10 @@ def test_five_hundred_answers_give_the_right_counts(client, open_one, mdo_office
 def test_a_bad_file_is_refused_with_its_line_numbers_and_nothing_is_written(client, open_one, mdo_officer):
     client.force_login(mdo_officer)
     rows = _five_hundred()[:6]
-    rows[1][2] = "Peut-être"          # line 3: not an option of a yes/no
-    rows[3][2] = ""                   # line 5: required answer missing
-    rows[4][7] = "beaucoup"           # line 6: not a number
-    rows[5][1] = "12"                 # line 7: no 12th district
+    rows[1][2] = "Peut-être"  # line 3: not an option of a yes/no
+    rows[3][2] = ""  # line 5: required answer missing
+    rows[4][7] = "beaucoup"  # line 6: not a number
+    rows[5][1] = "12"  # line 7: no 12th district
     response = client.post(reverse("consultations:import", args=[open_one.pk]), {"file": _csv(rows)})
     assert response.status_code == 400
     page = response.content.decode()
@@ -85,8 +89,9 @@ def test_a_bad_file_is_refused_with_its_line_numbers_and_nothing_is_written(clie
 
 def test_an_unknown_column_and_a_missing_required_column_are_refused(client, open_one, mdo_officer):
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:import", args=[open_one.pk]),
-                           {"file": _csv([["x", "Oui"]], header=["repondant", "Q99"])})
+    response = client.post(
+        reverse("consultations:import", args=[open_one.pk]), {"file": _csv([["x", "Oui"]], header=["repondant", "Q99"])}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Ligne 1 : la colonne « Q99 » n&#x27;est pas reconnue" in page
@@ -113,8 +118,10 @@ def test_an_xlsx_file_is_imported(client, open_one, mdo_officer):
     data = io.BytesIO()
     workbook.save(data)
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:import", args=[open_one.pk]),
-                           {"file": SimpleUploadedFile("reponses.xlsx", data.getvalue())})
+    response = client.post(
+        reverse("consultations:import", args=[open_one.pk]),
+        {"file": SimpleUploadedFile("reponses.xlsx", data.getvalue())},
+    )
     assert response.status_code == 302
     assert sorted(Response.objects.values_list("district", flat=True)) == [3, 5]
     assert sorted(Answer.objects.filter(question__kind="yes_no").values_list("value", flat=True)) == ["Non", "Oui"]
@@ -125,19 +132,31 @@ def test_a_conditional_required_question_is_only_required_when_shown(mdo_officer
     from consultations.enums import QuestionKind
     from tests.consultations.conftest import build_consultation
 
-    consultation = build_consultation(mdo_officer, partners=[green_directorate], questions=[
-        (QuestionKind.YES_NO, "Avez-vous des enfants ?", [], {"required": True}),
-    ])
+    consultation = build_consultation(
+        mdo_officer,
+        partners=[green_directorate],
+        questions=[
+            (QuestionKind.YES_NO, "Avez-vous des enfants ?", [], {"required": True}),
+        ],
+    )
     draft = services.draft_of(consultation)
     first = draft.questions.get()
-    services.question_save(version=draft, section=first.section, kind=QuestionKind.NUMBER, text="Combien ?",
-                           required=True, condition_question=first, condition_value="Oui", by=mdo_officer)
+    services.question_save(
+        version=draft,
+        section=first.section,
+        kind=QuestionKind.NUMBER,
+        text="Combien ?",
+        required=True,
+        condition_question=first,
+        condition_value="Oui",
+        by=mdo_officer,
+    )
     for name in ("submit_for_review", "validate", "open"):
         services.consultation_transition(consultation=consultation, name=name, by=mdo_manager)
-    batch = imports.import_answers(consultation=consultation, data="Q1;Q2\nNon;\nOui;2\n".encode(),
-                                   filename="a.csv", by=mdo_officer)
+    batch = imports.import_answers(
+        consultation=consultation, data=b"Q1;Q2\nNon;\nOui;2\n", filename="a.csv", by=mdo_officer
+    )
     assert batch.rows == 2
     with pytest.raises(imports.ImportFailed) as refused:
-        imports.import_answers(consultation=consultation, data="Q1;Q2\nOui;\n".encode(), filename="a.csv",
-                               by=mdo_officer)
+        imports.import_answers(consultation=consultation, data=b"Q1;Q2\nOui;\n", filename="a.csv", by=mdo_officer)
     assert refused.value.errors == ["Ligne 2, colonne Q2 : réponse obligatoire manquante."]

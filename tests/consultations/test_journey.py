@@ -17,21 +17,36 @@ def _post(client, url, data=None, **kwargs):
     return response
 
 
-def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_officer, mdo_manager, town_hall_agent,
-                                                              directorate_agent, green_directorate):
+def test_mdo_builds_partners_review_mdo_revises_and_validates(
+    client, mdo_officer, mdo_manager, town_hall_agent, directorate_agent, green_directorate
+):
     # The MDO builds the file.
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:create"), {
-        "title": "Avenir de la place Guichard", "public_question": "Comment voulez-vous que la place évolue ?",
-        "district": "3", "channels": ["platform", "street_stand"], "start_on": "", "end_on": ""})
+    response = client.post(
+        reverse("consultations:create"),
+        {
+            "title": "Avenir de la place Guichard",
+            "public_question": "Comment voulez-vous que la place évolue ?",
+            "districts": ["3"],
+            "channels": ["platform", "street_stand"],
+            "start_on": "",
+            "end_on": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     consultation = Consultation.objects.get(title="Avenir de la place Guichard")
     assert consultation.status == ConsultationStatus.PREPARATION
     detail = reverse("consultations:detail", args=[consultation.pk])
-    _post(client, reverse("consultations:partner_add", args=[consultation.pk]),
-          {"organisation": town_hall(3).pk, "contact": town_hall_agent.pk, "role": "Co-pilote"})
-    _post(client, reverse("consultations:partner_add", args=[consultation.pk]),
-          {"organisation": green_directorate.pk, "contact": directorate_agent.pk})
+    _post(
+        client,
+        reverse("consultations:partner_add", args=[consultation.pk]),
+        {"organisation": town_hall(3).pk, "contact": town_hall_agent.pk, "role": "Co-pilote"},
+    )
+    _post(
+        client,
+        reverse("consultations:partner_add", args=[consultation.pk]),
+        {"organisation": green_directorate.pk, "contact": directorate_agent.pk},
+    )
     _post(client, reverse("consultations:objective_add", args=[consultation.pk]), {"text": "Connaître les usages"})
     _post(client, reverse("consultations:section_add", args=[consultation.pk]), {"title": "Vos usages"})
     section = consultation.versions.get().sections.get()
@@ -46,8 +61,13 @@ def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_office
     first = Question.objects.get(text="Fréquentez-vous la place ?")
     # A condition on an earlier question: refused with a wrong value, at the field.
     edit = reverse("consultations:question_edit", args=[consultation.pk, frequency.pk])
-    base = {"section": section.pk, "kind": "single", "text": "À quelle fréquence ?",
-            "options": "Chaque jour\nChaque semaine\nPlus rarement", "condition_question": first.pk}
+    base = {
+        "section": section.pk,
+        "kind": "single",
+        "text": "À quelle fréquence ?",
+        "options": "Chaque jour\nChaque semaine\nPlus rarement",
+        "condition_question": first.pk,
+    }
     refused = client.post(edit, {**base, "condition_value": "Peut-être"})
     assert refused.status_code == 200 and "Choisissez une des réponses proposées" in refused.content.decode()
     _post(client, edit, {**base, "condition_value": "Oui"})
@@ -57,13 +77,22 @@ def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_office
     ideas = Question.objects.get(text="Vos idées ?")
     _post(client, reverse("consultations:question_move", args=[consultation.pk, ideas.pk, "up"]))
     assert [q.text for q in section.questions.order_by("position")] == [
-        "Fréquentez-vous la place ?", "Vos idées ?", "À quelle fréquence ?"]
+        "Fréquentez-vous la place ?",
+        "Vos idées ?",
+        "À quelle fréquence ?",
+    ]
     order = ",".join(f"{section.pk}:{pk}" for pk in (first.pk, frequency.pk, ideas.pk))
-    response = client.post(reverse("consultations:questions_reorder", args=[consultation.pk]), {"order": order},
-                           HTTP_ACCEPT="application/json")
+    response = client.post(
+        reverse("consultations:questions_reorder", args=[consultation.pk]),
+        {"order": order},
+        HTTP_ACCEPT="application/json",
+    )
     assert response.json() == {"ok": True}
-    assert list(section.questions.order_by("position").values_list("pk", flat=True)) == [first.pk, frequency.pk,
-                                                                                          ideas.pk]
+    assert list(section.questions.order_by("position").values_list("pk", flat=True)) == [
+        first.pk,
+        frequency.pk,
+        ideas.pk,
+    ]
     # Submitted: version 1 frozen, a review task for each partner.
     _post(client, reverse("consultations:transition", args=[consultation.pk, "submit_for_review"]), {"due_on": ""})
     consultation.refresh_from_db()
@@ -77,8 +106,11 @@ def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_office
     tasks = client.get(reverse("tasks")).content.decode()
     version_url = reverse("consultations:version", args=[consultation.pk, 1])
     assert "Relire le questionnaire" in tasks and version_url in tasks
-    _post(client, reverse("consultations:comment_add", args=[consultation.pk, 1, frequency.pk]),
-          {"text": "Ajoutez « Jamais » aux fréquences."})
+    _post(
+        client,
+        reverse("consultations:comment_add", args=[consultation.pk, 1, frequency.pk]),
+        {"text": "Ajoutez « Jamais » aux fréquences."},
+    )
     review_url = reverse("consultations:review_answer", args=[consultation.pk, 1])
     refused = client.post(review_url, {"opinion": "reserved", "comment": ""})
     assert refused.status_code == 400 and "le commentaire est obligatoire" in refused.content.decode()
@@ -101,11 +133,17 @@ def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_office
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.REVIEW
     comment = QuestionComment.objects.get()
-    _post(client, reverse("consultations:comment_reply", args=[consultation.pk, comment.pk]),
-          {"reply": "Ajouté dans la version 2."})
+    _post(
+        client,
+        reverse("consultations:comment_reply", args=[consultation.pk, comment.pk]),
+        {"reply": "Ajouté dans la version 2."},
+    )
     # A new version, the question changed and one added.
-    _post(client, reverse("consultations:transition", args=[consultation.pk, "new_version"]),
-          {"note": "Fréquences complétées"})
+    _post(
+        client,
+        reverse("consultations:transition", args=[consultation.pk, "new_version"]),
+        {"note": "Fréquences complétées"},
+    )
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.PREPARATION
     v2 = consultation.versions.get(number=2)
@@ -113,12 +151,28 @@ def test_mdo_builds_partners_review_mdo_revises_and_validates(client, mdo_office
     frequency_v2 = v2.questions.get(ref=frequency.ref)
     assert frequency_v2.condition_question.ref == first.ref  # the condition follows into the new version
     client.force_login(mdo_officer)
-    _post(client, reverse("consultations:question_edit", args=[consultation.pk, frequency_v2.pk]), {
-        **base, "section": v2.sections.get().pk, "condition_question": frequency_v2.condition_question.pk,
-        "condition_value": "Oui", "options": "Chaque jour\nChaque semaine\nPlus rarement\nJamais",
-        "text": "À quelle fréquence venez-vous ?"})
-    _post(client, add, {"section": v2.sections.get().pk, "kind": "scale5",
-                        "text": "Comment jugez-vous la propreté ?", "has_dont_know": "on"})
+    _post(
+        client,
+        reverse("consultations:question_edit", args=[consultation.pk, frequency_v2.pk]),
+        {
+            **base,
+            "section": v2.sections.get().pk,
+            "condition_question": frequency_v2.condition_question.pk,
+            "condition_value": "Oui",
+            "options": "Chaque jour\nChaque semaine\nPlus rarement\nJamais",
+            "text": "À quelle fréquence venez-vous ?",
+        },
+    )
+    _post(
+        client,
+        add,
+        {
+            "section": v2.sections.get().pk,
+            "kind": "scale5",
+            "text": "Comment jugez-vous la propreté ?",
+            "has_dont_know": "on",
+        },
+    )
     _post(client, reverse("consultations:transition", args=[consultation.pk, "submit_for_review"]))
     diff = client.get(reverse("consultations:diff", args=[consultation.pk]) + "?de=1&a=2").content.decode()
     assert "1 ajoutée(s), 0 supprimée(s), 1 modifiée(s)" in diff
@@ -152,8 +206,9 @@ def test_submitting_without_partners_is_refused_with_the_reason(client, mdo_offi
 
     consultation = build_consultation(mdo_officer)
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:transition", args=[consultation.pk, "submit_for_review"]),
-                           follow=True)
+    response = client.post(
+        reverse("consultations:transition", args=[consultation.pk, "submit_for_review"]), follow=True
+    )
     assert "Ajoutez au moins une mairie ou une direction partenaire" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.PREPARATION
@@ -170,8 +225,12 @@ def test_only_the_manager_closes(client, mdo_officer, mdo_manager):
 
 def test_post_views_refuse_get(client, consultation, mdo_officer):
     client.force_login(mdo_officer)
-    for name, args in [("transition", [consultation.pk, "submit_for_review"]), ("partner_add", [consultation.pk]),
-                       ("section_add", [consultation.pk]), ("questions_reorder", [consultation.pk])]:
+    for name, args in [
+        ("transition", [consultation.pk, "submit_for_review"]),
+        ("partner_add", [consultation.pk]),
+        ("section_add", [consultation.pk]),
+        ("questions_reorder", [consultation.pk]),
+    ]:
         assert client.get(reverse(f"consultations:{name}", args=args)).status_code == 405
 
 
@@ -180,28 +239,43 @@ def test_reorder_with_a_stale_order_is_refused_and_changes_nothing(client, consu
     draft = consultation.versions.get()
     before = list(draft.questions.order_by("position").values_list("pk", flat=True))
     section = draft.sections.get()
-    response = client.post(reverse("consultations:questions_reorder", args=[consultation.pk]),
-                           {"order": f"{section.pk}:{before[0]}"}, HTTP_ACCEPT="application/json")
+    response = client.post(
+        reverse("consultations:questions_reorder", args=[consultation.pk]),
+        {"order": f"{section.pk}:{before[0]}"},
+        HTTP_ACCEPT="application/json",
+    )
     assert response.status_code == 400 and "rechargez la page" in response.json()["error"]
     assert list(draft.questions.order_by("position").values_list("pk", flat=True)) == before
     garbage = client.post(reverse("consultations:questions_reorder", args=[consultation.pk]), {"order": "a:b"})
     assert garbage.status_code == 302
 
 
-def test_editing_the_file_with_a_closing_date_before_the_opening_is_refused_at_the_field(client, consultation,
-                                                                                       mdo_officer):
+def test_editing_the_file_with_a_closing_date_before_the_opening_is_refused_at_the_field(
+    client, consultation, mdo_officer
+):
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:edit", args=[consultation.pk]), {
-        "title": "Nouveau titre", "public_question": "?", "district": "3", "start_on": "2030-05-10",
-        "end_on": "2030-05-01"})
-    assert response.status_code == 200 and "La clôture ne peut pas précéder l&#x27;ouverture." in response.content.decode()
+    response = client.post(
+        reverse("consultations:edit", args=[consultation.pk]),
+        {
+            "title": "Nouveau titre",
+            "public_question": "?",
+            "districts": ["3"],
+            "start_on": "2030-05-10",
+            "end_on": "2030-05-01",
+        },
+    )
+    assert (
+        response.status_code == 200 and "La clôture ne peut pas précéder l&#x27;ouverture." in response.content.decode()
+    )
     consultation.refresh_from_db()
     assert consultation.title == "Place Guichard"
-    response = client.post(reverse("consultations:edit", args=[consultation.pk]), {
-        "title": "Nouveau titre", "public_question": "?", "district": "", "participation_target": "400"})
+    response = client.post(
+        reverse("consultations:edit", args=[consultation.pk]),
+        {"title": "Nouveau titre", "public_question": "?", "participation_target": "400"},
+    )
     assert response.status_code == 302
     consultation.refresh_from_db()
-    assert consultation.title == "Nouveau titre" and consultation.district is None
+    assert consultation.title == "Nouveau titre" and consultation.districts == []
     assert consultation.participation_target == 400
 
 
@@ -225,8 +299,9 @@ def test_nonsense_parameters_never_answer_a_server_error(client, consultation, m
     assert client.get(reverse("consultations:diff", args=[pk]), {"de": "x"}).status_code == 404
     assert client.get(reverse("consultations:version", args=[pk, 99])).status_code == 404
     assert client.post(reverse("consultations:transition", args=[pk, "explode"])).status_code == 302
-    response = client.post(reverse("consultations:transition", args=[pk, "submit_for_review"]),
-                           {"due_on": "31/02/2026"}, follow=True)
+    response = client.post(
+        reverse("consultations:transition", args=[pk, "submit_for_review"]), {"due_on": "31/02/2026"}, follow=True
+    )
     assert "La date d&#x27;échéance n&#x27;est pas valide." in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.status == "preparation"

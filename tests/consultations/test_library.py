@@ -9,25 +9,37 @@ from consultations.models import Resource
 pytestmark = pytest.mark.django_db
 
 
-def test_an_agent_adds_a_resource_others_find_it_and_a_new_version_is_kept(client, town_hall_agent, mdo_officer,
-                                                                           outsider, consultation):
+def test_an_agent_adds_a_resource_others_find_it_and_a_new_version_is_kept(
+    client, town_hall_agent, mdo_officer, outsider, consultation
+):
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:resource_create"), {
-        "title": "Guide du questionnaire neutre", "kind": "guide", "themes": "Questionnaires, Neutralité",
-        "summary": "Dix règles.", "consultations": [consultation.pk],
-        "file": SimpleUploadedFile("guide.pdf", b"%PDF-1.4 v1", content_type="application/pdf")})
+    response = client.post(
+        reverse("consultations:resource_create"),
+        {
+            "title": "Guide du questionnaire neutre",
+            "kind": "guide",
+            "themes": "Questionnaires, Neutralité",
+            "summary": "Dix règles.",
+            "consultations": [consultation.pk],
+            "file": SimpleUploadedFile("guide.pdf", b"%PDF-1.4 v1", content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302
     resource = Resource.objects.get()
     assert resource.versions.get().number == 1
-    client.post(reverse("consultations:resource_version_add", args=[resource.pk]),
-                {"file": SimpleUploadedFile("guide-v2.odt", b"v2"), "note": "Exemples"})
+    client.post(
+        reverse("consultations:resource_version_add", args=[resource.pk]),
+        {"file": SimpleUploadedFile("guide-v2.odt", b"v2"), "note": "Exemples"},
+    )
     assert list(resource.versions.values_list("number", flat=True)) == [2, 1]
     # Every agent of the network sees it and finds it by a theme.
     client.force_login(outsider)
     page = client.get(reverse("consultations:resources"), {"q": "neutralité"}).content.decode()
     assert "Guide du questionnaire neutre" in page
-    assert "Guide du questionnaire neutre" not in client.get(reverse("consultations:resources"),
-                                                            {"q": "budget"}).content.decode()
+    assert (
+        "Guide du questionnaire neutre"
+        not in client.get(reverse("consultations:resources"), {"q": "budget"}).content.decode()
+    )
     detail = client.get(resource.get_absolute_url()).content.decode()
     assert "Version 2" in detail and "Exemples" in detail
     # The consultation it is linked to is out of the outsider's scope: not listed on the resource.
@@ -42,8 +54,10 @@ def test_an_agent_adds_a_resource_others_find_it_and_a_new_version_is_kept(clien
 
 def test_a_file_that_is_not_pdf_office_or_opendocument_is_refused(client, mdo_officer):
     client.force_login(mdo_officer)
-    response = client.post(reverse("consultations:resource_create"), {
-        "title": "Script", "kind": "fiche", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    response = client.post(
+        reverse("consultations:resource_create"),
+        {"title": "Script", "kind": "fiche", "file": SimpleUploadedFile("x.exe", b"MZ")},
+    )
     assert response.status_code == 400
     assert "Le fichier doit être un PDF, un document Office ou OpenDocument" in response.content.decode()
     assert not Resource.objects.exists()
@@ -64,12 +78,22 @@ def test_the_organiser_attaches_a_resource_to_a_point_of_the_network_meeting(cli
     from meetings.enums import MeetingKind
     from tests.meetings.factories import make_meeting
 
-    meeting = make_meeting(mdo_officer, kind=MeetingKind.NETWORK, title="Réseau de janvier",
-                           start=timezone.now() + dt.timedelta(days=7), users=[town_hall_agent],
-                           agenda=["Retour d'expérience : questionnaires"])
+    meeting = make_meeting(
+        mdo_officer,
+        kind=MeetingKind.NETWORK,
+        title="Réseau de janvier",
+        start=timezone.now() + dt.timedelta(days=7),
+        users=[town_hall_agent],
+        agenda=["Retour d'expérience : questionnaires"],
+    )
     item = meeting.agenda_items.get()
-    resource = services.resource_create(title="Fiche questionnaire", kind="fiche", summary="",
-                                        file=ContentFile(b"%PDF-1.4", name="f.pdf"), by=town_hall_agent)
+    resource = services.resource_create(
+        title="Fiche questionnaire",
+        kind="fiche",
+        summary="",
+        file=ContentFile(b"%PDF-1.4", name="f.pdf"),
+        by=town_hall_agent,
+    )
     url = reverse("consultations:resource_attach", args=[resource.pk])
     # An invited agent sees the meeting but may not change its agenda.
     client.force_login(town_hall_agent)

@@ -15,8 +15,13 @@ from projects.enums import ProjectStatus
 from projects.models import Edition
 
 #: Statuses only a winner reaches: the list's count by status is the winners' count.
-WINNER_STATUSES = [ProjectStatus.WINNER, ProjectStatus.DESIGN, ProjectStatus.PROCUREMENT, ProjectStatus.WORKS,
-                   ProjectStatus.DELIVERED]
+WINNER_STATUSES = [
+    ProjectStatus.WINNER,
+    ProjectStatus.DESIGN,
+    ProjectStatus.PROCUREMENT,
+    ProjectStatus.WORKS,
+    ProjectStatus.DELIVERED,
+]
 
 
 @pytest.mark.django_db
@@ -66,7 +71,7 @@ def check_funnel_per_district():
     client, user = _client("mdo.manager")
     funnel = selectors.participation(user=user, filters=IndicatorFilters()).funnel
     assert len(funnel) == 10
-    for row, district in zip(funnel, [*range(1, 10), "ville"]):
+    for row, district in zip(funnel, [*range(1, 10), "ville"], strict=True):
         assert row.submitted == _list_count(client, "projects:index", kind="participatory_budget", district=district)
 
 

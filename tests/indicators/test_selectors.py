@@ -32,7 +32,12 @@ def test_attendance_rate_counts_held_meetings_only(city, mdo_manager):
     data = selectors.participation(user=mdo_manager, filters=ALL)
     [by_org] = data.attendance_by_organisation
     assert (by_org.label, by_org.invited, by_org.present, by_org.excused, by_org.absent) == (
-        "Mairie du 3e arrondissement", 4, 2, 1, 1)
+        "Mairie du 3e arrondissement",
+        4,
+        2,
+        1,
+        1,
+    )
     assert by_org.rate == D("50.0")
     assert [(row.label, row.rate) for row in data.attendance_by_kind] == [("COPIL", D("50.0"))]
 
@@ -53,8 +58,10 @@ def test_money_of_the_winners_estimated_approved_committed_paid(city, mdo_manage
     data = selectors.delivery(user=mdo_manager, filters=ALL)
     money = {row.label: (row.estimated, row.approved, row.committed, row.paid) for row in data.money}
     # District 3's committed money: 100 000 € by hand and the 12 000 € TTC purchase order.
-    assert money == {"Lyon 3e": (D("500000.00"), D("300000.00"), D("112000.00"), D("40000.00")),
-                     "Lyon 5e": (D("200000.00"), D("120000.00"), D("0.00"), D("0.00"))}
+    assert money == {
+        "Lyon 3e": (D("500000.00"), D("300000.00"), D("112000.00"), D("43600.00")),
+        "Lyon 5e": (D("200000.00"), D("120000.00"), D("0.00"), D("0.00")),
+    }
     assert data.money_total.approved == D("420000.00")
 
 
@@ -63,18 +70,24 @@ def test_budget_execution_per_year_cross_table_and_envelopes(city, mdo_manager):
     data = selectors.budget_execution(user=mdo_manager, filters=ALL)
     assert [(row.year, row.approved, row.committed, row.paid) for row in data.years] == [
         (year - 1, D("60000.00"), D("0.00"), D("0.00")),
-        (year, D("360000.00"), D("112000.00"), D("40000.00")),
+        (year, D("360000.00"), D("112000.00"), D("43600.00")),
     ]
     assert data.directorates == ["Direction de l'Éducation", "Direction des Espaces verts"]
-    assert data.cross == [("Lyon 3e", [D("0.00"), D("300000.00")], D("300000.00")),
-                          ("Lyon 5e", [D("120000.00"), D("0.00")], D("120000.00"))]
+    assert data.cross == [
+        ("Lyon 3e", [D("0.00"), D("300000.00")], D("300000.00")),
+        ("Lyon 5e", [D("120000.00"), D("0.00")], D("120000.00")),
+    ]
     assert data.cross_total == D("420000.00")
     envelopes = {row.district: (row.envelope, row.winners, row.paid) for row in data.envelopes}
-    assert envelopes == {"Lyon 3e": (D("1000000.00"), D("500000.00"), D("40000.00")),
-                         "Lyon 5e": (D("500000.00"), D("200000.00"), D("0.00"))}
+    assert envelopes == {
+        "Lyon 3e": (D("1000000.00"), D("500000.00"), D("43600.00")),
+        "Lyon 5e": (D("500000.00"), D("200000.00"), D("0.00")),
+    }
     this_year = selectors.budget_execution(user=mdo_manager, filters=IndicatorFilters(year=year))
-    assert this_year.cross == [("Lyon 3e", [D("0.00"), D("240000.00")], D("240000.00")),
-                               ("Lyon 5e", [D("120000.00"), D("0.00")], D("120000.00"))]
+    assert this_year.cross == [
+        ("Lyon 3e", [D("0.00"), D("240000.00")], D("240000.00")),
+        ("Lyon 5e", [D("120000.00"), D("0.00")], D("120000.00")),
+    ]
 
 
 def test_contractors_punctuality_penalties_invoices_and_interest(city, mdo_manager):
@@ -83,8 +96,12 @@ def test_contractors_punctuality_penalties_invoices_and_interest(city, mdo_manag
     assert (total.milestones, total.due, total.on_time, total.open_late) == (5, 4, 1, 1)
     assert total.on_time_rate == D("25.0")
     assert total.median_delay == 4  # delays 0, 4 and 10 days
-    assert (total.penalties_pending, total.penalties_applied, total.penalties_applied_amount, total.penalties_waived) == (
-        1, 1, D("50.00"), 0)
+    assert (
+        total.penalties_pending,
+        total.penalties_applied,
+        total.penalties_applied_amount,
+        total.penalties_waived,
+    ) == (1, 1, D("50.00"), 0)
     assert (total.invoices_paid, total.invoices_paid_in_time, total.invoices_in_time_rate) == (3, 2, D("66.7"))
     assert total.interest == D("3.95") and total.flat_fees == D("40.00")
     # The invoice page computes the same interest for the late invoice.

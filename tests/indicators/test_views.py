@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from budgets.models import Commitment, Payment
 from projects.enums import ProjectKind, ProjectStatus
 from projects.models import Project
 from tests.helpers import assert_constant_queries
+from tests.pdfua import house_pdf_failures
 from tests.vendors.factories import VendorFactory, approved_line, make_contract, make_order
 from vendors.models import Invoice, Milestone
 
@@ -35,7 +37,8 @@ def test_each_page_shows_its_charts_with_text_alternative_and_data_table(client,
     assert 'alt=""' not in html
     for chart in response.context["charts"]:
         assert chart.alt.startswith(chart.title)
-        assert f"chart={chart.key}&amp;format=svg" in html and f"chart={chart.key}&amp;format=csv" in html
+        for fmt in ("png", "svg", "csv"):
+            assert f"chart={chart.key}&amp;format={fmt}" in html
 
 
 def test_participation_page_shows_the_turnout_and_the_funnel(client, city, mdo_manager):
@@ -54,13 +57,29 @@ def test_chart_downloads_as_svg_and_csv_with_the_charts_numbers(client, city, md
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Catégorie;Enveloppe;Lauréats (coût estimé);Mandaté"
-    assert "Lyon 3e;1000000.00;500000.00;40000.00" in lines
+    assert "Lyon 3e;1000000.00;500000.00;43600.00" in lines
     svg = client.get(url("budget", chart="envelopes", format="svg"))
     assert svg["Content-Type"].startswith("image/svg+xml")
     # Offline intranet: the drawing loads nothing from elsewhere (no script or font from a CDN).
     assert svg.content.startswith(b"<svg") and b"src=" not in svg.content and b"http://kozea" not in svg.content
     tiles = client.get(url("participation", chart="turnout-map", format="svg")).content.decode()
     assert "Lyon 3e" in tiles and "3,0" in tiles
+
+
+@pytest.mark.parametrize(("theme", "chart"), [("budget", "envelopes"), ("participation", "turnout-map")])
+def test_chart_downloads_as_png_of_the_same_drawing(client, city, mdo_manager, theme, chart):
+    from PIL import Image
+
+    client.force_login(mdo_manager)
+    response = client.get(url(theme, chart=chart, format="png"))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="indicateur-{theme}-{chart}-')
+    assert response["Content-Disposition"].endswith('.png"')
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "PNG" and image.width == 1640
+    # Something is drawn in the palette's dark blue (bars or the darkest tile), not a blank image.
+    colours = {colour for _count, colour in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    assert (0x1D, 0x3F, 0x72) in colours
 
 
 @pytest.mark.parametrize("query", [{"chart": "inconnu"}, {"chart": "envelopes", "format": "exe"}])
@@ -120,27 +139,54 @@ def test_pages_need_a_login(client, city):
 
 def _grow(city, manager):
     """More of everything each page counts: projects, lines, payments, milestones, invoices."""
+
     def grow():
         today = timezone.localdate()
         vendor = VendorFactory()
         contract = make_contract(by=manager, vendor=vendor)
         for n in range(3):
             project = Project.objects.create(
-                title=f"Lauréat en plus {n}", kind=ProjectKind.PARTICIPATORY_BUDGET, edition=city["edition"],
-                edition_district=city["d3"], district=3 + n, status=ProjectStatus.WORKS, selected=True,
-                planned_end=today - datetime.timedelta(days=5), estimated_cost=Decimal("1000.00"),
-                lead_directorate=city["sports"] if n else city["green"])
-            line = approved_line(project=project, amount_ttc=Decimal("50000.00"), requester=manager, year=today.year - n)
-            commitment = Commitment.objects.create(budget_line=line, amount=Decimal("100.00"), committed_on=today,
-                                                   created_by=manager)
-            Payment.objects.create(commitment=commitment, amount=Decimal("50.00"), paid_on=today, reference=f"M-{n}",
-                                   created_by=manager)
+                title=f"Lauréat en plus {n}",
+                kind=ProjectKind.PARTICIPATORY_BUDGET,
+                edition=city["edition"],
+                edition_district=city["d3"],
+                district=3 + n,
+                status=ProjectStatus.WORKS,
+                selected=True,
+                planned_end=today - datetime.timedelta(days=5),
+                estimated_cost=Decimal("1000.00"),
+                lead_directorate=city["sports"] if n else city["green"],
+            )
+            line = approved_line(
+                project=project, amount_ttc=Decimal("50000.00"), requester=manager, year=today.year - n
+            )
+            commitment = Commitment.objects.create(
+                budget_line=line, amount=Decimal("100.00"), committed_on=today, created_by=manager
+            )
+            Payment.objects.create(
+                commitment=commitment, amount=Decimal("50.00"), paid_on=today, reference=f"M-{n}", created_by=manager
+            )
             order = make_order(contract=make_contract(by=manager) if n else contract, line=line, by=manager)
-            Milestone.objects.create(contract=order.contract, order=order, label="Jalon", amount_ht=Decimal("100.00"),
-                                     due_on=today - datetime.timedelta(days=3), delivered_on=today, created_by=manager)
-            Invoice.objects.create(number=f"G-{n}", order=order, received_on=today, amount_ht=Decimal("10.00"),
-                                   amount_ttc=Decimal("12.00"), due_on=today - datetime.timedelta(days=2),
-                                   paid_on=today, created_by=manager)
+            Milestone.objects.create(
+                contract=order.contract,
+                order=order,
+                label="Jalon",
+                amount_ht=Decimal("100.00"),
+                due_on=today - datetime.timedelta(days=3),
+                delivered_on=today,
+                created_by=manager,
+            )
+            Invoice.objects.create(
+                number=f"G-{n}",
+                order=order,
+                received_on=today,
+                amount_ht=Decimal("10.00"),
+                amount_ttc=Decimal("12.00"),
+                due_on=today - datetime.timedelta(days=2),
+                paid_on=today,
+                created_by=manager,
+            )
+
     return grow
 
 
@@ -158,38 +204,98 @@ def test_town_hall_page_keeps_a_constant_number_of_queries(client, city, town_ha
         assert_constant_queries(client, url(theme), _grow(city, mdo_manager))
 
 
-def test_annual_report_pdf_assembles_the_four_themes_in_the_readers_scope(client, city, mdo_manager, other_town_hall_agent):
+def test_annual_report_pdf_assembles_the_four_themes_in_the_readers_scope(
+    client, city, mdo_manager, other_town_hall_agent
+):
     from pypdf import PdfReader
 
     client.force_login(mdo_manager)
     response = client.get(reverse("indicators:annual_report") + f"?edition={city['edition'].pk}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    for title in ("Bilan annuel", "Participation", "Livraison du budget participatif", "Exécution budgétaire",
-                  "Prestataires", "Budget participatif test", "Paysages du Rhône"):
+    for title in (
+        "Bilan annuel",
+        "Participation",
+        "Livraison du budget participatif",
+        "Exécution budgétaire",
+        "Prestataires",
+        "Budget participatif test",
+        "Paysages du Rhône",
+    ):
         assert title in text, title
+    assert house_pdf_failures(response.content) == []  # tagged, PDF/A-3b, the charts' alt text, the shared footer
     client.force_login(other_town_hall_agent)
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(
-        client.get(reverse("indicators:annual_report")).content)).pages)
+    text = " ".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(client.get(reverse("indicators:annual_report")).content)).pages
+    )
     # District 3's turnout, its vendor and its envelope are nowhere; district 5's are there.
     assert "2,5" in text and "3,0 %" not in text and "1 000 000" not in text and "Paysages du Rhône" not in text
 
 
-def test_dashboard_charts_follow_the_role(client, city, mdo_manager, town_hall_agent, directorate_agent, outsider):
+def _panel_titles(client) -> list[str]:
+    """The captions of the dashboard's charts, in their order."""
+    return re.findall(r'<figcaption id="titre-[^"]+" class="h6">([^<]+)</figcaption>', client.get("/").content.decode())
+
+
+def test_dashboard_charts_follow_the_role(
+    client, city, mdo_manager, mdo_officer, town_hall_agent, directorate_agent, outsider
+):
+    client.force_login(mdo_manager)
+    assert _panel_titles(client) == [
+        "Exécution budgétaire par exercice",
+        "Lauréats en retard de livraison, par arrondissement",
+        "Lauréats livrés à temps ou non",
+        "Jalons en retard (non livrés), par titulaire",
+    ]
+    client.force_login(mdo_officer)
+    assert _panel_titles(client) == [
+        "Mes projets par statut",
+        "Lauréats en retard de livraison, par arrondissement",
+        "Jalons en retard (non livrés), par titulaire",
+    ]
+    client.force_login(town_hall_agent)
+    assert _panel_titles(client) == [
+        "Projets de Lyon 3e par statut",
+        "Enveloppe de Lyon 3e par édition",
+        "Lauréats de Lyon 3e : livrés à temps ou non",
+    ]
+    client.force_login(directorate_agent)
+    assert _panel_titles(client) == [
+        "Projets de ma direction par phase",
+        "Jalons en retard (non livrés), par titulaire",
+        "Exécution budgétaire par exercice",
+    ]
+    assert "Paysages du Rhône" in client.get("/").content.decode()  # its late milestone's vendor
+    client.force_login(outsider)
+    assert "Paysages du Rhône" not in client.get("/").content.decode()
+
+
+def test_each_dashboard_chart_has_its_table_and_downloads(client, city, mdo_manager):
     client.force_login(mdo_manager)
     html = client.get("/").content.decode()
-    assert "Exécution budgétaire par exercice" in html and "Lauréats en retard de livraison" in html
+    keys = re.findall(r'data-chart="([^"]+)"', html)
+    assert keys == ["execution-years", "late-winners", "winners-punctuality", "late-milestones"]
+    assert html.count("Tableau de données du graphique") == len(keys)
+    for key in keys:
+        for fmt in ("png", "svg", "csv"):
+            assert f'href="/indicateurs/tableau-de-bord/?chart={key}&amp;format={fmt}"' in html
+    png = client.get("/indicateurs/tableau-de-bord/?chart=late-milestones&format=png")
+    assert png.status_code == 200 and png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    csv = client.get("/indicateurs/tableau-de-bord/?chart=late-milestones&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0] == "Catégorie;Jalons en retard" and "Paysages du Rhône;" in csv
+
+
+def test_dashboard_chart_download_follows_the_readers_scope(client, city, town_hall_agent, outsider):
     client.force_login(town_hall_agent)
-    html = client.get("/").content.decode()
-    assert "Projets de Lyon 3e par statut" in html and "Enveloppe de Lyon 3e" in html
-    assert "Exécution budgétaire par exercice" not in html
-    client.force_login(directorate_agent)
-    html = client.get("/").content.decode()
-    assert "Projets de ma direction par phase" in html and "Jalons en retard (non livrés), par titulaire" in html
-    assert "Paysages du Rhône" in html  # its late milestone's vendor
+    assert client.get("/indicateurs/tableau-de-bord/?chart=execution-years&format=csv").status_code == 404
+    assert client.get("/indicateurs/tableau-de-bord/?chart=envelope&format=exe").status_code == 404
+    assert client.get("/indicateurs/tableau-de-bord/?chart=envelope&format=csv").status_code == 200
     client.force_login(outsider)
-    html = client.get("/").content.decode()
-    assert "Paysages du Rhône" not in html
+    csv = client.get("/indicateurs/tableau-de-bord/?chart=late-milestones&format=csv").content.decode("utf-8-sig")
+    assert "Paysages du Rhône" not in csv
+    client.logout()
+    assert client.get("/indicateurs/tableau-de-bord/?chart=late-milestones&format=csv").status_code == 302
 
 
 def test_dashboard_panel_keeps_a_constant_number_of_queries(client, city, mdo_manager, town_hall_agent):

@@ -7,7 +7,9 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/", "/organisations/", "/projects/", "/budgets/", "/vendors/", "/meetings/", "/admin/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/organisations/", "/projects/", "/budgets/", "/vendors/", "/meetings/", "/admin/"]
+)
 def test_pages_require_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -59,8 +61,9 @@ def test_logout_needs_post_and_ends_the_session(client, town_hall_agent):
     assert client.get("/").status_code == 302
 
 
-def test_password_reset_sends_a_french_email(client, town_hall_agent):
-    response = client.post(reverse("password_reset"), {"email": town_hall_agent.email})
+def test_password_reset_sends_a_french_email(client, town_hall_agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # written to the outbox, delivered after commit
+        response = client.post(reverse("password_reset"), {"email": town_hall_agent.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "Choisissez un nouveau mot de passe" in mail.outbox[0].body

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,24 +41,45 @@ print(json.dumps(results))
 
 @pytest.fixture
 def silent_server():
+    """A port that accepts every connection, counts it, holds it open and never says a word."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    listener.listen(16)  # the kernel completes the handshakes; nobody ever reads or answers
-    yield listener.getsockname()[1]
+    listener.listen(16)
+    accepted = []
+
+    def hold():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(connection)
+
+    threading.Thread(target=hold, daemon=True).start()
+    yield listener.getsockname()[1], accepted
     listener.close()
+    for connection in accepted:
+        connection.close()
 
 
 def test_unreachable_database_answers_503_in_french_within_seconds(silent_server):
+    port, accepted = silent_server
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "mdo.settings", "DEBUG": "0", "ALLOWED_HOSTS": "testserver",
-        "SECRET_KEY": "p7#x1-production-like-secret-key-with-enough-entropy-9f3kq0z2v8m4n6b1c5",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{silent_server}/mdo", "DB_CONNECT_TIMEOUT": "2",
-        "LOG_LEVEL": "CRITICAL",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mdo.settings",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "SECRET_KEY": "p7#x1-production-like-secret-key-with-enough-entropy-9f3kq0z2v8m4n6b1c5",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/mdo",
+            "DB_CONNECT_TIMEOUT": "2",
+            "LOG_LEVEL": "CRITICAL",
+        }
+    )
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.strip().splitlines()[-1])
     assert answers["/healthz"]["status"] == 503
@@ -68,9 +90,13 @@ def test_unreachable_database_answers_503_in_french_within_seconds(silent_server
         assert answers[path]["status"] == 503, path
         assert "Service momentanément indisponible" in answers[path]["body"]
         assert "La base de données de l'application ne répond pas" in answers[path]["body"]
+    # One connection attempt per request at most (the login page may open one for its session), each given
+    # up after DB_CONNECT_TIMEOUT: counted on the server's side, so a loaded machine cannot make it flaky.
+    assert 1 <= len(accepted) <= len(answers), len(accepted)
     for path, answer in answers.items():
-        # One connection attempt per request at most, each given up after DB_CONNECT_TIMEOUT.
-        assert answer["seconds"] < 2 + 2.5, (path, answer["seconds"])
+        # Without the connect timeout each request would wait for the silent server until the child is killed;
+        # the bound is loose on purpose (a loaded CI machine), the count above is the exact check.
+        assert answer["seconds"] < 15, (path, answer["seconds"])
     assert "S'identifier" in answers["/accounts/login/"]["body"] or "Connexion" in answers["/accounts/login/"]["body"]
     print({path: round(answer["seconds"], 2) for path, answer in answers.items()})
     assert time.monotonic() - started < 45

@@ -23,10 +23,19 @@ def line_3e(db, mdo_manager):
     return approved_line(project=ProjectFactory(district=3), requester=mdo_manager)
 
 
-@pytest.mark.parametrize("typed, amount", [
-    ("1234,56", "1234.56"), ("1 234,56", "1234.56"), ("1\u00a0234,56", "1234.56"), ("1\u202f234,56 €", "1234.56"),
-    ("1.234,56", "1234.56"), ("1234.56", "1234.56"), (" 12 ", "12"), ("-500,5", "-500.5"),
-])
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("1234,56", "1234.56"),
+        ("1 234,56", "1234.56"),
+        ("1\u00a0234,56", "1234.56"),
+        ("1\u202f234,56 €", "1234.56"),
+        ("1.234,56", "1234.56"),
+        ("1234.56", "1234.56"),
+        (" 12 ", "12"),
+        ("-500,5", "-500.5"),
+    ],
+)
 def test_french_amounts_accepted(typed, amount):
     assert MoneyField().clean(typed) == Decimal(amount)
 
@@ -58,9 +67,15 @@ def _money_fields(form_class, **kwargs):
 def test_every_money_form_field_uses_the_one_class(mdo_officer):
     """No form keeps a bare DecimalField: each amount goes through MoneyField."""
     cases = [
-        (vendor_forms.ContractForm, {"user": mdo_officer}), (vendor_forms.AmendmentForm, {}), (vendor_forms.OrderForm, {"user": mdo_officer}),
-        (vendor_forms.MilestoneForm, {}), (vendor_forms.InvoiceForm, {}), (BudgetLineForm, {"user": mdo_officer}),
-        (CommitmentForm, {}), (project_forms.TransitionForm, {}), (project_forms.ProjectForm, {}),
+        (vendor_forms.ContractForm, {"user": mdo_officer}),
+        (vendor_forms.AmendmentForm, {}),
+        (vendor_forms.OrderForm, {"user": mdo_officer}),
+        (vendor_forms.MilestoneForm, {}),
+        (vendor_forms.InvoiceForm, {}),
+        (BudgetLineForm, {"user": mdo_officer}),
+        (CommitmentForm, {}),
+        (project_forms.TransitionForm, {}),
+        (project_forms.ProjectForm, {"user": mdo_officer}),
         (project_forms.DirectorateAnswerForm, {}),
     ]
     for form_class, kwargs in cases:
@@ -73,15 +88,27 @@ def test_every_money_form_field_uses_the_one_class(mdo_officer):
 def test_order_and_invoice_typed_with_a_decimal_comma_through_the_pages(client, mdo_officer, line_3e):
     contract = make_contract(by=mdo_officer)
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/contracts/{contract.pk}/orders/new/", {
-        "budget_line": line_3e.pk, "subject": "Atelier", "amount_ht": "1 234,56", "issued_on": TODAY().isoformat(),
-    })
+    response = client.post(
+        f"/vendors/contracts/{contract.pk}/orders/new/",
+        {
+            "budget_line": line_3e.pk,
+            "subject": "Atelier",
+            "amount_ht": "1 234,56",
+            "issued_on": TODAY().isoformat(),
+        },
+    )
     assert response.status_code == 302, html.unescape(response.content.decode())[:500]
     order = PurchaseOrder.objects.get()
     assert order.amount_ht == Decimal("1234.56")
-    response = client.post(f"/vendors/orders/{order.pk}/invoices/", {
-        "number": "F-1", "received_on": TODAY().isoformat(), "amount_ht": "1234,56", "amount_ttc": "1\u00a0481,47",
-    })
+    response = client.post(
+        f"/vendors/orders/{order.pk}/invoices/",
+        {
+            "number": "F-1",
+            "received_on": TODAY().isoformat(),
+            "amount_ht": "1234,56",
+            "amount_ttc": "1\u00a0481,47",
+        },
+    )
     assert response.status_code == 302
     assert Invoice.objects.get().amount_ttc == Decimal("1481.47")
 
@@ -89,14 +116,26 @@ def test_order_and_invoice_typed_with_a_decimal_comma_through_the_pages(client, 
 @pytest.mark.django_db
 def test_budget_line_and_commitment_typed_with_a_decimal_comma(client, mdo_officer, mdo_manager):
     client.force_login(mdo_officer)
-    response = client.post("/budgets/lines/new/", {
-        "fiscal_year": TODAY().year, "section": "investment", "chapter": "21", "nature": "2128", "function": "823",
-        "label": "Bancs", "amount_ht": "12 500,50", "vat_rate": "20", "holder_district": "",
-    })
+    response = client.post(
+        "/budgets/lines/new/",
+        {
+            "fiscal_year": TODAY().year,
+            "section": "investment",
+            "chapter": "21",
+            "nature": "2128",
+            "function": "823",
+            "label": "Bancs",
+            "amount_ht": "12 500,50",
+            "vat_rate": "20",
+            "holder_district": "",
+        },
+    )
     assert response.status_code == 302, html.unescape(response.content.decode())[:1500]
     assert BudgetLine.objects.get().amount_ht == Decimal("12500.50")
-    form = PaymentForm(data={"amount": "1 000,10", "paid_on": (TODAY() - datetime.timedelta(days=1)).isoformat(),
-                             "reference": "M-1"}, line=BudgetLine.objects.get())
+    form = PaymentForm(
+        data={"amount": "1 000,10", "paid_on": (TODAY() - datetime.timedelta(days=1)).isoformat(), "reference": "M-1"},
+        line=BudgetLine.objects.get(),
+    )
     form.is_valid()
     assert form.cleaned_data["amount"] == Decimal("1000.10")
 
@@ -104,9 +143,24 @@ def test_budget_line_and_commitment_typed_with_a_decimal_comma(client, mdo_offic
 def test_bad_amount_at_its_field_on_the_order_page(client, db, mdo_officer, line_3e):
     contract = make_contract(by=mdo_officer)
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/contracts/{contract.pk}/orders/new/", {
-        "budget_line": line_3e.pk, "subject": "Atelier", "amount_ht": "mille euros", "issued_on": TODAY().isoformat(),
-    })
+    response = client.post(
+        f"/vendors/contracts/{contract.pk}/orders/new/",
+        {
+            "budget_line": line_3e.pk,
+            "subject": "Atelier",
+            "amount_ht": "mille euros",
+            "issued_on": TODAY().isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["amount_ht"] == ["Saisissez un montant, par exemple 1 234,56."]
     assert not PurchaseOrder.objects.exists()
+
+
+def test_money_field_bound_written_as_a_float_accepts_exactly_that_amount():
+    from django.core.exceptions import ValidationError
+
+    field = MoneyField(min_value=0.01)
+    assert field.clean("0,01") == Decimal("0.01")
+    with pytest.raises(ValidationError):
+        field.clean("0,00")

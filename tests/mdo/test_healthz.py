@@ -40,8 +40,10 @@ def test_healthz_fails_when_a_migration_is_not_applied(client, monkeypatch):
 
 def test_healthz_fails_without_the_static_manifest(client, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path  # collectstatic never ran here
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["static"] == "manifest missing (run collectstatic)"
@@ -50,18 +52,26 @@ def test_healthz_fails_without_the_static_manifest(client, settings, tmp_path):
 def test_healthz_checks_the_static_manifest_once_built(client, settings, tmp_path):
     (tmp_path / "staticfiles.json").write_text(
         '{"paths": {"vendor/bootstrap/bootstrap.min.css": "vendor/bootstrap/bootstrap.min.abc.css",'
-        ' "mdo/app.css": "mdo/app.abc.css", "mdo/app.js": "mdo/app.abc.js"}, "version": "1.1"}')
+        ' "mdo/app.css": "mdo/app.abc.css", "mdo/app.js": "mdo/app.abc.js"}, "version": "1.1"}'
+    )
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["static"] == "ok"
 
 
 def _redis_cache(location):
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location,
-                        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 
 def test_healthz_checks_a_shared_cache(client, settings):

@@ -53,15 +53,22 @@ def test_removed_group_loses_the_role_at_next_login(client, ldap, directory_mapp
     assert sign_in(client, "lucie.roux").status_code == 302
     assert User.objects.get(username="lucie.roux").roles == {Role.TOWN_HALL_AGENT}
     client.logout()
-    ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\ndelete: member\n"
-                "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
+    ldap.modify(
+        "dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\ndelete: member\n"
+        "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n"
+    )
     try:
         response = sign_in(client, "lucie.roux")
     finally:
-        ldap.modify("dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\nadd: member\n"
-                    "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n")
+        ldap.modify(
+            "dn: cn=APP-MDO-Mairies,ou=groups,dc=ville,dc=test\nchangetype: modify\nadd: member\n"
+            "member: uid=lucie.roux,ou=people,dc=ville,dc=test\n"
+        )
     assert response.status_code == 403
-    assert "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur." in response.content.decode()
+    assert (
+        "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur."
+        in response.content.decode()
+    )
     assert User.objects.get(username="lucie.roux").roles == frozenset()
     assert "_auth_user_id" not in client.session
 
@@ -69,7 +76,10 @@ def test_removed_group_loses_the_role_at_next_login(client, ldap, directory_mapp
 def test_unmapped_agent_gets_the_french_page_and_no_session(client, ldap):
     response = sign_in(client, "paul.durand")
     assert response.status_code == 403
-    assert "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur." in response.content.decode()
+    assert (
+        "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("dashboard")).status_code == 302
 
@@ -117,4 +127,7 @@ def test_throttling_still_locks_after_repeated_failures(client, ldap, settings):
 
 
 def test_login_page_says_to_use_the_city_account(client, ldap):
-    assert "Identifiez-vous avec votre identifiant et votre mot de passe de la Ville" in client.get(reverse("login")).content.decode()
+    assert (
+        "Identifiez-vous avec votre identifiant et votre mot de passe de la Ville"
+        in client.get(reverse("login")).content.decode()
+    )

@@ -37,8 +37,9 @@ def at_provider(authorize_url: str, login: str, password: str = AGENT_PASSWORD) 
     browser = requests.Session()
     page = browser.get(authorize_url, timeout=10)
     action = re.search(r'action="([^"]+)"', page.text).group(1)
-    response = browser.post(urljoin(page.url, action), data={"login": login, "password": password},
-                            allow_redirects=False, timeout=10)
+    response = browser.post(
+        urljoin(page.url, action), data={"login": login, "password": password}, allow_redirects=False, timeout=10
+    )
     while response.status_code in (302, 303) and not response.headers["Location"].startswith(APP):
         response = browser.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10)
     assert response.status_code in (302, 303), response.text[:300]
@@ -83,7 +84,10 @@ def test_group_removed_at_the_provider_removes_the_role(client, provider, oidc_p
 def test_unmapped_agent_gets_the_french_page(client, provider):
     response = sign_in(client, "paul.sansrole")
     assert response.status_code == 403
-    assert "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur." in response.content.decode()
+    assert (
+        "Votre compte n'a pas encore de rôle dans MDO Pilotage — contactez l'administrateur."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -118,7 +122,9 @@ class TamperingProxy(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        answer = requests.post(self.target, data=body, headers={"Content-Type": self.headers["Content-Type"]}, timeout=10)
+        answer = requests.post(
+            self.target, data=body, headers={"Content-Type": self.headers["Content-Type"]}, timeout=10
+        )
         tokens = answer.json()
         if self.tamper:
             tokens["id_token"] = self.tampered(tokens["id_token"])
@@ -135,7 +141,9 @@ class TamperingProxy(BaseHTTPRequestHandler):
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         claims["groups"] = ["APP-MDO-Chargés"]
         claims["preferred_username"] = "admin"
-        return ".".join([header, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), signature])
+        return ".".join(
+            [header, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), signature]
+        )
 
     def log_message(self, *args):
         pass

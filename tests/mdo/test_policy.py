@@ -26,7 +26,10 @@ def test_command_prints_one_row_per_declared_action():
     call_command("policy_table", stdout=out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("| `")]
     assert len(rows) == sum(len(actions) for actions in policy.POLICY.values())
-    assert "| `vendors.milestone` | `certify` | si pas sur ses propres bons de commande | si pas sur ses propres bons de commande | — | — | — | — |" in rows
+    assert (
+        "| `vendors.milestone` | `certify` | si pas sur ses propres bons de commande | si pas sur ses propres bons de commande | — | — | — | — |"
+        in rows
+    )
 
 
 def test_an_undeclared_action_is_a_configuration_error(mdo_officer):
@@ -71,4 +74,6 @@ def test_a_role_renamed_group_keeps_its_rights(mdo_manager):
 
 def test_no_role_user_may_not_organise(no_role_user):
     assert not policy.allows(no_role_user, "organise", "meetings.meeting")
-    assert policy.allows(make_user(Role.TOWN_HALL_AGENT, directorate("Direction de test"), username="x"), "organise", "meetings.meeting")
+    assert policy.allows(
+        make_user(Role.TOWN_HALL_AGENT, directorate("Direction de test"), username="x"), "organise", "meetings.meeting"
+    )

@@ -9,16 +9,27 @@ from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-OFF_SITE = ["//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\evil.example", "http:evil.example",
-            " //evil.example/", "javascript:alert(1)", "0", "projects:index", "evil.example"]
+OFF_SITE = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "http:evil.example",
+    " //evil.example/",
+    "javascript:alert(1)",
+    "0",
+    "projects:index",
+    "evil.example",
+]
 
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
 def test_bulk_transition_never_redirects_off_site(client, mdo_officer, next_url):
     project = ProjectFactory()
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:bulk"), {"transition": "declare_admissible", "projects": [project.pk],
-                                                      "next": next_url})
+    response = client.post(
+        reverse("projects:bulk"), {"transition": "declare_admissible", "projects": [project.pk], "next": next_url}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:index")
 
@@ -27,8 +38,9 @@ def test_bulk_transition_keeps_a_local_next(client, mdo_officer):
     project = ProjectFactory()
     client.force_login(mdo_officer)
     local = reverse("projects:index") + "?status=submitted"
-    response = client.post(reverse("projects:bulk"), {"transition": "declare_admissible", "projects": [project.pk],
-                                                      "next": local})
+    response = client.post(
+        reverse("projects:bulk"), {"transition": "declare_admissible", "projects": [project.pk], "next": local}
+    )
     assert response["Location"] == local
 
 

@@ -61,9 +61,17 @@ def test_pages_of_a_signed_in_user_are_neither_stored_nor_shared(client, mdo_off
     project = ProjectFactory(progress=40)
     meeting = make_meeting(mdo_officer)
     client.force_login(mdo_officer)
-    pages = [reverse("dashboard"), reverse("tasks"), reverse("projects:index"), project.get_absolute_url(),
-             reverse("budgets:summary"), reverse("vendors:index"), meeting.get_absolute_url(),
-             reverse("meetings:calendar_month"), reverse("meetings:my_calendar")]
+    pages = [
+        reverse("dashboard"),
+        reverse("tasks"),
+        reverse("projects:index"),
+        project.get_absolute_url(),
+        reverse("budgets:summary"),
+        reverse("vendors:index"),
+        meeting.get_absolute_url(),
+        reverse("meetings:calendar_month"),
+        reverse("meetings:my_calendar"),
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -1,4 +1,3 @@
-import csv
 import io
 
 import openpyxl
@@ -122,3 +121,52 @@ def test_history_shows_choice_labels_not_codes(client, admin_user):
     page = client.get(org.get_absolute_url()).text
     assert "Direction opérationnelle" in page and "Mission Démocratie Ouverte" in page
     assert "directorate" not in page
+
+
+def test_a_list_keeps_its_filters_for_the_session_until_reset(client, mdo_officer):
+    from tests.projects.factories import ProjectFactory
+
+    ProjectFactory(title="Jardin du 3e", district=3)
+    ProjectFactory(title="Fresque du 5e", district=5)
+    client.force_login(mdo_officer)
+    assert client.get("/projects/", {"district": "5"}).status_code == 200
+
+    coming_back = client.get("/projects/")
+    assert coming_back.status_code == 302 and coming_back.url == "/projects/?district=5"
+    assert client.get("/projects/", {"district": "5", "_export": "csv"}).status_code == 200
+    other_list = client.get("/organisations/")
+    assert other_list.status_code == 200  # each list its own filters
+
+    reset = client.get("/projects/", {"reinitialiser": "1"})
+    assert reset.status_code == 302 and reset.url == "/projects/"
+    page = client.get("/projects/")
+    assert page.status_code == 200
+    assert {row.record.title for row in page.context["table"].page.object_list} == {"Jardin du 3e", "Fresque du 5e"}
+
+
+def test_the_project_list_offers_my_late_projects_as_a_saved_view(client, mdo_officer, other_mdo_officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from projects.enums import ProjectStatus
+    from tests.projects.factories import ProjectFactory
+
+    past = timezone.localdate() - dt.timedelta(days=30)
+    mine_late = ProjectFactory(
+        title="Mon projet en retard", officer=mdo_officer, status=ProjectStatus.WORKS, planned_end=past
+    )
+    ProjectFactory(
+        title="Mon projet à l'heure",
+        officer=mdo_officer,
+        status=ProjectStatus.WORKS,
+        planned_end=timezone.localdate() + dt.timedelta(days=30),
+    )
+    ProjectFactory(
+        title="Projet en retard d'un collègue", officer=other_mdo_officer, status=ProjectStatus.WORKS, planned_end=past
+    )
+    client.force_login(mdo_officer)
+    views = {view["label"]: view["url"] for view in client.get("/projects/").context["saved_views"]}
+    page = client.get(views["Mes projets en retard"])
+    assert {row.record.title for row in page.context["table"].page.object_list} == {mine_late.title}
+    assert "Mes projets en retard" in page.content.decode()

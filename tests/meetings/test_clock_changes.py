@@ -33,8 +33,10 @@ def autumn_change():
 
 
 def _create(client, day, start, end, title="COPIL"):
-    return client.post(reverse("meetings:create"), {
-        "kind": "copil", "title": title, "day": day.isoformat(), "start_time": start, "end_time": end})
+    return client.post(
+        reverse("meetings:create"),
+        {"kind": "copil", "title": title, "day": day.isoformat(), "start_time": start, "end_time": end},
+    )
 
 
 def _minutes(meeting) -> float:
@@ -77,9 +79,18 @@ def test_an_end_that_would_precede_the_start_is_the_second_occurrence(client, md
 
 def test_series_over_the_autumn_change_keeps_real_durations(client, mdo_officer, autumn_change):
     client.force_login(mdo_officer)
-    response = client.post(reverse("meetings:series_create"), {
-        "kind": "network", "title": "Réseau de nuit", "first_day": (autumn_change - dt.timedelta(days=14)).isoformat(),
-        "start_time": "01:30", "duration_minutes": "120", "preset": "FREQ=WEEKLY;INTERVAL=2", "count": "3"})
+    response = client.post(
+        reverse("meetings:series_create"),
+        {
+            "kind": "network",
+            "title": "Réseau de nuit",
+            "first_day": (autumn_change - dt.timedelta(days=14)).isoformat(),
+            "start_time": "01:30",
+            "duration_minutes": "120",
+            "preset": "FREQ=WEEKLY;INTERVAL=2",
+            "count": "3",
+        },
+    )
     assert response.status_code == 302
     occurrences = list(MeetingSeries.objects.get().occurrences.order_by("start"))
     assert [timezone.localtime(m.start).date() for m in occurrences][1] == autumn_change
@@ -89,9 +100,18 @@ def test_series_over_the_autumn_change_keeps_real_durations(client, mdo_officer,
 
 def test_series_starting_at_a_time_that_does_not_exist_is_a_form_error(client, mdo_officer, spring_change):
     client.force_login(mdo_officer)
-    response = client.post(reverse("meetings:series_create"), {
-        "kind": "network", "title": "Réseau", "first_day": spring_change.isoformat(), "start_time": "02:30",
-        "duration_minutes": "60", "preset": "FREQ=WEEKLY;INTERVAL=2", "count": "3"})
+    response = client.post(
+        reverse("meetings:series_create"),
+        {
+            "kind": "network",
+            "title": "Réseau",
+            "first_day": spring_change.isoformat(),
+            "start_time": "02:30",
+            "duration_minutes": "60",
+            "preset": "FREQ=WEEKLY;INTERVAL=2",
+            "count": "3",
+        },
+    )
     assert response.status_code == 200
     assert "n'existe pas" in response.context["form"].errors["start_time"][0]
     assert not MeetingSeries.objects.exists() and not Meeting.objects.exists()
@@ -99,9 +119,18 @@ def test_series_starting_at_a_time_that_does_not_exist_is_a_form_error(client, m
 
 def test_a_later_occurrence_on_the_spring_change_follows_rfc_5545(client, mdo_officer, spring_change):
     client.force_login(mdo_officer)
-    response = client.post(reverse("meetings:series_create"), {
-        "kind": "network", "title": "Réseau", "first_day": (spring_change - dt.timedelta(days=14)).isoformat(),
-        "start_time": "02:30", "duration_minutes": "60", "preset": "FREQ=WEEKLY;INTERVAL=2", "count": "2"})
+    response = client.post(
+        reverse("meetings:series_create"),
+        {
+            "kind": "network",
+            "title": "Réseau",
+            "first_day": (spring_change - dt.timedelta(days=14)).isoformat(),
+            "start_time": "02:30",
+            "duration_minutes": "60",
+            "preset": "FREQ=WEEKLY;INTERVAL=2",
+            "count": "2",
+        },
+    )
     assert response.status_code == 302
     change_day = MeetingSeries.objects.get().occurrences.order_by("start").last()
     # 02:30 does not exist that day: the offset before the gap makes it 03:30 summer time, and it still lasts 60 min.
@@ -111,16 +140,25 @@ def test_a_later_occurrence_on_the_spring_change_follows_rfc_5545(client, mdo_of
 
 def test_a_title_with_a_line_break_is_refused_before_anything_is_saved(client, mdo_officer, town_hall_agent):
     client.force_login(mdo_officer)
-    response = client.post(reverse("meetings:create"), {
-        "kind": "copil", "title": "Titre\r\nBcc: victime@exemple.fr", "day": "2027-01-12", "start_time": "10:00",
-        "end_time": "12:00", "users": [town_hall_agent.pk]})
+    response = client.post(
+        reverse("meetings:create"),
+        {
+            "kind": "copil",
+            "title": "Titre\r\nBcc: victime@exemple.fr",
+            "day": "2027-01-12",
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "users": [town_hall_agent.pk],
+        },
+    )
     assert response.status_code == 200
     assert "une seule ligne" in response.context["form"].errors["title"][0]
     assert not Meeting.objects.exists() and mail.outbox == []
 
 
-def test_a_title_with_a_line_break_already_stored_never_breaks_the_subject(mdo_officer, town_hall_agent,
-                                                                           django_capture_on_commit_callbacks):
+def test_a_title_with_a_line_break_already_stored_never_breaks_the_subject(
+    mdo_officer, town_hall_agent, django_capture_on_commit_callbacks
+):
     # Written before titles were checked (or by the admin): the invitation still goes, on one line.
     with django_capture_on_commit_callbacks(execute=True):
         make_meeting(mdo_officer, title="Titre\r\nBcc: victime@exemple.fr", users=[town_hall_agent])

@@ -75,16 +75,24 @@ def test_vtimezone_gives_the_right_offsets_on_both_sides_of_daylight_saving(clie
 def test_series_in_feed_has_rrule_overrides_and_exdate_for_cancelled_occurrence(client, mdo_officer, town_hall_agent):
     series = make_series(mdo_officer, organisations=[town_hall(3)], count=4)
     occurrences = list(series.occurrences.order_by("start"))
-    services.meeting_update(meeting=occurrences[1], by=mdo_officer, start=occurrences[1].start + dt.timedelta(days=2),
-                            end=occurrences[1].end + dt.timedelta(days=2), place="Mairie du 3e")
+    services.meeting_update(
+        meeting=occurrences[1],
+        by=mdo_officer,
+        start=occurrences[1].start + dt.timedelta(days=2),
+        end=occurrences[1].end + dt.timedelta(days=2),
+        place="Mairie du 3e",
+    )
     services.meeting_cancel(meeting=occurrences[2], by=mdo_officer)
     cal, vcal = parse_both(get_feed(client, town_hall_agent).content)
     events = cal.walk("VEVENT")
     master = next(e for e in events if "RRULE" in e)
     assert str(master["UID"]) == series.uid
     assert master["RRULE"]["FREQ"] == ["MONTHLY"] and master["RRULE"]["INTERVAL"] == [2]
-    exdates = [d.dt for d in master["EXDATE"].dts] if not isinstance(master["EXDATE"], list) else [
-        d.dt for ex in master["EXDATE"] for d in ex.dts]
+    exdates = (
+        [d.dt for d in master["EXDATE"].dts]
+        if not isinstance(master["EXDATE"], list)
+        else [d.dt for ex in master["EXDATE"] for d in ex.dts]
+    )
     assert exdates == [occurrences[2].original_start.astimezone(PARIS)]
     overrides = [e for e in events if "RECURRENCE-ID" in e]
     # Only the moved occurrence overrides the rule (clients without RECURRENCE-ID would show the others twice);
@@ -98,8 +106,11 @@ def test_series_in_feed_has_rrule_overrides_and_exdate_for_cancelled_occurrence(
     vmaster = next(e for e in vcal.vevent_list if hasattr(e, "rrule"))
     expanded = list(vmaster.getrruleset())
     assert len(expanded) == 3 and occurrences[2].original_start not in expanded
-    vmoved = next(e for e in vcal.vevent_list if hasattr(e, "recurrence_id")
-                  and e.recurrence_id.value == occurrences[1].original_start)
+    vmoved = next(
+        e
+        for e in vcal.vevent_list
+        if hasattr(e, "recurrence_id") and e.recurrence_id.value == occurrences[1].original_start
+    )
     assert vmoved.dtstart.value == occurrences[1].start + dt.timedelta(days=2)
 
 
@@ -145,8 +156,9 @@ def test_feed_of_a_deactivated_user_gets_404(client, meeting, town_hall_agent):
     assert client.get(url).status_code == 404
 
 
-def test_no_meeting_of_another_organisation_leaks_into_a_feed(client, meeting, other_meeting, town_hall_agent,
-                                                              other_town_hall_agent, mdo_officer):
+def test_no_meeting_of_another_organisation_leaks_into_a_feed(
+    client, meeting, other_meeting, town_hall_agent, other_town_hall_agent, mdo_officer
+):
     mine = get_feed(client, town_hall_agent).content.decode()
     assert "Vieux Lyon" not in mine and other_meeting.uid not in mine
     theirs = get_feed(client, other_town_hall_agent).content.decode()
@@ -165,16 +177,18 @@ def test_no_meeting_of_another_organisation_leaks_into_a_feed(client, meeting, o
 
 
 def test_personal_feed_includes_my_action_due_dates_as_all_day_events(client, meeting, mdo_officer, town_hall_agent):
-    action = services.action_add(meeting=meeting, by=mdo_officer, title="Envoyer le bilan", owner=town_hall_agent,
-                                 due_on=dt.date(2026, 12, 20))
+    action = services.action_add(
+        meeting=meeting, by=mdo_officer, title="Envoyer le bilan", owner=town_hall_agent, due_on=dt.date(2026, 12, 20)
+    )
     cal, _ = parse_both(get_feed(client, town_hall_agent).content)
     event = next(e for e in cal.walk("VEVENT") if str(e["UID"]) == action.uid)
     assert event.decoded("DTSTART") == dt.date(2026, 12, 20)
     assert "Envoyer le bilan" in str(event["SUMMARY"])
 
 
-def test_personal_feed_answers_in_a_constant_number_of_queries(client, mdo_officer, town_hall_agent,
-                                                             django_assert_max_num_queries):
+def test_personal_feed_answers_in_a_constant_number_of_queries(
+    client, mdo_officer, town_hall_agent, django_assert_max_num_queries
+):
     make_meeting(mdo_officer, users=[town_hall_agent], agenda=["Point 1"])
     make_series(mdo_officer, users=[town_hall_agent], count=2, title="COTECH")
     url = feed_url(town_hall_agent)
@@ -183,9 +197,14 @@ def test_personal_feed_answers_in_a_constant_number_of_queries(client, mdo_offic
         make_series(mdo_officer, users=[town_hall_agent], count=8)
         for index in range(30):
             start = paris(2027, 1, 1) + dt.timedelta(days=index)
-            meeting = Meeting.objects.create(kind="copil", title=f"COPIL {index}", start=start,
-                                             end=start + dt.timedelta(hours=1), organiser=mdo_officer,
-                                             organisation=mdo_officer.organisation)
+            meeting = Meeting.objects.create(
+                kind="copil",
+                title=f"COPIL {index}",
+                start=start,
+                end=start + dt.timedelta(hours=1),
+                organiser=mdo_officer,
+                organisation=mdo_officer.organisation,
+            )
             Attendee.objects.create(meeting=meeting, user=town_hall_agent)
             AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, title=f"Point {n}", order=n) for n in range(3)])
             ActionItem.objects.create(meeting=meeting, title="Action", owner=town_hall_agent, due_on=start.date())
@@ -196,8 +215,9 @@ def test_personal_feed_answers_in_a_constant_number_of_queries(client, mdo_offic
     assert count <= 8
 
 
-def test_organisation_feed_is_for_its_members_and_citywide_staff(client, meeting, other_meeting, town_hall_agent,
-                                                               other_town_hall_agent, mdo_manager):
+def test_organisation_feed_is_for_its_members_and_citywide_staff(
+    client, meeting, other_meeting, town_hall_agent, other_town_hall_agent, mdo_manager
+):
     url = reverse("meetings:organisation_feed", args=[town_hall(3).pk])
     client.force_login(town_hall_agent)
     body = client.get(url).content.decode()
@@ -239,8 +259,10 @@ def test_calendar_feed_url_command_prints_the_users_feed(town_hall_agent, capsys
 
 def token_feeds(user) -> tuple[str, str]:
     token = selectors.calendar_token_for(user).token
-    return (reverse("meetings:token_network_feed", args=[token]),
-            reverse("meetings:token_organisation_feed", args=[token, user.organisation_id]))
+    return (
+        reverse("meetings:token_network_feed", args=[token]),
+        reverse("meetings:token_organisation_feed", args=[token, user.organisation_id]),
+    )
 
 
 def test_subscribed_feeds_say_method_publish(client, meeting, town_hall_agent):
@@ -269,14 +291,16 @@ def test_if_modified_since_gets_304_until_a_meeting_changes(client, meeting, mdo
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
     modified = get_feed(client, town_hall_agent)["Last-Modified"]
     assert client.get(feed_url(town_hall_agent), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
-    services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), by=mdo_officer,
-                            place="Mairie du 3e, salle des fêtes")
+    services.meeting_update(
+        meeting=Meeting.objects.get(pk=meeting.pk), by=mdo_officer, place="Mairie du 3e, salle des fêtes"
+    )
     changed = client.get(feed_url(town_hall_agent), HTTP_IF_MODIFIED_SINCE=modified)
     assert changed.status_code == 200 and changed["Last-Modified"] != modified
 
 
-def test_tokenised_organisation_and_network_feeds_need_no_cookie(client, meeting, other_meeting, mdo_officer,
-                                                                 town_hall_agent):
+def test_tokenised_organisation_and_network_feeds_need_no_cookie(
+    client, meeting, other_meeting, mdo_officer, town_hall_agent
+):
     series = make_series(mdo_officer, organisations=[town_hall(3)], count=2)
     network, organisation = token_feeds(town_hall_agent)
     body = client.get(organisation).content.decode()  # anonymous, as Outlook
@@ -291,8 +315,9 @@ def test_tokenised_feeds_are_revoked_with_the_personal_token(client, meeting, to
     assert client.get(organisation).status_code == 404 and client.get(network).status_code == 404
 
 
-def test_tokenised_organisation_feed_of_another_organisation_is_404(client, meeting, town_hall_agent,
-                                                                    other_town_hall_agent):
+def test_tokenised_organisation_feed_of_another_organisation_is_404(
+    client, meeting, town_hall_agent, other_town_hall_agent
+):
     token = selectors.calendar_token_for(town_hall_agent).token
     url = reverse("meetings:token_organisation_feed", args=[token, other_town_hall_agent.organisation_id])
     assert client.get(url).status_code == 404

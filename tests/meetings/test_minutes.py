@@ -28,13 +28,16 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_minutes_go_from_draft_to_review_approved_and_published(client, meeting, mdo_officer, mdo_manager,
-                                                                 town_hall_agent, django_capture_on_commit_callbacks):
+def test_minutes_go_from_draft_to_review_approved_and_published(
+    client, meeting, mdo_officer, mdo_manager, town_hall_agent, django_capture_on_commit_callbacks
+):
     client.force_login(mdo_officer)
     assert write_minutes(client, meeting).status_code == 302
     client.post(reverse("meetings:decision_add", args=[meeting.pk]), {"decision-text": "Le calendrier est adopté."})
-    client.post(reverse("meetings:action_add", args=[meeting.pk]),
-                {"action-title": "Envoyer le bilan", "action-owner": town_hall_agent.pk, "action-due_on": "2027-01-15"})
+    client.post(
+        reverse("meetings:action_add", args=[meeting.pk]),
+        {"action-title": "Envoyer le bilan", "action-owner": town_hall_agent.pk, "action-due_on": "2027-01-15"},
+    )
     assert transition(client, meeting, "submit").status_code == 302
     assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.REVIEW
 
@@ -95,8 +98,9 @@ def test_no_script_from_a_minute_reaches_the_page_or_the_pdf(client, meeting, md
     client.force_login(mdo_officer)
     write_minutes(client, meeting, summary=XSS)
     item = meeting.agenda_items.first()
-    client.post(reverse("meetings:minutes_save", args=[meeting.pk]),
-                {"minutes-summary": XSS, f"minutes-notes-{item.pk}": XSS})
+    client.post(
+        reverse("meetings:minutes_save", args=[meeting.pk]), {"minutes-summary": XSS, f"minutes-notes-{item.pk}": XSS}
+    )
     minutes = Minutes.objects.get(meeting=meeting)
     item.refresh_from_db()
     for stored in (minutes.summary, item.notes):
@@ -113,8 +117,9 @@ def test_no_script_from_a_minute_reaches_the_page_or_the_pdf(client, meeting, md
     assert "Bilan positif" in text
 
 
-def test_minutes_pdf_holds_title_attendance_agenda_decisions_and_actions(client, meeting, mdo_officer, mdo_manager,
-                                                                        town_hall_agent):
+def test_minutes_pdf_holds_title_attendance_agenda_decisions_and_actions(
+    client, meeting, mdo_officer, mdo_manager, town_hall_agent
+):
     services.minutes_save(meeting=meeting, by=mdo_officer, summary="Synthèse de séance", notes={})
     services.decision_add(meeting=meeting, by=mdo_officer, text="Le calendrier des travaux est validé.")
     services.action_add(meeting=meeting, by=mdo_officer, title="Relancer la direction", owner=town_hall_agent)
@@ -126,9 +131,16 @@ def test_minutes_pdf_holds_title_attendance_agenda_decisions_and_actions(client,
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    for expected in ("COPIL Budget participatif", "Point budgétaire", "Projets en retard",
-                     "Le calendrier des travaux est validé.", "Relancer la direction", "Julien Moreau",
-                     "Hôtel de Ville", "Nadia Benali"):
+    for expected in (
+        "COPIL Budget participatif",
+        "Point budgétaire",
+        "Projets en retard",
+        "Le calendrier des travaux est validé.",
+        "Relancer la direction",
+        "Julien Moreau",
+        "Hôtel de Ville",
+        "Nadia Benali",
+    ):
         assert expected in text, expected
 
 

@@ -27,15 +27,22 @@ def test_series_every_two_months_keeps_its_local_hour_across_daylight_saving(mdo
     series = make_series(mdo_officer, first_start=paris(2026, 1, 13, 9, 30), count=6)
     starts = [m.start for m in series.occurrences.order_by("start")]
     assert [timezone.localtime(s).strftime("%d/%m %H:%M") for s in starts] == [
-        "13/01 09:30", "13/03 09:30", "13/05 09:30", "13/07 09:30", "13/09 09:30", "13/11 09:30"]
+        "13/01 09:30",
+        "13/03 09:30",
+        "13/05 09:30",
+        "13/07 09:30",
+        "13/09 09:30",
+        "13/11 09:30",
+    ]
     assert starts[0].astimezone(dt.UTC).hour == 8  # CET
     assert starts[2].astimezone(dt.UTC).hour == 7  # CEST
     assert series.rrule == "FREQ=MONTHLY;INTERVAL=2;COUNT=6"
     assert all(m.original_start == m.start for m in series.occurrences.all())
 
 
-def test_series_invites_every_occurrence_and_sends_one_email_with_the_rule(mdo_officer, town_hall_agent,
-                                                                          django_capture_on_commit_callbacks):
+def test_series_invites_every_occurrence_and_sends_one_email_with_the_rule(
+    mdo_officer, town_hall_agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         series = make_series(mdo_officer, organisations=[town_hall(3)], count=3)
     assert Attendee.objects.filter(user=town_hall_agent, meeting__series=series).count() == 3
@@ -61,14 +68,16 @@ def test_series_refuses_a_rule_without_frequency(mdo_officer):
 
 
 def test_moving_one_occurrence_raises_its_sequence_keeps_its_recurrence_id_and_mails_an_update(
-        mdo_officer, town_hall_agent, django_capture_on_commit_callbacks):
+    mdo_officer, town_hall_agent, django_capture_on_commit_callbacks
+):
     series = make_series(mdo_officer, organisations=[town_hall(3)], count=3)
     second = series.occurrences.order_by("start")[1]
     original = second.start
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_update(meeting=second, by=mdo_officer, start=original + dt.timedelta(days=7),
-                                end=second.end + dt.timedelta(days=7))
+        services.meeting_update(
+            meeting=second, by=mdo_officer, start=original + dt.timedelta(days=7), end=second.end + dt.timedelta(days=7)
+        )
     second.refresh_from_db()
     assert second.sequence == 1
     assert second.original_start == original
@@ -80,14 +89,19 @@ def test_moving_one_occurrence_raises_its_sequence_keeps_its_recurrence_id_and_m
     assert "Modifiée" in mail.outbox[0].subject
 
 
-def test_changing_only_the_title_does_not_raise_the_sequence(meeting, mdo_officer):
+def test_changing_the_title_raises_the_sequence_but_an_unchanged_value_does_not(meeting, mdo_officer):
+    # What the invitees' calendars show changed: Outlook only takes the update with a higher SEQUENCE.
     services.meeting_update(meeting=meeting, by=mdo_officer, title="COPIL n° 2")
     meeting.refresh_from_db()
-    assert meeting.sequence == 0
+    assert meeting.sequence == 1
+    services.meeting_update(meeting=meeting, by=mdo_officer, title="COPIL n° 2")
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
 
 
-def test_cancelling_one_occurrence_mails_a_cancel_with_the_same_uid(mdo_officer, town_hall_agent,
-                                                                    django_capture_on_commit_callbacks):
+def test_cancelling_one_occurrence_mails_a_cancel_with_the_same_uid(
+    mdo_officer, town_hall_agent, django_capture_on_commit_callbacks
+):
     series = make_series(mdo_officer, organisations=[town_hall(3)], count=3)
     last = series.occurrences.order_by("start").last()
     mail.outbox.clear()
@@ -102,8 +116,9 @@ def test_cancelling_one_occurrence_mails_a_cancel_with_the_same_uid(mdo_officer,
         services.meeting_cancel(meeting=last, by=mdo_officer)
 
 
-def test_invitation_email_of_a_single_meeting_carries_its_uid_and_attendee(mdo_officer, town_hall_agent,
-                                                                          django_capture_on_commit_callbacks):
+def test_invitation_email_of_a_single_meeting_carries_its_uid_and_attendee(
+    mdo_officer, town_hall_agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = make_meeting(mdo_officer, users=[town_hall_agent], guests=[("Anne Dupont", "anne@exemple.fr")])
     assert sorted(m.to[0] for m in mail.outbox) == ["anne@exemple.fr", town_hall_agent.email]
@@ -112,8 +127,9 @@ def test_invitation_email_of_a_single_meeting_carries_its_uid_and_attendee(mdo_o
 
 
 def test_inviting_an_organisation_invites_its_agents_once(meeting, town_hall_agent, mdo_officer):
-    added = services.meeting_invite(meeting=meeting, by=mdo_officer, organisations=[town_hall(3)],
-                                    users=[town_hall_agent])
+    added = services.meeting_invite(
+        meeting=meeting, by=mdo_officer, organisations=[town_hall(3)], users=[town_hall_agent]
+    )
     assert added == []
     assert meeting.attendees.filter(user=town_hall_agent).count() == 1
 
@@ -131,7 +147,9 @@ def test_agenda_items_move_up_and_down(meeting, mdo_officer):
     first, second = meeting.agenda_items.order_by("order")
     services.agenda_item_move(item=second, by=mdo_officer, direction="up")
     assert list(meeting.agenda_items.order_by("order").values_list("title", flat=True)) == [
-        "Projets en retard", "Point budgétaire"]
+        "Projets en retard",
+        "Point budgétaire",
+    ]
     services.agenda_item_move(item=second, by=mdo_officer, direction="up")  # already first: nothing moves
     assert meeting.agenda_items.order_by("order").first().pk == second.pk
 
@@ -139,8 +157,9 @@ def test_agenda_items_move_up_and_down(meeting, mdo_officer):
 def test_open_actions_of_the_previous_meeting_are_carried_into_the_next_agenda(mdo_officer, town_hall_agent):
     series = make_series(mdo_officer, organisations=[town_hall(3)], count=3)
     first, second, third = series.occurrences.order_by("start")
-    open_action = services.action_add(meeting=first, by=mdo_officer, title="Envoyer le bilan", owner=town_hall_agent,
-                                      due_on=dt.date(2026, 2, 1))
+    open_action = services.action_add(
+        meeting=first, by=mdo_officer, title="Envoyer le bilan", owner=town_hall_agent, due_on=dt.date(2026, 2, 1)
+    )
     done = services.action_add(meeting=first, by=mdo_officer, title="Réserver la salle")
     services.action_set_status(action=done, by=mdo_officer, status=ActionStatus.DONE)
     assert selectors.carried_actions_for(second) == [open_action]

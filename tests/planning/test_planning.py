@@ -1,9 +1,8 @@
 """Phases of a project: filled by the status changes, late ones flagged, the Gantt view and its export."""
 
-import re
-
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,19 +30,32 @@ def kind(name: str) -> PhaseKind:
 def winner_3e(db, mdo_officer):
     from tests.factories import directorate
 
-    project = Project.objects.create(title="Jardin partagé Guichard", kind=ProjectKind.PARTICIPATORY_BUDGET, district=3,
-                                     status=ProjectStatus.WINNER, selected=True, officer=mdo_officer,
-                                     lead_directorate=directorate("Direction des Espaces verts"))
+    project = Project.objects.create(
+        title="Jardin partagé Guichard",
+        kind=ProjectKind.PARTICIPATORY_BUDGET,
+        district=3,
+        status=ProjectStatus.WINNER,
+        selected=True,
+        officer=mdo_officer,
+        lead_directorate=directorate("Direction des Espaces verts"),
+    )
     ProjectPhase.objects.create(project=project, kind=kind("Études"), planned_start=days(-60), planned_end=days(-10))
-    ProjectPhase.objects.create(project=project, kind=kind("Consultation des entreprises"), planned_start=days(-10),
-                                planned_end=days(40))
+    ProjectPhase.objects.create(
+        project=project, kind=kind("Consultation des entreprises"), planned_start=days(-10), planned_end=days(40)
+    )
     ProjectPhase.objects.create(project=project, kind=kind("Travaux"), planned_start=days(40), planned_end=days(200))
     return project
 
 
 def test_default_phase_kinds_are_there_and_the_admin_may_add_one(db):
     assert list(PhaseKind.objects.values_list("name", flat=True)) == [
-        "Concertation", "Études", "Délibération", "Consultation des entreprises", "Travaux", "Inauguration"]
+        "Concertation",
+        "Études",
+        "Délibération",
+        "Consultation des entreprises",
+        "Travaux",
+        "Inauguration",
+    ]
     PhaseKind.objects.create(name="Réception des travaux", order=55)
     assert PhaseKind.objects.count() == 7
 
@@ -79,10 +91,19 @@ def test_a_phase_past_its_planned_end_is_late(winner_3e):
 
 def test_gantt_shows_phases_milestones_and_today_for_the_filtered_projects(client, winner_3e, mdo_manager):
     line = approved_line(project=winner_3e, amount_ttc=Decimal("120000.00"), requester=mdo_manager)
-    order = make_order(contract=make_contract(by=mdo_manager, vendor=VendorFactory(name="Paysages du Rhône")),
-                       line=line, by=mdo_manager)
-    Milestone.objects.create(contract=order.contract, order=order, label="Esquisse", amount_ht=Decimal("1000.00"),
-                             due_on=days(-3), created_by=mdo_manager)
+    order = make_order(
+        contract=make_contract(by=mdo_manager, vendor=VendorFactory(name="Paysages du Rhône")),
+        line=line,
+        by=mdo_manager,
+    )
+    Milestone.objects.create(
+        contract=order.contract,
+        order=order,
+        label="Esquisse",
+        amount_ht=Decimal("1000.00"),
+        due_on=days(-3),
+        created_by=mdo_manager,
+    )
     other = Project.objects.create(title="Fontaine de Ménival", district=5, status=ProjectStatus.WINNER, selected=True)
     ProjectPhase.objects.create(project=other, kind=kind("Travaux"), planned_start=days(0), planned_end=days(90))
     client.force_login(mdo_manager)
@@ -112,8 +133,10 @@ def test_gantt_xlsx_export_lists_every_phase_of_the_filtered_projects(client, wi
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Projet", "Arrondissement", "Phase")
     assert [(row[0], row[2], row[9]) for row in rows[1:]] == [
-        ("Jardin partagé Guichard", "Études", "oui"), ("Jardin partagé Guichard", "Consultation des entreprises", "non"),
-        ("Jardin partagé Guichard", "Travaux", "non")]
+        ("Jardin partagé Guichard", "Études", "oui"),
+        ("Jardin partagé Guichard", "Consultation des entreprises", "non"),
+        ("Jardin partagé Guichard", "Travaux", "non"),
+    ]
 
 
 def test_gantt_and_export_are_scoped(client, winner_3e, other_town_hall_agent, outsider):
@@ -131,11 +154,19 @@ def test_gantt_keeps_a_constant_number_of_queries(client, winner_3e, mdo_manager
         for n in range(4):
             project = Project.objects.create(title=f"Projet {n}", district=3, selected=True, status=ProjectStatus.WORKS)
             for name in ("Études", "Travaux"):
-                ProjectPhase.objects.create(project=project, kind=kind(name), planned_start=days(-n), planned_end=days(n))
+                ProjectPhase.objects.create(
+                    project=project, kind=kind(name), planned_start=days(-n), planned_end=days(n)
+                )
             line = approved_line(project=project, amount_ttc=Decimal("1200.00"), requester=mdo_manager)
             order = make_order(contract=make_contract(by=mdo_manager), line=line, by=mdo_manager)
-            Milestone.objects.create(contract=order.contract, order=order, label="J", amount_ht=Decimal("10.00"),
-                                     due_on=days(n), created_by=mdo_manager)
+            Milestone.objects.create(
+                contract=order.contract,
+                order=order,
+                label="J",
+                amount_ht=Decimal("10.00"),
+                due_on=days(n),
+                created_by=mdo_manager,
+            )
 
     client.force_login(mdo_manager)
     count = assert_constant_queries(client, reverse("planning:index"), grow)

@@ -12,8 +12,9 @@ def green_directorate(db):
 @pytest.fixture
 def project(db, green_directorate, mdo_officer):
     """A 3e participatory-budget project led by the Espaces verts, owned by Camille."""
-    return ProjectFactory(title="Végétalisation de la place Guichard", district=3,
-                          lead_directorate=green_directorate, officer=mdo_officer)
+    return ProjectFactory(
+        title="Végétalisation de la place Guichard", district=3, lead_directorate=green_directorate, officer=mdo_officer
+    )
 
 
 @pytest.fixture

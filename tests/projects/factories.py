@@ -30,6 +30,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 def lyon_edition(name="Budget participatif 2026-2027") -> Edition:
     edition = EditionFactory(name=name, number=2)
     for n in range(1, 10):
-        EditionDistrict.objects.get_or_create(edition=edition, name="Lyon 1er" if n == 1 else f"Lyon {n}e",
-                                              defaults={"number": n})
+        EditionDistrict.objects.get_or_create(
+            edition=edition, name="Lyon 1er" if n == 1 else f"Lyon {n}e", defaults={"number": n}
+        )
     return edition

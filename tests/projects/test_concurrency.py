@@ -40,10 +40,11 @@ def test_concurrent_transitions_on_one_project_fire_once(project, mdo_officer):
 def test_concurrent_answers_to_one_task_complete_it_once(project, mdo_officer, directorate_agent, green_directorate):
     from decimal import Decimal
 
+    from viewflow.workflow.exceptions import FlowLockFailed
+
     from mdo.enums import Role
     from projects import flows
     from projects.models import FeasibilityReview
-    from viewflow.workflow.exceptions import FlowLockFailed
     from tests.factories import make_user
 
     colleague = make_user(Role.DIRECTORATE_AGENT, green_directorate, username="colleague")
@@ -57,16 +58,24 @@ def test_concurrent_answers_to_one_task_complete_it_once(project, mdo_officer, d
     def answer(user, verdict):
         try:
             barrier.wait()
-            flows.directorate_answer(task=type(task).objects.get(pk=task.pk), by=user, verdict=verdict,
-                                     cost_estimate=Decimal("100"), delay_months=1, conditions="")
+            flows.directorate_answer(
+                task=type(task).objects.get(pk=task.pk),
+                by=user,
+                verdict=verdict,
+                cost_estimate=Decimal("100"),
+                delay_months=1,
+                conditions="Réseaux à dévoyer",
+            )
             results.append(user.username)
         except (flows.TaskRefused, FlowLockFailed) as error:  # the loser finds the task done or taken, or locked
             results.append(type(error).__name__)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=answer, args=(directorate_agent, "feasible")),
-               threading.Thread(target=answer, args=(colleague, "unfeasible"))]
+    threads = [
+        threading.Thread(target=answer, args=(directorate_agent, "feasible")),
+        threading.Thread(target=answer, args=(colleague, "unfeasible")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -28,13 +28,17 @@ FORMULA = '=HYPERLINK("http://x","clic")'
 def decidim_component() -> dict:
     """The component as Decidim holds it: results by id (their exported columns) and its status ids."""
     rows = list(csv.DictReader(io.StringIO((DATA / "decidim_results.csv").read_text(encoding="utf-8")), delimiter=";"))
-    return {"results": {int(row["id"]): row for row in rows}, "statuses": {int(row["status/id"]) for row in rows},
-            "categories": {int(row["category/id"]) for row in rows if row["category/id"]},
-            "scopes": {int(row["scope/id"]) for row in rows if row["scope/id"]}}
+    return {
+        "results": {int(row["id"]): row for row in rows},
+        "statuses": {int(row["status/id"]) for row in rows},
+        "categories": {int(row["category/id"]) for row in rows if row["category/id"]},
+        "scopes": {int(row["scope/id"]) for row in rows if row["scope/id"]},
+    }
 
 
-def replay_decidim_import(content: bytes, component: dict, *, col_sep: str = ";", locales=("fr", "en"),
-                          default_locale: str = "fr") -> dict:
+def replay_decidim_import(
+    content: bytes, component: dict, *, col_sep: str = ";", locales=("fr", "en"), default_locale: str = "fr"
+) -> dict:
     """What Decidim's ``ResultsCsvImporter#import!`` would do with ``content``: updated ids, created rows, errors.
 
     Ruby reads the upload as UTF-8 text, ``CSV.new(headers: true, col_sep: Decidim.default_csv_col_sep)``;
@@ -53,7 +57,7 @@ def replay_decidim_import(content: bytes, component: dict, *, col_sep: str = ";"
         if len(values) != len(header):
             outcome["errors"].append(f"ligne {number} : {len(values)} cellules pour {len(header)} colonnes")
             continue
-        row = dict(zip(header, values))
+        row = dict(zip(header, values, strict=True))
         errors = []
         for field in ("title", "description"):
             texts = {lang: row.get(f"{field}/{lang}") or row.get(f"{field}/{default_locale}", "") for lang in locales}
@@ -67,6 +71,9 @@ def replay_decidim_import(content: bytes, component: dict, *, col_sep: str = ";"
             errors.append("catégorie inconnue")
         if row.get("scope/id") and int(row["scope/id"]) not in component["scopes"]:
             errors.append("secteur inconnu")
+        if row.get("parent/id") and int(row["parent/id"]) not in component["results"]:
+            # remove_invalid_results: a result whose parent is no result of the component is destroyed.
+            errors.append(f"parent/id {row['parent/id']} inconnu : Decidim supprimerait ce résultat")
         for field in ("start_date", "end_date"):
             if row.get(field):
                 datetime.date.fromisoformat(row[field])
@@ -84,11 +91,26 @@ def replay_decidim_import(content: bytes, component: dict, *, col_sep: str = ";"
 @pytest.fixture
 def edition(mdo_officer):
     edition = EditionFactory(name="Budget participatif 2026-2027", number=2)
-    ProjectFactory(title="Jardin Montchat", edition=edition, status=S.WORKS, selected=True, progress=75,
-                   public_summary="Un jardin partagé rue Ferdinand-Buisson.", planned_start=datetime.date(2026, 3, 2),
-                   officer=mdo_officer)
-    ProjectFactory(title="Fresque du gros caillou", edition=edition, status=S.DESIGN, selected=True, progress=40,
-                   description="", public_summary="", district=4)
+    ProjectFactory(
+        title="Jardin Montchat",
+        edition=edition,
+        status=S.WORKS,
+        selected=True,
+        progress=75,
+        public_summary="Un jardin partagé rue Ferdinand-Buisson.",
+        planned_start=datetime.date(2026, 3, 2),
+        officer=mdo_officer,
+    )
+    ProjectFactory(
+        title="Fresque du gros caillou",
+        edition=edition,
+        status=S.DESIGN,
+        selected=True,
+        progress=40,
+        description="",
+        public_summary="",
+        district=4,
+    )
     ProjectFactory(title="Bancs du quai Saint-Vincent", edition=edition, status=S.WINNER, selected=True, district=1)
     ProjectFactory(title="Skatepark non retenu", edition=edition, status=S.NOT_SELECTED, selected=False)
     return edition
@@ -115,8 +137,13 @@ def test_import_learns_decidim_ids_statuses_and_matches_titles(client, mdo_offic
     assert results[1208].project.title == "Fresque du gros caillou"  # case, accents and hyphens aside
     assert results[1209].project is None
     assert {(s.decidim_id, s.key, s.name) for s in DecidimStatus.objects.filter(edition=edition)} == {
-        (52, "en_travaux", "En travaux"), (51, "etudes", "En études"), (53, "termine", "Réalisé")}
-    mapping = dict(DecidimStatusMapping.objects.filter(edition=edition).values_list("status", "decidim_status__decidim_id"))
+        (52, "en_travaux", "En travaux"),
+        (51, "etudes", "En études"),
+        (53, "termine", "Réalisé"),
+    }
+    mapping = dict(
+        DecidimStatusMapping.objects.filter(edition=edition).values_list("status", "decidim_status__decidim_id")
+    )
     assert mapping == {S.WORKS: 52, S.DESIGN: 51}  # same name; "Réalisé" is chosen by the MDO
 
 
@@ -126,8 +153,9 @@ def test_json_export_teaches_the_same_as_the_csv(client, mdo_officer, edition):
     result = DecidimResult.objects.get(edition=edition, decidim_id=1207)
     assert result.project.title == "Jardin Montchat"
     assert result.value("category/id") == "14" and result.value("scope/id") == "5"
-    assert result.value("proposal_urls") == ("https://oye.lyon.fr/processes/bp2/f/85/proposals/3301, "
-                                             "https://oye.lyon.fr/processes/bp2/f/85/proposals/3302")
+    assert result.value("proposal_urls") == (
+        "https://oye.lyon.fr/processes/bp2/f/85/proposals/3301, https://oye.lyon.fr/processes/bp2/f/85/proposals/3302"
+    )
 
 
 def test_export_passes_decidim_importer_rules_and_touches_no_foreign_column(client, mdo_officer, edition):
@@ -145,9 +173,65 @@ def test_export_passes_decidim_importer_rules_and_touches_no_foreign_column(clie
     assert fresque["description/fr"] == "<p>Une fresque.</p>"  # ours is empty: Decidim's is kept
     for decidim_id, row in outcome["updated"].items():
         original = component["results"][decidim_id]
-        for column in ("category/id", "scope/id", "parent/id", "proposal_urls", "title/en", "description/en",
-                       "component/id", "url"):
+        for column in (
+            "category/id",
+            "scope/id",
+            "parent/id",
+            "proposal_urls",
+            "title/en",
+            "description/en",
+            "component/id",
+            "url",
+        ):
             assert row[column] == original[column], column
+
+
+def test_parent_project_goes_to_decidim_as_its_decidim_result_id(client, mdo_officer, edition):
+    from projects.decidim import decidim_result_link
+    from projects.models import Project
+
+    client.force_login(mdo_officer)
+    _import(client, edition)
+    component = decidim_component()
+    programme = ProjectFactory(title="Programme des jardins", edition=edition, status=S.WORKS)
+    decidim_result_link(result=DecidimResult.objects.get(edition=edition, decidim_id=1209), project=programme, by=None)
+    Project.objects.filter(title="Jardin Montchat").update(parent=programme)
+    # A parent whose Decidim result is another edition's component: its id means nothing to this one.
+    elsewhere = ProjectFactory(title="Programme d'une autre édition", edition=EditionFactory(name="BP 2030"))
+    DecidimResult.objects.create(edition=elsewhere.edition, decidim_id=4242, project=elsewhere)
+    Project.objects.filter(title="Fresque du gros caillou").update(parent=elsewhere)
+    outcome = replay_decidim_import(_export(client, edition), component)
+    assert outcome["errors"] == [] and outcome["created"] == []
+    assert outcome["updated"][1207]["parent/id"] == "1209"
+    assert outcome["updated"][1208]["parent/id"] == component["results"][1208]["parent/id"] == ""
+
+
+def test_parent_project_without_decidim_result_keeps_decidim_s_parent(client, mdo_officer, edition):
+    from projects.models import Project
+
+    client.force_login(mdo_officer)
+    _import(client, edition)
+    programme = ProjectFactory(title="Programme pas encore sur Decidim", edition=edition, status=S.WORKS)
+    Project.objects.filter(title="Jardin Montchat").update(parent=programme)
+    outcome = replay_decidim_import(_export(client, edition), decidim_component())
+    assert outcome["errors"] == [] and outcome["updated"][1207]["parent/id"] == ""
+
+
+def test_accountability_export_keeps_a_constant_number_of_queries_with_parents(client, mdo_officer, edition):
+    from projects.decidim import decidim_result_link
+    from tests.helpers import assert_constant_queries
+
+    client.force_login(mdo_officer)
+    _import(client, edition)
+    programme = ProjectFactory(title="Programme des jardins", edition=edition, status=S.WORKS)
+    decidim_result_link(result=DecidimResult.objects.get(edition=edition, decidim_id=1209), project=programme, by=None)
+
+    def grow():
+        for number in range(5):
+            child = ProjectFactory(edition=edition, status=S.WORKS, selected=True, parent=programme)
+            DecidimResult.objects.create(edition=edition, decidim_id=2000 + number, project=child, columns=[])
+
+    assert_constant_queries(client, f"{reverse('projects:decidim_accountability')}?edition={edition.pk}", grow)
 
 
 def test_export_uses_the_instance_separator(client, mdo_officer, edition, settings):
@@ -180,9 +264,15 @@ def test_status_without_decidim_status_is_listed_not_exported(client, mdo_office
     assert "statut « Livrée » sans statut Decidim associé" in page
     assert 1207 not in replay_decidim_import(_export(client, edition), decidim_component())["updated"]
     finished = DecidimStatus.objects.get(edition=edition, decidim_id=53)
-    client.post(reverse("projects:decidim_statuses"), {"edition": edition.pk, "status_delivered": finished.pk,
-                                                       "status_works": "", "status_design":
-                                                       DecidimStatus.objects.get(edition=edition, decidim_id=51).pk})
+    client.post(
+        reverse("projects:decidim_statuses"),
+        {
+            "edition": edition.pk,
+            "status_delivered": finished.pk,
+            "status_works": "",
+            "status_design": DecidimStatus.objects.get(edition=edition, decidim_id=51).pk,
+        },
+    )
     outcome = replay_decidim_import(_export(client, edition), decidim_component())
     assert outcome["updated"][1207]["status/id"] == "53" and outcome["errors"] == []
 
@@ -192,8 +282,9 @@ def test_manual_link_and_formula_title_written_as_text(client, mdo_officer, edit
     _import(client, edition)
     project = ProjectFactory(title=FORMULA, edition=edition, status=S.DESIGN, selected=True, description="")
     result = DecidimResult.objects.get(edition=edition, decidim_id=1209)
-    response = client.post(reverse("projects:decidim_link"), {"edition": edition.pk, "result": result.pk,
-                                                            "project": project.pk})
+    response = client.post(
+        reverse("projects:decidim_link"), {"edition": edition.pk, "result": result.pk, "project": project.pk}
+    )
     assert response.status_code == 302
     outcome = replay_decidim_import(_export(client, edition), decidim_component())
     row = outcome["updated"][1209]
@@ -240,8 +331,9 @@ def test_decidim_page_keeps_a_constant_number_of_queries(client, mdo_officer, ed
     client.force_login(mdo_officer)
     _import(client, edition)
     url = f"{reverse('projects:decidim')}?edition={edition.pk}"
-    count = assert_constant_queries(client, url, lambda: ProjectFactory.create_batch(
-        10, edition=edition, status=S.WINNER, selected=True))
+    count = assert_constant_queries(
+        client, url, lambda: ProjectFactory.create_batch(10, edition=edition, status=S.WINNER, selected=True)
+    )
     with django_assert_max_num_queries(count):
         client.get(url)
 

@@ -17,12 +17,24 @@ GOOD_START = "id;titre;coût;voix\nA1;Banc;100;4\n".encode()
 
 UNREADABLE = {
     # Bytes defined in neither UTF-8 nor Windows-1252.
-    **{f"byte_{byte:02x}": (GOOD_START + b"A2;Caf\xe9 " + bytes([byte]) + b";200;5\n",
-                            f"ligne 3 : l'octet 0x{byte:02X} n'est ni de l'UTF-8 ni du Windows-1252")
-       for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)},
-    "huge_field": (GOOD_START + b'A2;"' + b"x" * 140_000 + b'";200;5\n', "ligne 3 : une valeur dépasse 131 072 caractères"),
-    "huge_field_pabulib": (b"META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;"
-                           + b'"' + b"x" * 140_000 + b'"\n', "ligne 6 : une valeur dépasse 131 072 caractères"),
+    **{
+        f"byte_{byte:02x}": (
+            GOOD_START + b"A2;Caf\xe9 " + bytes([byte]) + b";200;5\n",
+            f"ligne 3 : l'octet 0x{byte:02X} n'est ni de l'UTF-8 ni du Windows-1252",
+        )
+        for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    },
+    "huge_field": (
+        GOOD_START + b'A2;"' + b"x" * 140_000 + b'";200;5\n',
+        "ligne 3 : une valeur dépasse 131 072 caractères",
+    ),
+    "huge_field_pabulib": (
+        b"META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;"
+        + b'"'
+        + b"x" * 140_000
+        + b'"\n',
+        "ligne 6 : une valeur dépasse 131 072 caractères",
+    ),
     "nul_byte": (GOOD_START + b"A2;Banc\x00;200;5\n", "ligne 3 : le fichier contient un caractère nul"),
 }
 
@@ -44,14 +56,21 @@ def test_bare_cr_line_ends_are_read_as_lines():
 
 
 @pytest.mark.parametrize("case", ["byte_81", "huge_field"])
-def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, case):
+def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, case, django_capture_on_commit_callbacks):
     content, message = UNREADABLE[case]
     client = Client(raise_request_exception=False)
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:vote_import"), {
-        "file": SimpleUploadedFile("votes.csv", content), "edition": "E"})
-    assert response.status_code == 400
-    assert message in html.unescape(response.content.decode()) and "Rien n'a été importé" in html.unescape(response.content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("projects:vote_import"),
+            {"file": SimpleUploadedFile("votes.csv", content), "new_edition": "E"},
+        )
+    response = client.get(response.url)
+    # The import ran as a job: its page says it failed, and why, line by line.
+    assert response.status_code == 200 and response.context["job"].status == "failed"
+    assert message in html.unescape(response.content.decode()) and "Rien n'a été importé" in html.unescape(
+        response.content.decode()
+    )
     assert not Project.objects.exists()
 
 

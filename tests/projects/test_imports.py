@@ -1,4 +1,5 @@
 import io
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from projects.enums import ProjectStatus as S
-from projects.imports import ImportFailed, greedy_winners, import_votes, parse_decimal, Row
+from projects.imports import ImportFailed, Row, greedy_winners, import_votes, parse_decimal
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry
 from tests.projects.factories import lyon_edition
 
@@ -24,8 +25,11 @@ def _import(name, edition="Import test", **kwargs):
 
 
 def _state():
-    return sorted(Project.objects.values_list("external_id", "status", "votes", "estimated_cost", "selected",
-                                              "edition_district__name"))
+    return sorted(
+        Project.objects.values_list(
+            "external_id", "status", "votes", "estimated_cost", "selected", "edition_district__name"
+        )
+    )
 
 
 def test_toulouse_2024_twenty_districts_greedy_rule():
@@ -63,7 +67,9 @@ def test_warszawa_uses_the_selected_column_and_meta_subunit():
     assert all(p.edition_district_id == district.pk for p in Project.objects.all())
 
 
-@pytest.mark.parametrize("name", ["France_Toulouse_2024.pb", "France_Toulouse_2019.pb", "Poland_Warszawa_2023_Wesola.pb"])
+@pytest.mark.parametrize(
+    "name", ["France_Toulouse_2024.pb", "France_Toulouse_2019.pb", "Poland_Warszawa_2023_Wesola.pb"]
+)
 def test_reimport_changes_nothing(name):
     _import(name)
     before = _state()
@@ -89,10 +95,12 @@ def test_dry_run_writes_nothing():
 def test_csv_windows_1252_semicolon_french_decimals_into_lyon_districts():
     lyon_edition()
     EditionDistrict.objects.filter(name="Lyon 3e").update(envelope=Decimal("50000"))
-    content = ("id;titre;coût;voix;arrondissement;thème\n"
-               "A1;Végétalisation rue Paul-Bert;30 000,00;412;Lyon 3e;Nature en ville\n"
-               "A2;Fontaine à boire place Guichard;25 000,50;388;3;Cadre de vie\n"
-               "A3;Boîte à livres Montchat;4 500;120;3e arrondissement;Culture\n").encode("cp1252")
+    content = (
+        "id;titre;coût;voix;arrondissement;thème\n"
+        "A1;Végétalisation rue Paul-Bert;30 000,00;412;Lyon 3e;Nature en ville\n"
+        "A2;Fontaine à boire place Guichard;25 000,50;388;3;Cadre de vie\n"
+        "A3;Boîte à livres Montchat;4 500;120;3e arrondissement;Culture\n"
+    ).encode("cp1252")
     summary = import_votes(content, filename="votes.csv", edition_name="Budget participatif 2026-2027")
     assert summary.created == 3 and summary.budget == Decimal("50000")
     fountain = Project.objects.get(external_id="A2")
@@ -103,7 +111,7 @@ def test_csv_windows_1252_semicolon_french_decimals_into_lyon_districts():
 
 
 def test_csv_utf8_bom_comma_with_selected_column():
-    content = "\ufeffproject_id,name,cost,votes,district,selected\n7,Jardin,\"1234,56\",10,Lyon 1er,1\n8,Banc,300,5,,0\n"
+    content = '\ufeffproject_id,name,cost,votes,district,selected\n7,Jardin,"1234,56",10,Lyon 1er,1\n8,Banc,300,5,,0\n'
     import_votes(content.encode("utf-8"), filename="votes.csv", edition_name="E")
     assert Project.objects.get(external_id="7").estimated_cost == Decimal("1234.56")
     assert Project.objects.get(external_id="7").district == 1
@@ -112,14 +120,38 @@ def test_csv_utf8_bom_comma_with_selected_column():
 
 
 BROKEN = {
-    "missing_section": ("META\nkey;value\nbudget;1000\nVOTES\nvoter_id;vote\n1;1\n", "ligne 6 : section PROJECTS absente"),
-    "cost_not_a_number": ("META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n2;beaucoup;3;B\n",
-                          "ligne 7 : coût « beaucoup »"),
-    "duplicate_id": ("META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n1;200;3;B\n",
-                     "ligne 7 : identifiant de projet « 1 » en double (déjà ligne 6)"),
-    "unknown_district": ("id;titre;coût;voix;arrondissement\nA1;Banc;100;4;Lyon 3e\nA2;Arbre;200;5;Lyon 12e\n",
-                         "ligne 3 : arrondissement « Lyon 12e » inconnu"),
+    "missing_section": (
+        "META\nkey;value\nbudget;1000\nVOTES\nvoter_id;vote\n1;1\n",
+        "ligne 6 : section PROJECTS absente",
+    ),
+    "cost_not_a_number": (
+        "META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n2;beaucoup;3;B\n",
+        "ligne 7 : coût « beaucoup »",
+    ),
+    "duplicate_id": (
+        "META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;votes;name\n1;100;5;A\n1;200;3;B\n",
+        "ligne 7 : identifiant de projet « 1 » en double (déjà ligne 6)",
+    ),
+    "unknown_district": (
+        "id;titre;coût;voix;arrondissement\nA1;Banc;100;4;Lyon 3e\nA2;Arbre;200;5;Lyon 12e\n",
+        "ligne 3 : arrondissement « Lyon 12e » inconnu",
+    ),
     "missing_cost_column": ("id;titre;voix\nA1;Banc;4\n", "ligne 1 : colonne « cost (coût) » absente"),
+    "ordinal_scoring_fn_not_borda": (
+        "META\nkey;value\nbudget;100\nvote_type;ordinal\nscoring_fn;dowdall\n"
+        "PROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote\n1;1\n",
+        "fonction de score « dowdall » non prise en charge",
+    ),
+    "cumulative_ballot_without_points": (
+        "META\nkey;value\nbudget;100\nvote_type;cumulative\n"
+        "PROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote;points\n1;1,2;3,2\n2;2;\n",
+        "ligne 12 : bulletin sans points, alors qu'un vote « cumulative »",
+    ),
+    "points_not_matching_the_ballot": (
+        "META\nkey;value\nbudget;100\nvote_type;scoring\n"
+        "PROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote;points\n1;1,2;3\n",
+        "ligne 11 : 2 projets pour 1 valeurs de points",
+    ),
 }
 
 
@@ -129,8 +161,9 @@ def test_broken_file_imports_nothing_and_names_the_line(case):
     lyon_edition("Edition cassée")
     projects_before = Project.objects.count()
     with pytest.raises(ImportFailed) as failure:
-        import_votes(content.encode(), filename="f.pb" if content.startswith("META") else "f.csv",
-                     edition_name="Edition cassée")
+        import_votes(
+            content.encode(), filename="f.pb" if content.startswith("META") else "f.csv", edition_name="Edition cassée"
+        )
     assert any(message in error for error in failure.value.errors), failure.value.errors
     assert Project.objects.count() == projects_before
 
@@ -142,7 +175,9 @@ def test_unknown_name_in_a_lyon_edition_is_refused():
 
 
 def test_error_late_in_the_file_rolls_back_everything():
-    content = "id;cost;votes;district;selected\n" + "".join(f"{i};10;1;3;1\n" for i in range(1, 50)) + "50;10;1;3;peut-être\n"
+    content = (
+        "id;cost;votes;district;selected\n" + "".join(f"{i};10;1;3;1\n" for i in range(1, 50)) + "50;10;1;3;peut-être\n"
+    )
     with pytest.raises(ImportFailed, match="ligne 51"):
         import_votes(content.encode(), filename="v.csv", edition_name="X")
     assert not Project.objects.exists() and not Edition.objects.exists()
@@ -157,8 +192,12 @@ def test_parse_decimal_french_and_pabulib_formats():
 
 
 def test_greedy_ties_by_lower_cost_then_file_order():
-    rows = [Row(1, "a", "A", Decimal("60"), 10, None, "", "", None), Row(2, "b", "B", Decimal("50"), 10, None, "", "", None),
-            Row(3, "c", "C", Decimal("50"), 10, None, "", "", None), Row(4, "d", "D", Decimal("40"), 5, None, "", "", None)]
+    rows = [
+        Row(1, "a", "A", Decimal("60"), 10, None, "", "", None),
+        Row(2, "b", "B", Decimal("50"), 10, None, "", "", None),
+        Row(3, "c", "C", Decimal("50"), 10, None, "", "", None),
+        Row(4, "d", "D", Decimal("40"), 5, None, "", "", None),
+    ]
     assert greedy_winners(rows, Decimal("100")) == {"b", "c"}
     assert greedy_winners(rows, Decimal("95")) == {"b", "d"}
 
@@ -178,16 +217,27 @@ def test_command_reports_errors_and_imports_nothing(tmp_path):
     assert "ligne 7" in err.getvalue() and not Project.objects.exists()
 
 
-def test_upload_page_imports_and_shows_the_summary(client, mdo_officer):
+def test_upload_page_imports_and_shows_the_summary(client, mdo_officer, django_capture_on_commit_callbacks):
     client.force_login(mdo_officer)
     data = (PABULIB / "Poland_Warszawa_2023_Wesola.pb").read_bytes()
-    response = client.post(reverse("projects:vote_import"), {
-        "file": SimpleUploadedFile("wesola.pb", data), "edition": "Varsovie 2023"})
-    page = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("projects:vote_import"),
+            {"file": SimpleUploadedFile("wesola.pb", data), "new_edition": "Varsovie 2023"},
+        )
+    assert response.url.startswith("/traitements/")
+    page = client.get(response.url).content.decode()
     assert "Import terminé" in page and "Projets créés : 29" in page
-    response = client.post(reverse("projects:vote_import"), {
-        "file": SimpleUploadedFile("cassé.pb", BROKEN["cost_not_a_number"][0].encode()), "edition": "Varsovie 2023"})
-    assert "ligne 7" in response.content.decode() and "Rien n'a été importé" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("projects:vote_import"),
+            {
+                "file": SimpleUploadedFile("cassé.pb", BROKEN["cost_not_a_number"][0].encode()),
+                "edition": "Varsovie 2023",
+            },
+        )
+    response = client.get(response.url)
+    assert "ligne 7" in response.content.decode() and "Rien n&#x27;a été importé" in response.content.decode()
     assert Project.objects.count() == 29
 
 
@@ -202,3 +252,76 @@ def test_one_file_per_district_into_one_edition():
     edition = Edition.objects.get(name="Budget participatif 2026-2027")
     assert edition.projects.count() == 4
     assert set(edition.projects.filter(selected=True).values_list("external_id", flat=True)) == {"T1", "F1", "F2"}
+
+
+def test_the_dry_run_keeps_the_file_and_the_real_run_needs_no_second_upload(
+    client, mdo_officer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    lyon_edition()
+    EditionDistrict.objects.filter(name="Lyon 3e").update(envelope=Decimal("10000"))
+    content = "id;titre;coût;voix;arrondissement\nT1;Banc;6000;50;3\nT2;Arbre;6000;40;3\n".encode()
+    client.force_login(mdo_officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        trial = client.post(
+            reverse("projects:vote_import"),
+            {
+                "file": SimpleUploadedFile("3e.csv", content),
+                "edition": "Budget participatif 2026-2027",
+                "dry_run": "on",
+            },
+        )
+    trial = client.get(trial.url)
+    assert "Essai à blanc réussi" in trial.content.decode() and not Project.objects.exists()
+    form = client.get(reverse("projects:vote_import")).context["form"]
+    assert form.initial["edition"] == "Budget participatif 2026-2027" and "3e.csv" in form.fields["file"].help_text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        real = client.post(
+            reverse("projects:vote_import"),
+            {"kept_file": form.initial["kept_file"], "edition": "Budget participatif 2026-2027"},
+        )
+
+    real = client.get(real.url)
+    assert "Import terminé" in real.content.decode()
+    assert set(Project.objects.values_list("external_id", flat=True)) == {"T1", "T2"}
+    assert not list((tmp_path / "media" / "imports").iterdir())  # the kept file is gone once imported
+
+
+def test_a_typo_in_the_edition_is_refused_instead_of_creating_one(client, mdo_officer):
+    lyon_edition()
+    client.force_login(mdo_officer)
+    content = b"id;titre;co\xc3\xbbt;voix\nT1;Banc;6000;50\n"
+    typo = client.post(
+        reverse("projects:vote_import"),
+        {"file": SimpleUploadedFile("v.csv", content), "edition": "Budget participatif 2026-2072"},
+    )
+    assert typo.status_code == 400 and "edition" in typo.context["form"].errors
+    again = client.post(
+        reverse("projects:vote_import"),
+        {"file": SimpleUploadedFile("v.csv", content), "new_edition": "budget participatif 2026-2027"},
+    )
+    assert "existe déjà" in again.context["form"].errors["new_edition"][0]
+    assert Edition.objects.count() == 1 and not Project.objects.exists()
+
+
+def test_a_recount_moves_a_project_through_the_declared_vote_transitions():
+    _import("Poland_Warszawa_2023_Wesola.pb")
+    winner = Project.objects.get(external_id="818")
+    assert winner.status == S.WINNER
+    Project.objects.filter(pk=winner.pk).update(status=S.NOT_SELECTED, selected=False)
+    _import("Poland_Warszawa_2023_Wesola.pb")
+    winner.refresh_from_db()
+    assert winner.status == S.WINNER and winner.selected
+    entry = TimelineEntry.objects.filter(project=winner).latest("pk")
+    assert (entry.from_status, entry.to_status) == (S.NOT_SELECTED, S.WINNER)
+
+
+def test_imports_are_logged_with_their_outcome(caplog):
+    with caplog.at_level(logging.INFO, logger="projects.imports"):
+        _import("Poland_Warszawa_2023_Wesola.pb")
+        with pytest.raises(ImportFailed):
+            import_votes(b"", filename="vide.csv", edition_name="Import test")
+    assert "'Poland_Warszawa_2023_Wesola.pb' imported into 'Import test': 29 created" in caplog.text
+    assert "'vide.csv' refused" in caplog.text

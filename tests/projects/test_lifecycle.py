@@ -4,7 +4,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from projects.enums import DEFAULT_PROGRESS, ProjectKind, ProjectStatus as S
+from projects.enums import DEFAULT_PROGRESS, ProjectKind
+from projects.enums import ProjectStatus as S
+from projects.lifecycle import available_transitions
 from projects.models import TimelineEntry, TimelineKind
 from projects.services import TransitionData, TransitionRefused, project_transition
 
@@ -13,11 +15,31 @@ pytestmark = pytest.mark.django_db
 # (transition, source, target, allowed user, refused user (in scope), form data)
 CASES = [
     ("declare_admissible", S.SUBMITTED, S.ADMISSIBLE, "mdo_officer", "directorate_agent", {}),
-    ("declare_inadmissible", S.SUBMITTED, S.INADMISSIBLE, "mdo_officer", "town_hall_agent", {"reason": "Hors compétence"}),
+    (
+        "declare_inadmissible",
+        S.SUBMITTED,
+        S.INADMISSIBLE,
+        "mdo_officer",
+        "town_hall_agent",
+        {"reason": "Hors compétence"},
+    ),
     ("start_review", S.ADMISSIBLE, S.FEASIBILITY_REVIEW, "mdo_officer", "directorate_agent", {}),
-    ("declare_feasible", S.FEASIBILITY_REVIEW, S.FEASIBLE, "directorate_agent", "town_hall_agent",
-     {"verdict": "Réalisable en 2027", "estimated_cost": "45 000,50"}),
-    ("declare_unfeasible", S.FEASIBILITY_REVIEW, S.UNFEASIBLE, "mdo_officer", "town_hall_agent", {"reason": "Sol pollué"}),
+    (
+        "declare_feasible",
+        S.FEASIBILITY_REVIEW,
+        S.FEASIBLE,
+        "directorate_agent",
+        "town_hall_agent",
+        {"verdict": "Réalisable en 2027", "estimated_cost": "45 000,50"},
+    ),
+    (
+        "declare_unfeasible",
+        S.FEASIBILITY_REVIEW,
+        S.UNFEASIBLE,
+        "mdo_officer",
+        "town_hall_agent",
+        {"reason": "Sol pollué"},
+    ),
     ("put_on_ballot", S.FEASIBLE, S.ON_BALLOT, "mdo_officer", "directorate_agent", {}),
     ("declare_winner", S.ON_BALLOT, S.WINNER, "mdo_manager", "directorate_agent", {}),
     ("declare_not_selected", S.ON_BALLOT, S.NOT_SELECTED, "mdo_officer", "town_hall_agent", {}),
@@ -40,8 +62,9 @@ CONSULTATION_CASES = [
 
 def _post(client, user, project, name, data):
     client.force_login(user)
-    return client.post(reverse("projects:transition", args=[project.pk, name]),
-                       {f"{name}-{key}": value for key, value in data.items()})
+    return client.post(
+        reverse("projects:transition", args=[project.pk, name]), {f"{name}-{key}": value for key, value in data.items()}
+    )
 
 
 def _messages(response):
@@ -58,9 +81,12 @@ def _consultation(project):
     project.refresh_from_db()
 
 
-@pytest.mark.parametrize("name,source,target,allowed,refused,data", CASES + [("consult:" + c[0], *c[1:]) for c in CONSULTATION_CASES])
-def test_transition_by_allowed_user_moves_status_and_writes_timeline(client, request, project, name, source, target,
-                                                                      allowed, refused, data):
+@pytest.mark.parametrize(
+    "name,source,target,allowed,refused,data", CASES + [("consult:" + c[0], *c[1:]) for c in CONSULTATION_CASES]
+)
+def test_transition_by_allowed_user_moves_status_and_writes_timeline(
+    client, request, project, name, source, target, allowed, refused, data
+):
     if name.startswith("consult:"):
         name = name.split(":", 1)[1]
         _consultation(project)
@@ -79,9 +105,12 @@ def test_transition_by_allowed_user_moves_status_and_writes_timeline(client, req
             assert value in entry.text
 
 
-@pytest.mark.parametrize("name,source,target,allowed,refused,data", CASES + [("consult:" + c[0], *c[1:]) for c in CONSULTATION_CASES])
-def test_transition_by_refused_user_changes_nothing_and_says_why(client, request, project, name, source, target,
-                                                                  allowed, refused, data):
+@pytest.mark.parametrize(
+    "name,source,target,allowed,refused,data", CASES + [("consult:" + c[0], *c[1:]) for c in CONSULTATION_CASES]
+)
+def test_transition_by_refused_user_changes_nothing_and_says_why(
+    client, request, project, name, source, target, allowed, refused, data
+):
     if name.startswith("consult:"):
         name = name.split(":", 1)[1]
         _consultation(project)
@@ -95,8 +124,9 @@ def test_transition_by_refused_user_changes_nothing_and_says_why(client, request
 
 
 @pytest.mark.parametrize("name,source,target,allowed,refused,data", CASES)
-def test_transition_from_wrong_state_changes_nothing_and_says_why(client, request, project, name, source, target,
-                                                                  allowed, refused, data):
+def test_transition_from_wrong_state_changes_nothing_and_says_why(
+    client, request, project, name, source, target, allowed, refused, data
+):
     _set(project, S.CLOSED)
     response = _post(client, request.getfixturevalue(allowed), project, name, data)
     project.refresh_from_db()
@@ -131,8 +161,9 @@ def test_transition_refused_without_required_reason(client, project, mdo_manager
 def test_feasible_needs_verdict_and_cost(project, directorate_agent):
     _set(project, S.FEASIBILITY_REVIEW)
     with pytest.raises(TransitionRefused, match="coût estimé"):
-        project_transition(project=project, name="declare_feasible", by=directorate_agent,
-                           data=TransitionData(verdict="OK"))
+        project_transition(
+            project=project, name="declare_feasible", by=directorate_agent, data=TransitionData(verdict="OK")
+        )
     project.refresh_from_db()
     assert project.status == S.FEASIBILITY_REVIEW
 
@@ -157,8 +188,12 @@ def test_winner_is_flagged_selected_and_delivery_sets_actual_end(project, mdo_of
     project.refresh_from_db()
     assert project.selected
     _set(project, S.WORKS)
-    project_transition(project=project, name="deliver", by=directorate_agent,
-                       data=TransitionData(delivered_on=datetime.date(2026, 9, 1)))
+    project_transition(
+        project=project,
+        name="deliver",
+        by=directorate_agent,
+        data=TransitionData(delivered_on=datetime.date(2026, 9, 1)),
+    )
     project.refresh_from_db()
     assert project.actual_end == datetime.date(2026, 9, 1) and project.progress == 100 and project.selected
 
@@ -213,3 +248,14 @@ def test_rescope_refused_before_the_vote(client, project, mdo_officer, town_hall
     client.force_login(town_hall_agent)
     assert client.post(reverse("projects:rescope", args=[project.pk]), {"note": "x"}).status_code == 404
     assert client.get(reverse("projects:rescope", args=[project.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["win_vote", "lose_vote"])
+def test_a_vote_result_is_the_imports_to_record_never_a_button(project, mdo_officer, name):
+    project.status = S.ON_BALLOT
+    project.save()
+    assert name not in {transition.slug for transition in available_transitions(project, mdo_officer)}
+    with pytest.raises(TransitionRefused):
+        project_transition(project=project, name=name, by=mdo_officer)
+    project.refresh_from_db()
+    assert project.status == S.ON_BALLOT and not TimelineEntry.objects.filter(project=project).exists()

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from mdo.models import CityIdentity
-from projects.enums import ProjectKind, ProjectStatus as S
+from projects.enums import ProjectKind
+from projects.enums import ProjectStatus as S
 from projects.models import EditionDistrict, TimelineEntry
 from projects.services import edition_publication_set
 from tests.projects.factories import EditionFactory, ProjectFactory
@@ -26,11 +26,23 @@ def ballot(db, mdo_officer):
     ProjectFactory(title="Idée au stade de l'étude", edition=edition, status=S.FEASIBILITY_REVIEW, officer=mdo_officer)
     ProjectFactory(title="Concertation Part-Dieu", kind=ProjectKind.CONSULTATION, edition=None)
     third = EditionDistrict.objects.create(edition=edition, name="Lyon 3e", number=3)
-    winner = ProjectFactory(title="Jardin Montchat", edition=edition, status=S.WORKS, selected=True, votes=812,
-                            estimated_cost="45000.50", external_id="42", theme="Nature en ville", officer=mdo_officer,
-                            progress=75, edition_district=third, planned_end=datetime.date(2027, 6, 30))
-    ProjectFactory(title="Banc place Valmy", edition=edition, status=S.NOT_SELECTED, votes=12, external_id="43",
-                   district=9)
+    winner = ProjectFactory(
+        title="Jardin Montchat",
+        edition=edition,
+        status=S.WORKS,
+        selected=True,
+        votes=812,
+        estimated_cost="45000.50",
+        external_id="42",
+        theme="Nature en ville",
+        officer=mdo_officer,
+        progress=75,
+        edition_district=third,
+        planned_end=datetime.date(2027, 6, 30),
+    )
+    ProjectFactory(
+        title="Banc place Valmy", edition=edition, status=S.NOT_SELECTED, votes=12, external_id="43", district=9
+    )
     ProjectFactory(title="Fresque Croix-Rousse", edition=old, status=S.CLOSED, selected=True, votes=300, district=4)
     TimelineEntry.objects.create(project=winner, text="Début des travaux", is_public=True)
     TimelineEntry.objects.create(project=winner, text="Note interne sur le prestataire", is_public=False)
@@ -49,8 +61,11 @@ def test_feed_carries_licence_and_metadata_and_scdl_typed_fields(client, ballot)
     payload = json.loads(response.content)
     assert payload["licence"]["identifiant"] == "etalab-2.0"
     assert payload["metadonnees"]["licence"]["nom"] == "Licence Ouverte / Open Licence version 2.0"
-    assert payload["metadonnees"]["producteur"] == {"nom": "Ville de Lyon", "siret": "21690123100011",
-                                                    "codeInsee": "69123"}
+    assert payload["metadonnees"]["producteur"] == {
+        "nom": "Ville de Lyon",
+        "siret": "21690123100011",
+        "codeInsee": "69123",
+    }
     rows = payload["resultats"]
     assert {row["titre"] for row in rows} == {"Jardin Montchat", "Banc place Valmy", "Fresque Croix-Rousse"}
     row = next(r for r in rows if r["titre"] == "Jardin Montchat")
@@ -94,14 +109,37 @@ def test_csv_is_the_whole_data_set_with_numbers_and_iso_dates(client, ballot):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {row["titre"] for row in rows} == {"Jardin Montchat", "Banc place Valmy"}
     jardin = next(r for r in rows if r["titre"] == "Jardin Montchat")
-    assert jardin["coutEstime"] == "45000.5" and jardin["laureat"] == "true" and jardin["dateLivraisonPrevue"] == "2027-06-30"
+    assert (
+        jardin["coutEstime"] == "45000.5"
+        and jardin["laureat"] == "true"
+        and jardin["dateLivraisonPrevue"] == "2027-06-30"
+    )
     assert list(rows[0])[:3] == ["collectiviteNom", "collectiviteSiret", "id"]
+
+
+def test_parent_programme_is_named_when_it_is_in_the_data_set_too(client, ballot, mdo_officer):
+    programme = ProjectFactory(title="Programme Montchat", edition=ballot.edition, status=S.WORKS, selected=True)
+    ballot.parent = programme
+    ballot.save()
+    # A programme of an edition the MDO has not published is not named: its id would lead nowhere.
+    hidden = ProjectFactory(title="Programme caché", edition=EditionFactory(name="BP 2030"), status=S.WORKS)
+    ProjectFactory(title="Opération du programme caché", edition=ballot.edition, status=S.WINNER, parent=hidden)
+    rows = {row["titre"]: row for row in _results(client.get(JSON))}
+    assert rows["Jardin Montchat"]["idParent"] == programme.pk
+    assert rows["Programme Montchat"]["idParent"] is None
+    assert rows["Opération du programme caché"]["idParent"] is None
+    assert "Programme caché" not in rows
+    lines = {row["titre"]: row for row in csv.DictReader(io.StringIO(client.get(CSV).content.decode()))}
+    assert lines["Jardin Montchat"]["idParent"] == str(programme.pk)
+    assert lines["Opération du programme caché"]["idParent"] == "" and lines["Banc place Valmy"]["idParent"] == ""
+    fields = {field["nom"] for field in json.loads(client.get(JSON).content)["metadonnees"]["champs"]}
+    assert "idParent" in fields
 
 
 def test_csv_neutralises_a_formula_title(client, ballot):
     ProjectFactory(title='=HYPERLINK("http://x","clic")', edition=ballot.edition, status=S.WINNER, selected=True)
     rows = list(csv.DictReader(io.StringIO(client.get(CSV).content.decode())))
-    assert "'=HYPERLINK(\"http://x\",\"clic\")" in {row["titre"] for row in rows}
+    assert '\'=HYPERLINK("http://x","clic")' in {row["titre"] for row in rows}
 
 
 def test_pagination_with_links(client, ballot):
@@ -111,7 +149,11 @@ def test_pagination_with_links(client, ballot):
     assert first["precedente"] is None and first["suivante"].endswith("?page=2&taille=3")
     last = json.loads(client.get(JSON, {"taille": "3", "page": "3"}).content)
     assert len(last["resultats"]) == 2 and last["suivante"] is None
-    ids = {r["id"] for page in (1, 2, 3) for r in json.loads(client.get(JSON, {"taille": "3", "page": page}).content)["resultats"]}
+    ids = {
+        r["id"]
+        for page in (1, 2, 3)
+        for r in json.loads(client.get(JSON, {"taille": "3", "page": page}).content)["resultats"]
+    }
     assert len(ids) == 8
     assert json.loads(client.get(JSON, {"taille": "abc", "page": "-1"}).content)["page"] == 1  # no error on bad input
 
@@ -141,8 +183,7 @@ def test_gzip_head_and_cors_preflight(client, ballot):
     assert json.loads(gzip.decompress(compressed.content))["nombre"] == 3
     head = client.head(CSV)
     assert head.status_code == 200 and head.content == b"" and head["ETag"]
-    preflight = client.options(JSON, HTTP_ORIGIN="https://data.grandlyon.com",
-                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    preflight = client.options(JSON, HTTP_ORIGIN="https://data.grandlyon.com", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*" and "GET" in preflight["Access-Control-Allow-Methods"]
     assert "ETag" in client.get(JSON)["Access-Control-Expose-Headers"]
@@ -166,7 +207,8 @@ def test_open_data_json_keeps_a_constant_number_of_queries(client, ballot, djang
     from tests.helpers import assert_constant_queries
 
     def grow():
-        ProjectFactory.create_batch(20, status=S.WINNER, selected=True, edition=ballot.edition)
+        programme = ProjectFactory(status=S.WORKS, selected=True, edition=ballot.edition)
+        ProjectFactory.create_batch(20, status=S.WINNER, selected=True, edition=ballot.edition, parent=programme)
         cache.clear()
 
     CityIdentity.current()  # created with the city's values on first read

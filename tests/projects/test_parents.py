@@ -14,12 +14,32 @@ from projects.services import TransitionData, parent_progress, project_transitio
 def programme(db):
     parent = Project.objects.create(title="Programme Cours Gambetta", district=3, status=S.WORKS)
     # Weights: 300 000 (estimated cost), 100 000 (final cost before estimated), 600 000 (set by hand).
-    Project.objects.create(title="Plantations", district=3, parent=parent, progress=100, status=S.DELIVERED,
-                           estimated_cost=Decimal("300000.00"))
-    Project.objects.create(title="Bancs", district=3, parent=parent, progress=40, status=S.WORKS,
-                           estimated_cost=Decimal("999999.00"), final_cost=Decimal("100000.00"))
-    Project.objects.create(title="Fontaine", district=3, parent=parent, progress=10, status=S.DESIGN,
-                           estimated_cost=Decimal("50000.00"), weight=Decimal("600000.00"))
+    Project.objects.create(
+        title="Plantations",
+        district=3,
+        parent=parent,
+        progress=100,
+        status=S.DELIVERED,
+        estimated_cost=Decimal("300000.00"),
+    )
+    Project.objects.create(
+        title="Bancs",
+        district=3,
+        parent=parent,
+        progress=40,
+        status=S.WORKS,
+        estimated_cost=Decimal("999999.00"),
+        final_cost=Decimal("100000.00"),
+    )
+    Project.objects.create(
+        title="Fontaine",
+        district=3,
+        parent=parent,
+        progress=10,
+        status=S.DESIGN,
+        estimated_cost=Decimal("50000.00"),
+        weight=Decimal("600000.00"),
+    )
     return parent
 
 
@@ -48,9 +68,18 @@ def test_editing_a_child_refreshes_the_old_and_new_parents(client, programme, md
     other = Project.objects.create(title="Programme Part-Dieu", district=3, progress=0)
     fountain = programme.children.get(title="Fontaine")
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:edit", args=[fountain.pk]), {
-        "kind": "participatory_budget", "title": "Fontaine", "district": "3", "progress": "10",
-        "parent": other.pk, "weight": "600000,00", "estimated_cost": "50000,00"})
+    response = client.post(
+        reverse("projects:edit", args=[fountain.pk]),
+        {
+            "kind": "participatory_budget",
+            "title": "Fontaine",
+            "district": "3",
+            "progress": "10",
+            "parent": other.pk,
+            "weight": "600000,00",
+            "estimated_cost": "50000,00",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     other.refresh_from_db()
     programme.refresh_from_db()
@@ -61,11 +90,21 @@ def test_editing_a_child_refreshes_the_old_and_new_parents(client, programme, md
 def test_a_programme_cannot_become_an_operation(client, programme, mdo_officer):
     other = Project.objects.create(title="Programme Part-Dieu", district=3)
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:edit", args=[programme.pk]), {
-        "kind": "participatory_budget", "title": programme.title, "district": "3", "progress": "40",
-        "parent": other.pk})
+    response = client.post(
+        reverse("projects:edit", args=[programme.pk]),
+        {
+            "kind": "participatory_budget",
+            "title": programme.title,
+            "district": "3",
+            "progress": "40",
+            "parent": other.pk,
+        },
+    )
     assert response.status_code == 200
-    assert "Ce projet a des sous-projets : il ne peut pas être lui-même un sous-projet." in response.context["form"].errors["parent"]
+    assert (
+        "Ce projet a des sous-projets : il ne peut pas être lui-même un sous-projet."
+        in response.context["form"].errors["parent"]
+    )
     programme.refresh_from_db()
     assert programme.parent is None
 
@@ -87,3 +126,55 @@ def test_programme_page_shows_only_the_operations_the_reader_may_see(client, pro
     client.force_login(other_town_hall_agent)
     html = client.get(programme.get_absolute_url()).content.decode()
     assert "Sous-projets (1)" in html and "Bancs" in html and "Plantations" not in html
+
+
+@pytest.fixture
+def led_by_green_spaces(db, directorate_agent):
+    """Two projects the Espaces verts lead (one a programme) and a programme they have nothing to do with."""
+    green = directorate_agent.organisation
+    operation = Project.objects.create(title="Square Sathonay", district=1, lead_directorate=green)
+    own = Project.objects.create(title="Programme Berges du Rhône", district=1, lead_directorate=green)
+    foreign = Project.objects.create(title="Programme Gerland sportif", district=7)
+    return operation, own, foreign
+
+
+def _edit_data(project, parent):
+    return {
+        "kind": "participatory_budget",
+        "title": project.title,
+        "district": "1",
+        "progress": "0",
+        "parent": parent.pk,
+    }
+
+
+def test_parent_picker_offers_only_the_programmes_the_editor_sees(client, led_by_green_spaces, directorate_agent):
+    operation, own, foreign = led_by_green_spaces
+    client.force_login(directorate_agent)
+    form = client.get(reverse("projects:edit", args=[operation.pk])).context["form"]
+    assert set(form.fields["parent"].queryset) == {own}
+    options = client.get(reverse("picker_options", args=["projects"]), {"parents": 1, "exclude": operation.pk})
+    assert [option["text"] for option in options.json()["results"]] == [own.title]
+
+
+def test_a_parent_out_of_the_editors_scope_is_refused(client, led_by_green_spaces, directorate_agent):
+    operation, own, foreign = led_by_green_spaces
+    client.force_login(directorate_agent)
+    response = client.post(reverse("projects:edit", args=[operation.pk]), _edit_data(operation, foreign))
+    assert response.status_code == 200
+    assert "parent" in response.context["form"].errors
+    operation.refresh_from_db()
+    assert operation.parent is None
+    response = client.post(reverse("projects:edit", args=[operation.pk]), _edit_data(operation, own))
+    assert response.status_code == 302, response.context["form"].errors
+    operation.refresh_from_db()
+    assert operation.parent == own
+
+
+def test_parent_field_is_a_picker_holding_only_the_chosen_programme(client, programme, mdo_officer):
+    child = programme.children.get(title="Bancs")
+    client.force_login(mdo_officer)
+    html = client.get(reverse("projects:edit", args=[child.pk])).content.decode()
+    assert 'data-picker-url="/choix/projects/"' in html
+    assert f'data-picker-params="parents=1&amp;exclude={child.pk}"' in html
+    assert f'<option value="{programme.pk}" selected>' in html

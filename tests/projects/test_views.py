@@ -1,4 +1,3 @@
-import csv
 import datetime
 import io
 
@@ -8,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.enums import ProjectKind, ProjectStatus as S
+from projects.enums import ProjectKind
+from projects.enums import ProjectStatus as S
 from projects.models import Attachment, TimelineEntry
 from tests.helpers import assert_constant_queries
 from tests.projects.factories import EditionFactory, ProjectFactory
@@ -30,7 +30,10 @@ def _csv_titles(response):
 
 # --- scope -----------------------------------------------------------------------------------
 
-def test_fifth_district_agent_never_sees_a_third_district_project(client, project, fifth_project, other_town_hall_agent):
+
+def test_fifth_district_agent_never_sees_a_third_district_project(
+    client, project, fifth_project, other_town_hall_agent
+):
     client.force_login(other_town_hall_agent)
     listing = client.get(INDEX)
     assert project.title not in _titles(listing) and fifth_project.title in _titles(listing)
@@ -56,10 +59,17 @@ def test_directorate_sees_only_what_it_leads(client, project, fifth_project, dir
 
 # --- filters and export -----------------------------------------------------------------------
 
+
 def test_list_filters(client, project, fifth_project, mdo_officer, green_directorate):
     other_edition = EditionFactory(name="Budget participatif 2022-2023")
-    old = ProjectFactory(title="Skatepark de Gerland", district=7, edition=other_edition, status=S.WORKS,
-                         planned_end=timezone.localdate() - datetime.timedelta(days=30), description="rampe")
+    old = ProjectFactory(
+        title="Skatepark de Gerland",
+        district=7,
+        edition=other_edition,
+        status=S.WORKS,
+        planned_end=timezone.localdate() - datetime.timedelta(days=30),
+        description="rampe",
+    )
     consultation = ProjectFactory(title="Concertation Part-Dieu", kind=ProjectKind.CONSULTATION, district=None)
     client.force_login(mdo_officer)
     assert _titles(client.get(INDEX, {"edition": other_edition.pk})) == {old.title}
@@ -130,14 +140,16 @@ def test_project_page_keeps_a_constant_number_of_queries(client, project, mdo_of
             TimelineEntry.objects.create(project=project, author=mdo_officer, text=f"Point {index}")
 
     count = assert_constant_queries(client, url, grow)
-    # 17 = 9 for the page itself
+    # 19 = 9 for the page itself
+    #    + 1 for the bell: the count of unread notifications, once per page
     #    + 3 for the nav badge: one count query per task source that asks one for an officer
     #      (projects, budgets, vendors; meetings' minutes source only asks for managers)
     #    + 5 for the sections other apps hang on the page (projects.registry), empty here: budgets'
     #      lines (1), meetings' meetings (1), vendors' orders (1) and, for the MDO, the project's
     #      approved lines offered for a new order (1), consultations' linked consultations (1).
+    #    + 1 for the « Suivre ce projet » section (notifications): the user's own follow choice.
     # Each section pins its own cost with data in tests/<app>/test_project_section.py.
-    pinned = 17
+    pinned = 19
     assert count <= pinned
     with django_assert_max_num_queries(pinned):
         client.get(url)
@@ -145,11 +157,15 @@ def test_project_page_keeps_a_constant_number_of_queries(client, project, mdo_of
 
 # --- bulk -------------------------------------------------------------------------------------
 
+
 def test_bulk_transition_goes_through_each_projects_checks(client, mdo_officer, project):
     on_ballot = ProjectFactory(status=S.ON_BALLOT, title="Au vote")
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:bulk"), {"transition": "declare_admissible",
-                                                      "projects": [project.pk, on_ballot.pk]}, follow=True)
+    response = client.post(
+        reverse("projects:bulk"),
+        {"transition": "declare_admissible", "projects": [project.pk, on_ballot.pk]},
+        follow=True,
+    )
     project.refresh_from_db()
     on_ballot.refresh_from_db()
     assert project.status == S.ADMISSIBLE and on_ballot.status == S.ON_BALLOT
@@ -157,11 +173,16 @@ def test_bulk_transition_goes_through_each_projects_checks(client, mdo_officer, 
     assert "1 projet(s) mis à jour" in page and "Au vote" in page
 
 
-def test_bulk_refused_to_non_mdo_and_405_on_get(client, project, directorate_agent, mdo_officer, fifth_project,
-                                                other_town_hall_agent):
+def test_bulk_refused_to_non_mdo_and_405_on_get(
+    client, project, directorate_agent, mdo_officer, fifth_project, other_town_hall_agent
+):
     client.force_login(directorate_agent)
-    assert client.post(reverse("projects:bulk"), {"transition": "declare_admissible",
-                                                  "projects": [project.pk]}).status_code == 404
+    assert (
+        client.post(
+            reverse("projects:bulk"), {"transition": "declare_admissible", "projects": [project.pk]}
+        ).status_code
+        == 404
+    )
     client.force_login(mdo_officer)
     assert client.get(reverse("projects:bulk")).status_code == 405
     project.refresh_from_db()
@@ -170,12 +191,14 @@ def test_bulk_refused_to_non_mdo_and_405_on_get(client, project, directorate_age
 
 # --- project page: timeline, attachments, PDF ------------------------------------------------------
 
+
 def test_involved_users_comment_on_the_timeline_newest_first(client, project, town_hall_agent, mdo_officer):
     client.force_login(town_hall_agent)
     client.post(reverse("projects:comment", args=[project.pk]), {"text": "Le conseil de quartier est favorable"})
     client.force_login(mdo_officer)
-    client.post(reverse("projects:comment", args=[project.pk]), {"text": "Réunion publique le 12 janvier",
-                                                                 "is_public": "on"})
+    client.post(
+        reverse("projects:comment", args=[project.pk]), {"text": "Réunion publique le 12 janvier", "is_public": "on"}
+    )
     entries = list(project.timeline.all())
     assert [e.text for e in entries] == ["Réunion publique le 12 janvier", "Le conseil de quartier est favorable"]
     assert entries[0].is_public and entries[1].author == town_hall_agent
@@ -201,16 +224,22 @@ def test_attachment_upload_and_download(client, project, mdo_officer, other_town
     assert client.get(reverse("projects:attachment", args=[project.pk, attachment.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name,content,content_type,message", [
-    ("virus.exe", b"MZ", "application/octet-stream", "Type de fichier non accepté"),
-    ("photo.png", b"%PDF", "application/pdf", "ne correspond pas"),
-    ("gros.pdf", b"0" * (10 * 1024 * 1024 + 1), "application/pdf", "dépasse 10 Mo"),
-])
-def test_attachment_refused_with_a_french_message_at_the_field(client, project, mdo_officer, name, content,
-                                                               content_type, message):
+@pytest.mark.parametrize(
+    "name,content,content_type,message",
+    [
+        ("virus.exe", b"MZ", "application/octet-stream", "Type de fichier non accepté"),
+        ("photo.png", b"%PDF", "application/pdf", "ne correspond pas"),
+        ("gros.pdf", b"0" * (10 * 1024 * 1024 + 1), "application/pdf", "dépasse 10 Mo"),
+    ],
+)
+def test_attachment_refused_with_a_french_message_at_the_field(
+    client, project, mdo_officer, name, content, content_type, message
+):
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:attachment_upload", args=[project.pk]),
-                           {"file": SimpleUploadedFile(name, content, content_type=content_type)})
+    response = client.post(
+        reverse("projects:attachment_upload", args=[project.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type=content_type)},
+    )
     assert response.status_code == 400
     assert message in str(response.context["attachment_form"].errors["file"])
     assert not Attachment.objects.exists()
@@ -227,8 +256,9 @@ def test_project_sheet_pdf_contains_the_title(client, project, mdo_officer):
 
 
 def test_project_page_shows_late_delivery_and_history(client, project, mdo_officer):
-    type(project).objects.filter(pk=project.pk).update(status=S.WORKS,
-                                                       planned_end=timezone.localdate() - datetime.timedelta(days=1))
+    type(project).objects.filter(pk=project.pk).update(
+        status=S.WORKS, planned_end=timezone.localdate() - datetime.timedelta(days=1)
+    )
     client.force_login(mdo_officer)
     page = client.get(project.get_absolute_url()).content.decode()
     assert 'data-testid="late-end"' in page and "Historique des modifications" in page
@@ -246,10 +276,18 @@ def test_project_sections_registry_renders_other_apps_lines(client, project, mdo
 
 
 def test_dashboard_panel_lists_my_projects_late_first(client, mdo_officer, django_assert_max_num_queries):
-    ProjectFactory(title="À l'heure", officer=mdo_officer, status=S.WORKS,
-                   planned_end=timezone.localdate() + datetime.timedelta(days=90))
-    ProjectFactory(title="En retard", officer=mdo_officer, status=S.WORKS,
-                   planned_end=timezone.localdate() - datetime.timedelta(days=5))
+    ProjectFactory(
+        title="À l'heure",
+        officer=mdo_officer,
+        status=S.WORKS,
+        planned_end=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    ProjectFactory(
+        title="En retard",
+        officer=mdo_officer,
+        status=S.WORKS,
+        planned_end=timezone.localdate() - datetime.timedelta(days=5),
+    )
     client.force_login(mdo_officer)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Mes projets" in page and page.index("En retard") < page.index("À l&#x27;heure")
@@ -270,11 +308,21 @@ def test_vote_import_page_is_for_the_mdo_only(client, directorate_agent, town_ha
 
 # --- create, edit, editions -----------------------------------------------------------------------
 
+
 def test_officer_creates_a_project_in_the_app(client, mdo_officer, green_directorate):
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:create"), {
-        "kind": "participatory_budget", "title": "Micro-forêt Gerland", "district": "7", "lead_directorate":
-        green_directorate.pk, "officer": mdo_officer.pk, "progress": "0", "estimated_cost": "12 000,00"})
+    response = client.post(
+        reverse("projects:create"),
+        {
+            "kind": "participatory_budget",
+            "title": "Micro-forêt Gerland",
+            "district": "7",
+            "lead_directorate": green_directorate.pk,
+            "officer": mdo_officer.pk,
+            "progress": "0",
+            "estimated_cost": "12 000,00",
+        },
+    )
     from projects.models import Project
 
     project = Project.objects.get(title="Micro-forêt Gerland")
@@ -287,9 +335,18 @@ def test_project_form_checks_dates_and_neighbourhood_in_french(client, project, 
 
     client.force_login(mdo_officer)
     vaise = NeighbourhoodFactory(name="Vaise", district=9)
-    response = client.post(reverse("projects:edit", args=[project.pk]), {
-        "kind": "participatory_budget", "title": project.title, "district": "3", "neighbourhood": vaise.pk,
-        "progress": "10", "planned_start": "2027-05-01", "planned_end": "2027-01-01"})
+    response = client.post(
+        reverse("projects:edit", args=[project.pk]),
+        {
+            "kind": "participatory_budget",
+            "title": project.title,
+            "district": "3",
+            "neighbourhood": vaise.pk,
+            "progress": "10",
+            "planned_start": "2027-05-01",
+            "planned_end": "2027-01-01",
+        },
+    )
     errors = response.context["form"].errors
     assert "La fin ne peut pas précéder le début." in errors["planned_end"]
     assert "Ce quartier n'est pas dans l'arrondissement choisi." in errors["neighbourhood"]
@@ -304,8 +361,8 @@ def test_edit_is_for_those_who_may_change_the_project(client, project, town_hall
 
 
 def test_editions_page_shows_winners_cost_against_envelopes(client, mdo_officer, django_assert_max_num_queries):
-    from tests.projects.factories import lyon_edition
     from projects.models import EditionDistrict
+    from tests.projects.factories import lyon_edition
 
     edition = lyon_edition()
     third = EditionDistrict.objects.get(edition=edition, number=3)
@@ -326,8 +383,10 @@ def test_editions_page_shows_winners_cost_against_envelopes(client, mdo_officer,
 
 def test_a_project_cannot_become_a_consultation(client, project, mdo_officer):
     client.force_login(mdo_officer)
-    response = client.post(reverse("projects:edit", args=[project.pk]), {
-        "kind": "consultation", "title": project.title, "district": "3", "progress": "0"})
+    response = client.post(
+        reverse("projects:edit", args=[project.pk]),
+        {"kind": "consultation", "title": project.title, "district": "3", "progress": "0"},
+    )
     assert "ne suivent pas le même cycle" in str(response.context["form"].errors["kind"])
 
 

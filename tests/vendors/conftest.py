@@ -11,8 +11,11 @@ from tests.vendors.factories import ProjectFactory, approved_line, make_contract
 @pytest.fixture
 def project_3e(db):
     """A project of the 3rd district, led by the Espaces verts."""
-    return ProjectFactory(title="Végétalisation de la place Guichard", district=3,
-                          lead_directorate=directorate("Direction des Espaces verts"))
+    return ProjectFactory(
+        title="Végétalisation de la place Guichard",
+        district=3,
+        lead_directorate=directorate("Direction des Espaces verts"),
+    )
 
 
 @pytest.fixture
@@ -38,5 +41,10 @@ def framework(mdo_officer):
 @pytest.fixture
 def order_3e(framework, line_3e, mdo_officer):
     """Issued two months ago: its invoices and milestones can be dated in the past."""
-    return make_order(contract=framework, line=line_3e, by=mdo_officer, amount_ht=Decimal("20000.00"),
-                      issued_on=timezone.localdate() - datetime.timedelta(days=60))
+    return make_order(
+        contract=framework,
+        line=line_3e,
+        by=mdo_officer,
+        amount_ht=Decimal("20000.00"),
+        issued_on=timezone.localdate() - datetime.timedelta(days=60),
+    )

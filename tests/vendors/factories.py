@@ -39,9 +39,17 @@ def approved_line(*, project=None, amount_ttc=Decimal("500000.00"), requester, y
     """An approved line (created directly: the approval workflow is another app's business)."""
     year = year or timezone.localdate().year
     return BudgetLine.objects.create(
-        fiscal_year=year, section="investment", chapter="21", nature="2128", function="823",
-        label=f"Ligne {project or 'ville'}", amount_ht=(Decimal(amount_ttc) / Decimal("1.2")).quantize(Decimal("0.01")),
-        amount_ttc=amount_ttc, project=project, requester=requester, status="approved",
+        fiscal_year=year,
+        section="investment",
+        chapter="21",
+        nature="2128",
+        function="823",
+        label=f"Ligne {project or 'ville'}",
+        amount_ht=(Decimal(amount_ttc) / Decimal("1.2")).quantize(Decimal("0.01")),
+        amount_ttc=amount_ttc,
+        project=project,
+        requester=requester,
+        status="approved",
     )
 
 
@@ -54,19 +62,40 @@ class VendorFactory(factory.django.DjangoModelFactory):
     city = "Lyon"
 
 
-def make_contract(*, by, vendor=None, kind=ContractKind.FRAMEWORK_ORDERS, max_amount_ht=Decimal("100000.00"),
-                  starts_on=None, ends_on=None, reference=None, **kwargs):
+def make_contract(
+    *,
+    by,
+    vendor=None,
+    kind=ContractKind.FRAMEWORK_ORDERS,
+    max_amount_ht=Decimal("100000.00"),
+    starts_on=None,
+    ends_on=None,
+    reference=None,
+    **kwargs,
+):
     today = timezone.localdate()
     return services.contract_create(
-        reference=reference or f"2026-MDO-{next(_sirets):03d}", kind=kind, subject="Animation de la concertation",
-        vendor=vendor or VendorFactory(), starts_on=starts_on or today - datetime.timedelta(days=200),
-        ends_on=ends_on or today + datetime.timedelta(days=365), max_amount_ht=max_amount_ht, by=by, **kwargs,
+        reference=reference or f"2026-MDO-{next(_sirets):03d}",
+        kind=kind,
+        subject="Animation de la concertation",
+        vendor=vendor or VendorFactory(),
+        starts_on=starts_on or today - datetime.timedelta(days=200),
+        ends_on=ends_on or today + datetime.timedelta(days=365),
+        max_amount_ht=max_amount_ht,
+        by=by,
+        **kwargs,
     )
 
 
 def make_order(*, contract, line, by, amount_ht=Decimal("1000.00"), issued_on=None, subject="Atelier de quartier"):
-    return services.purchase_order_create(contract=contract, budget_line=line, subject=subject, amount_ht=amount_ht,
-                                          issued_on=issued_on or timezone.localdate(), by=by)
+    return services.purchase_order_create(
+        contract=contract,
+        budget_line=line,
+        subject=subject,
+        amount_ht=amount_ht,
+        issued_on=issued_on or timezone.localdate(),
+        by=by,
+    )
 
 
 def enter_ecb_rate(*, due_on: datetime.date, rate: str = "2.15") -> LatePaymentRate:
@@ -74,3 +103,25 @@ def enter_ecb_rate(*, due_on: datetime.date, rate: str = "2.15") -> LatePaymentR
     return LatePaymentRate.objects.update_or_create(
         valid_from=half_year_start(interest_start(due_on)), defaults={"ecb_rate": Decimal(rate)}
     )[0]
+
+
+def certify_service_done(order, *, certifier, delivered_on=None):
+    """Deliver and certify what the order bills before its invoices are paid: each milestone still open,
+    or, for an order without any, the milestone of its delivery (the order's whole value).
+    ``certifier`` is an MDO agent other than the order's issuer."""
+    from vendors.enums import MilestoneStatus
+
+    delivered_on = delivered_on or timezone.localdate()
+    milestones = list(order.milestones.all())
+    if not milestones:
+        milestones = [
+            services.milestone_create(
+                order=order, label="Livraison de la commande", due_on=delivered_on, by=order.issued_by
+            )
+        ]
+    for milestone in milestones:
+        if milestone.status == MilestoneStatus.PENDING:
+            milestone = services.milestone_deliver(milestone=milestone, delivered_on=delivered_on, by=order.issued_by)
+        if milestone.status == MilestoneStatus.DELIVERED:
+            services.milestone_certify(milestone=milestone, by=certifier)
+    return milestones

@@ -17,8 +17,10 @@ from vendors.models import Contract, Invoice, PurchaseOrder
 
 # Skipped before any database set-up on SQLite (no flush of a transactional test for nothing).
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="Les verrous de ligne (SELECT … FOR UPDATE) se testent sur PostgreSQL."),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="Les verrous de ligne (SELECT … FOR UPDATE) se testent sur PostgreSQL.",
+    ),
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
 ]
@@ -55,9 +57,17 @@ def test_concurrent_orders_never_exceed_the_contract_maximum(officer):
     line = approved_line(project=ProjectFactory(), requester=officer, amount_ttc=Decimal("10000000"))
     contract = make_contract(by=officer, max_amount_ht=Decimal("100000"))
 
-    results = _in_parallel(10, lambda i: services.purchase_order_create(
-        contract=contract, budget_line=line, subject=f"Commande {i}", amount_ht=Decimal("20000"),
-        issued_on=timezone.localdate(), by=officer))
+    results = _in_parallel(
+        10,
+        lambda i: services.purchase_order_create(
+            contract=contract,
+            budget_line=line,
+            subject=f"Commande {i}",
+            amount_ht=Decimal("20000"),
+            issued_on=timezone.localdate(),
+            by=officer,
+        ),
+    )
 
     created = [r for r in results if isinstance(r, PurchaseOrder)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -69,9 +79,17 @@ def test_concurrent_orders_never_exceed_the_line_available_amount(officer):
     line = approved_line(project=ProjectFactory(), requester=officer, amount_ttc=Decimal("36000.00"))
     contract = make_contract(by=officer, max_amount_ht=Decimal("1000000"))
 
-    results = _in_parallel(8, lambda i: services.purchase_order_create(
-        contract=contract, budget_line=line, subject=f"Commande {i}", amount_ht=Decimal("10000"),  # 12 000 TTC
-        issued_on=timezone.localdate(), by=officer))
+    results = _in_parallel(
+        8,
+        lambda i: services.purchase_order_create(
+            contract=contract,
+            budget_line=line,
+            subject=f"Commande {i}",
+            amount_ht=Decimal("10000"),  # 12 000 TTC
+            issued_on=timezone.localdate(),
+            by=officer,
+        ),
+    )
 
     assert sum(isinstance(r, PurchaseOrder) for r in results) == 3, results
     assert sum(c.amount for c in Commitment.objects.filter(budget_line=line)) == Decimal("36000.00")
@@ -82,9 +100,17 @@ def test_concurrent_orders_are_numbered_without_gaps_or_duplicates(officer):
     lines = [approved_line(project=ProjectFactory(), requester=officer, amount_ttc=Decimal("100000")) for _ in range(3)]
     contracts = [make_contract(by=officer, max_amount_ht=Decimal("1000000")) for _ in range(3)]
 
-    results = _in_parallel(12, lambda i: services.purchase_order_create(
-        contract=contracts[i % 3], budget_line=lines[i % 3], subject=f"Commande {i}", amount_ht=Decimal("100"),
-        issued_on=timezone.localdate(), by=officer))
+    results = _in_parallel(
+        12,
+        lambda i: services.purchase_order_create(
+            contract=contracts[i % 3],
+            budget_line=lines[i % 3],
+            subject=f"Commande {i}",
+            amount_ht=Decimal("100"),
+            issued_on=timezone.localdate(),
+            by=officer,
+        ),
+    )
 
     assert all(isinstance(r, PurchaseOrder) for r in results), results
     numbers = sorted(PurchaseOrder.objects.values_list("number", flat=True))
@@ -94,10 +120,20 @@ def test_concurrent_orders_are_numbered_without_gaps_or_duplicates(officer):
 def test_concurrent_invoices_never_exceed_the_order(officer):
     line = approved_line(project=ProjectFactory(), requester=officer)
     contract = make_contract(by=officer)
-    order = services.purchase_order_create(contract=contract, budget_line=line, subject="Études", amount_ht=Decimal("9000"),
-                                           issued_on=timezone.localdate(), by=officer)
+    order = services.purchase_order_create(
+        contract=contract,
+        budget_line=line,
+        subject="Études",
+        amount_ht=Decimal("9000"),
+        issued_on=timezone.localdate(),
+        by=officer,
+    )
 
-    results = _in_parallel(6, lambda i: services.invoice_create(
-        order=order, number=f"F-{i}", received_on=timezone.localdate(), amount_ht=Decimal("3000"), by=officer))
+    results = _in_parallel(
+        6,
+        lambda i: services.invoice_create(
+            order=order, number=f"F-{i}", received_on=timezone.localdate(), amount_ht=Decimal("3000"), by=officer
+        ),
+    )
 
     assert sum(isinstance(r, Invoice) for r in results) == 3, results

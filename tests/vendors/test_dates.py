@@ -28,9 +28,15 @@ def iso(day: datetime.date) -> str:
 
 
 def _order_post(client, contract, line, issued_on, amount="1000,00"):
-    return client.post(f"/vendors/contracts/{contract.pk}/orders/new/", {
-        "budget_line": line.pk, "subject": "Atelier", "amount_ht": amount, "issued_on": iso(issued_on),
-    })
+    return client.post(
+        f"/vendors/contracts/{contract.pk}/orders/new/",
+        {
+            "budget_line": line.pk,
+            "subject": "Atelier",
+            "amount_ht": amount,
+            "issued_on": iso(issued_on),
+        },
+    )
 
 
 def _field_errors(response, form: str, field: str) -> str:
@@ -40,11 +46,13 @@ def _field_errors(response, form: str, field: str) -> str:
 @pytest.fixture
 def ended(mdo_officer):
     """Ran from 400 days ago to 30 days ago; one renewal allowed, never exercised."""
-    return make_contract(by=mdo_officer, reference="ECHU", starts_on=TODAY() - days(400), ends_on=TODAY() - days(30),
-                         renewals_allowed=1)
+    return make_contract(
+        by=mdo_officer, reference="ECHU", starts_on=TODAY() - days(400), ends_on=TODAY() - days(30), renewals_allowed=1
+    )
 
 
 # --- orders ---------------------------------------------------------------------------------
+
 
 def test_order_dated_in_the_future_refused_at_the_field(client, mdo_officer, framework, line_3e):
     client.force_login(mdo_officer)
@@ -57,7 +65,9 @@ def test_order_dated_in_the_future_refused_at_the_field(client, mdo_officer, fra
 
 def test_order_dated_next_january_opens_no_number_of_next_year(client, mdo_officer, project_3e, mdo_manager):
     with time_machine.travel(datetime.datetime(2026, 12, 15, 10, 0, tzinfo=PARIS), tick=False):
-        contract = make_contract(by=mdo_officer, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2028, 12, 31))
+        contract = make_contract(
+            by=mdo_officer, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2028, 12, 31)
+        )
         line = approved_line(project=project_3e, requester=mdo_manager)
         client.force_login(mdo_officer)
         response = _order_post(client, contract, line, datetime.date(2027, 1, 4))
@@ -70,10 +80,18 @@ def test_order_dated_next_january_opens_no_number_of_next_year(client, mdo_offic
 
 def test_order_numbered_in_the_year_of_its_date(mdo_officer, project_3e, mdo_manager):
     with time_machine.travel(datetime.datetime(2027, 1, 5, 9, 0, tzinfo=PARIS), tick=False):
-        contract = make_contract(by=mdo_officer, starts_on=datetime.date(2026, 6, 1), ends_on=datetime.date(2028, 5, 31))
+        contract = make_contract(
+            by=mdo_officer, starts_on=datetime.date(2026, 6, 1), ends_on=datetime.date(2028, 5, 31)
+        )
         line = approved_line(project=project_3e, requester=mdo_manager)
-        assert make_order(contract=contract, line=line, by=mdo_officer, issued_on=datetime.date(2027, 1, 5)).number == "BC-2027-0001"
-        assert make_order(contract=contract, line=line, by=mdo_officer, issued_on=datetime.date(2026, 12, 30)).number == "BC-2026-0001"
+        assert (
+            make_order(contract=contract, line=line, by=mdo_officer, issued_on=datetime.date(2027, 1, 5)).number
+            == "BC-2027-0001"
+        )
+        assert (
+            make_order(contract=contract, line=line, by=mdo_officer, issued_on=datetime.date(2026, 12, 30)).number
+            == "BC-2026-0001"
+        )
 
 
 def test_order_backdated_into_an_ended_contract_refused(client, mdo_officer, ended, line_3e):
@@ -94,7 +112,9 @@ def test_order_dated_before_the_contract_start_refused(client, mdo_officer, fram
 def test_order_date_corrected_into_the_future_refused(client, mdo_officer, order_3e):
     client.force_login(mdo_officer)
     before = order_3e.issued_on
-    response = client.post(f"/vendors/orders/{order_3e.pk}/edit/", {"subject": "Autre", "issued_on": iso(TODAY() + days(1))})
+    response = client.post(
+        f"/vendors/orders/{order_3e.pk}/edit/", {"subject": "Autre", "issued_on": iso(TODAY() + days(1))}
+    )
     assert response.status_code == 400
     order = PurchaseOrder.objects.get(pk=order_3e.pk)
     assert order.issued_on == before and order.subject == order_3e.subject
@@ -102,6 +122,7 @@ def test_order_date_corrected_into_the_future_refused(client, mdo_officer, order
 
 
 # --- renewals -------------------------------------------------------------------------------
+
 
 def test_renewal_after_the_end_refused_at_the_field(client, mdo_officer, ended, line_3e):
     client.force_login(mdo_officer)
@@ -133,10 +154,16 @@ def test_renewal_decided_in_the_future_refused(client, mdo_officer, framework):
 
 # --- amendments -----------------------------------------------------------------------------
 
+
 def _amendment_post(client, contract, signed_on):
-    return client.post(f"/vendors/contracts/{contract.pk}/amendments/", {
-        "signed_on": iso(signed_on), "amount_ht": "5 000,00", "reason": "Ateliers en plus",
-    })
+    return client.post(
+        f"/vendors/contracts/{contract.pk}/amendments/",
+        {
+            "signed_on": iso(signed_on),
+            "amount_ht": "5 000,00",
+            "reason": "Ateliers en plus",
+        },
+    )
 
 
 def test_amendment_after_the_end_refused_at_the_field(client, mdo_officer, ended):

@@ -18,8 +18,9 @@ TODAY = timezone.localdate
 @pytest.fixture
 def milestone(order_3e, mdo_officer):
     """A deliverable of an order charged to the 3e project led by the Espaces verts."""
-    return services.milestone_create(order=order_3e, label="Plantations", due_on=TODAY() - datetime.timedelta(days=2),
-                                     by=mdo_officer)
+    return services.milestone_create(
+        order=order_3e, label="Plantations", due_on=TODAY() - datetime.timedelta(days=2), by=mdo_officer
+    )
 
 
 def _deliver(client, milestone, day=None):
@@ -39,7 +40,9 @@ def test_lead_directorate_agent_gets_the_french_message_at_the_field(client, dir
     client.force_login(directorate_agent)
     response = _deliver(client, milestone, TODAY() + datetime.timedelta(days=1))
     assert response.status_code == 400
-    assert response.context["deliver_form"].errors["delivered_on"] == ["La date de livraison ne peut pas être dans le futur."]
+    assert response.context["deliver_form"].errors["delivered_on"] == [
+        "La date de livraison ne peut pas être dans le futur."
+    ]
     assert Milestone.objects.get(pk=milestone.pk).status == MilestoneStatus.PENDING
 
 
@@ -62,8 +65,9 @@ def test_get_on_delivery_answers_405(client, directorate_agent, milestone):
     assert client.get(f"/vendors/milestones/{milestone.pk}/deliver/").status_code == 405
 
 
-def test_service_fait_stays_with_an_mdo_agent_other_than_the_issuer(client, directorate_agent, mdo_officer,
-                                                                    other_mdo_officer, milestone):
+def test_service_fait_stays_with_an_mdo_agent_other_than_the_issuer(
+    client, directorate_agent, mdo_officer, other_mdo_officer, milestone
+):
     client.force_login(directorate_agent)
     _deliver(client, milestone)
     certify = f"/vendors/milestones/{milestone.pk}/certify/"
@@ -77,10 +81,12 @@ def test_service_fait_stays_with_an_mdo_agent_other_than_the_issuer(client, dire
     assert Milestone.objects.get(pk=milestone.pk).service_done_by == other_mdo_officer
 
 
-def test_contract_milestone_without_a_project_stays_with_the_mdo(client, directorate_agent, framework, order_3e,
-                                                                 mdo_officer):
-    own = services.milestone_create(contract=framework, label="Bilan annuel", due_on=TODAY(), by=mdo_officer,
-                                    amount_ht=order_3e.amount_ht)
+def test_contract_milestone_without_a_project_stays_with_the_mdo(
+    client, directorate_agent, framework, order_3e, mdo_officer
+):
+    own = services.milestone_create(
+        contract=framework, label="Bilan annuel", due_on=TODAY(), by=mdo_officer, amount_ht=order_3e.amount_ht
+    )
     client.force_login(directorate_agent)
     assert _deliver(client, own).status_code == 404
     assert Milestone.objects.get(pk=own.pk).status == MilestoneStatus.PENDING

@@ -22,9 +22,14 @@ def iso(day):
 
 def contract_data(contract, **changes):
     data = {
-        "kind": contract.kind, "subject": contract.subject, "lot": contract.lot, "notified_on": "",
-        "starts_on": iso(contract.starts_on), "ends_on": iso(contract.ends_on),
-        "min_amount_ht": "", "max_amount_ht": str(contract.max_amount_ht or ""),
+        "kind": contract.kind,
+        "subject": contract.subject,
+        "lot": contract.lot,
+        "notified_on": "",
+        "starts_on": iso(contract.starts_on),
+        "ends_on": iso(contract.ends_on),
+        "min_amount_ht": "",
+        "max_amount_ht": str(contract.max_amount_ht or ""),
     }
     return {**data, **changes}
 
@@ -36,11 +41,17 @@ def snapshot(obj):
 
 @pytest.fixture
 def contact(framework, mdo_officer):
-    return services.vendor_contact_create(vendor=framework.vendor, name="Claire Dubois", role="Cheffe de projet",
-                                          email="claire.dubois@example.fr", by=mdo_officer)
+    return services.vendor_contact_create(
+        vendor=framework.vendor,
+        name="Claire Dubois",
+        role="Cheffe de projet",
+        email="claire.dubois@example.fr",
+        by=mdo_officer,
+    )
 
 
 # --- vendor -------------------------------------------------------------------------------
+
 
 def test_officer_corrects_a_vendor_and_the_history_keeps_the_old_name(client, mdo_officer, framework):
     vendor = framework.vendor
@@ -49,10 +60,18 @@ def test_officer_corrects_a_vendor_and_the_history_keeps_the_old_name(client, md
     assert f"/vendors/{vendor.pk}/edit/" in page.content.decode()
     assert client.get(f"/vendors/{vendor.pk}/edit/").status_code == 200
     new_siret = valid_siret()
-    response = client.post(f"/vendors/{vendor.pk}/edit/", {
-        "name": "Cabinet Saône Conseil", "siret": new_siret[:9] + " " + new_siret[9:], "address": "3 quai Saint-Vincent",
-        "postcode": "69001", "city": "Lyon", "email": "", "phone": "",
-    })
+    response = client.post(
+        f"/vendors/{vendor.pk}/edit/",
+        {
+            "name": "Cabinet Saône Conseil",
+            "siret": new_siret[:9] + " " + new_siret[9:],
+            "address": "3 quai Saint-Vincent",
+            "postcode": "69001",
+            "city": "Lyon",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert response.status_code == 302
     vendor.refresh_from_db()
     assert (vendor.name, vendor.siret, vendor.postcode) == ("Cabinet Saône Conseil", new_siret, "69001")
@@ -60,19 +79,30 @@ def test_officer_corrects_a_vendor_and_the_history_keeps_the_old_name(client, md
     assert vendor.history.earliest().name != "Cabinet Saône Conseil"
 
 
-@pytest.mark.parametrize("siret, message", [
-    ("12345678901234", "SIRET invalide"),
-    ("taken", "Un titulaire avec ce SIRET existe déjà."),
-])
+@pytest.mark.parametrize(
+    "siret, message",
+    [
+        ("12345678901234", "SIRET invalide"),
+        ("taken", "Un titulaire avec ce SIRET existe déjà."),
+    ],
+)
 def test_vendor_edit_refuses_a_bad_or_taken_siret_at_the_field(client, mdo_officer, framework, siret, message):
     vendor = framework.vendor
     other = VendorFactory()
     before = snapshot(vendor)
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/{vendor.pk}/edit/", {
-        "name": "Autre nom", "siret": other.siret if siret == "taken" else siret, "address": "", "postcode": "",
-        "city": "", "email": "", "phone": "",
-    })
+    response = client.post(
+        f"/vendors/{vendor.pk}/edit/",
+        {
+            "name": "Autre nom",
+            "siret": other.siret if siret == "taken" else siret,
+            "address": "",
+            "postcode": "",
+            "city": "",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert response.status_code == 400
     assert message in response.context["form"].errors["siret"][0]
     assert snapshot(vendor) == before
@@ -81,26 +111,43 @@ def test_vendor_edit_refuses_a_bad_or_taken_siret_at_the_field(client, mdo_offic
 def test_vendor_edit_keeps_its_own_siret(client, mdo_officer, framework):
     vendor = framework.vendor
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/{vendor.pk}/edit/", {"name": "Nouveau nom", "siret": vendor.siret, "address": "",
-                                                          "postcode": "", "city": "", "email": "", "phone": ""})
+    response = client.post(
+        f"/vendors/{vendor.pk}/edit/",
+        {
+            "name": "Nouveau nom",
+            "siret": vendor.siret,
+            "address": "",
+            "postcode": "",
+            "city": "",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert response.status_code == 302
 
 
 # --- contacts -----------------------------------------------------------------------------
+
 
 def test_officer_edits_then_removes_a_contact_with_history(client, mdo_officer, contact):
     client.force_login(mdo_officer)
     page = client.get(f"/vendors/{contact.vendor_id}/").content.decode()
     assert f"/vendors/contacts/{contact.pk}/edit/" in page and f"/vendors/contacts/{contact.pk}/delete/" in page
     assert client.get(f"/vendors/contacts/{contact.pk}/edit/").status_code == 200
-    response = client.post(f"/vendors/contacts/{contact.pk}/edit/", {"name": "Claire Dubois-Martin", "role": "Directrice",
-                                                                    "email": "", "phone": "04 72 00 00 00"})
+    response = client.post(
+        f"/vendors/contacts/{contact.pk}/edit/",
+        {"name": "Claire Dubois-Martin", "role": "Directrice", "email": "", "phone": "04 72 00 00 00"},
+    )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert (contact.name, contact.role) == ("Claire Dubois-Martin", "Directrice")
     assert client.post(f"/vendors/contacts/{contact.pk}/delete/").status_code == 302
     assert not VendorContact.objects.filter(pk=contact.pk).exists()
-    assert [h.history_type for h in VendorContact.history.filter(id=contact.pk).order_by("history_date")] == ["+", "~", "-"]
+    assert [h.history_type for h in VendorContact.history.filter(id=contact.pk).order_by("history_date")] == [
+        "+",
+        "~",
+        "-",
+    ]
 
 
 def test_contact_edit_refuses_a_bad_email_at_the_field(client, mdo_officer, contact):
@@ -120,36 +167,53 @@ def test_contact_delete_is_post_only(client, mdo_officer, contact):
 
 # --- contract -----------------------------------------------------------------------------
 
+
 def test_officer_corrects_a_contract(client, mdo_officer, framework, order_3e):
     client.force_login(mdo_officer)
-    assert f"/vendors/contracts/{framework.pk}/edit/" in client.get(f"/vendors/contracts/{framework.pk}/").content.decode()
+    assert (
+        f"/vendors/contracts/{framework.pk}/edit/" in client.get(f"/vendors/contracts/{framework.pk}/").content.decode()
+    )
     form = client.get(f"/vendors/contracts/{framework.pk}/edit/").context["form"]
     assert form.fields["kind"].disabled
-    response = client.post(f"/vendors/contracts/{framework.pk}/edit/", contract_data(
-        framework, subject="Animation des conseils de quartier", lot="Lot 2", min_amount_ht="5000",
-        max_amount_ht="20000", ends_on=iso(TODAY() + datetime.timedelta(days=30)),
-    ))
+    response = client.post(
+        f"/vendors/contracts/{framework.pk}/edit/",
+        contract_data(
+            framework,
+            subject="Animation des conseils de quartier",
+            lot="Lot 2",
+            min_amount_ht="5000",
+            max_amount_ht="20000",
+            ends_on=iso(TODAY() + datetime.timedelta(days=30)),
+        ),
+    )
     assert response.status_code == 302
     framework.refresh_from_db()
     assert (framework.subject, framework.lot, framework.max_amount_ht) == (
-        "Animation des conseils de quartier", "Lot 2", Decimal("20000.00"))
+        "Animation des conseils de quartier",
+        "Lot 2",
+        Decimal("20000.00"),
+    )
     assert framework.history.count() == 2
 
 
 def test_contract_maximum_below_the_ordered_amount_is_refused(client, mdo_officer, framework, order_3e):
     before = snapshot(framework)
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/contracts/{framework.pk}/edit/", contract_data(framework, max_amount_ht="19999.99"))
+    response = client.post(
+        f"/vendors/contracts/{framework.pk}/edit/", contract_data(framework, max_amount_ht="19999.99")
+    )
     assert response.status_code == 400
-    assert "déjà commandé (20000.00 € HT)" in response.context["form"].errors["max_amount_ht"][0]
+    assert "déjà commandé (20\xa0000,00 € HT)" in response.context["form"].errors["max_amount_ht"][0]
     assert snapshot(framework) == before
 
 
 def test_contract_end_before_an_order_date_is_refused(client, mdo_officer, framework, order_3e):
     before = snapshot(framework)
     client.force_login(mdo_officer)
-    response = client.post(f"/vendors/contracts/{framework.pk}/edit/", contract_data(
-        framework, ends_on=iso(order_3e.issued_on - datetime.timedelta(days=1))))
+    response = client.post(
+        f"/vendors/contracts/{framework.pk}/edit/",
+        contract_data(framework, ends_on=iso(order_3e.issued_on - datetime.timedelta(days=1))),
+    )
     assert response.status_code == 400
     assert "la validité doit le couvrir" in response.context["form"].errors["ends_on"][0]
     assert snapshot(framework) == before
@@ -159,10 +223,17 @@ def test_contract_kind_is_frozen_once_ordered(mdo_officer, framework, order_3e):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        services.contract_update(contract=framework, by=mdo_officer, **{
-            **{k: getattr(framework, k) for k in ("subject", "starts_on", "ends_on", "lot", "notified_on",
-                                                   "min_amount_ht", "max_amount_ht")}, "kind": ContractKind.SIMPLE,
-        })
+        services.contract_update(
+            contract=framework,
+            by=mdo_officer,
+            **{
+                **{
+                    k: getattr(framework, k)
+                    for k in ("subject", "starts_on", "ends_on", "lot", "notified_on", "min_amount_ht", "max_amount_ht")
+                },
+                "kind": ContractKind.SIMPLE,
+            },
+        )
     assert "bons de commande" in error.value.message_dict["kind"][0]
     assert Contract.objects.get(pk=framework.pk).kind == ContractKind.FRAMEWORK_ORDERS
 
@@ -184,15 +255,21 @@ def test_framework_without_maximum_is_refused_on_edit(client, mdo_officer, frame
 
 # --- order --------------------------------------------------------------------------------
 
+
 def test_officer_corrects_an_order_subject_and_date_but_not_its_amount(client, mdo_officer, order_3e):
     client.force_login(mdo_officer)
     assert f"/vendors/orders/{order_3e.pk}/edit/" in client.get(f"/vendors/orders/{order_3e.pk}/").content.decode()
     page = client.get(f"/vendors/orders/{order_3e.pk}/edit/")
     assert "une fois facturé, il ne peut plus changer" in page.content.decode()
     new_day = order_3e.issued_on + datetime.timedelta(days=1) if order_3e.issued_on.month != 12 else order_3e.issued_on
-    response = client.post(f"/vendors/orders/{order_3e.pk}/edit/", {
-        "subject": "Atelier de concertation place Guichard", "issued_on": iso(new_day), "amount_ht": "1",
-    })
+    response = client.post(
+        f"/vendors/orders/{order_3e.pk}/edit/",
+        {
+            "subject": "Atelier de concertation place Guichard",
+            "issued_on": iso(new_day),
+            "amount_ht": "1",
+        },
+    )
     assert response.status_code == 302
     order_3e.refresh_from_db()
     assert order_3e.subject == "Atelier de concertation place Guichard" and order_3e.issued_on == new_day
@@ -212,6 +289,7 @@ def test_order_date_outside_the_contract_validity_is_refused(client, mdo_officer
 
 # --- who may ------------------------------------------------------------------------------
 
+
 def _edit_posts(framework, order, contact):
     vendor = framework.vendor
     return [
@@ -224,8 +302,9 @@ def _edit_posts(framework, order, contact):
 
 
 @pytest.mark.parametrize("who", ["other_town_hall_agent", "town_hall_agent", "directorate_agent", "director"])
-def test_edit_pages_refuse_out_of_scope_and_non_mdo_users_and_change_nothing(client, request, who, framework, order_3e,
-                                                                            contact):
+def test_edit_pages_refuse_out_of_scope_and_non_mdo_users_and_change_nothing(
+    client, request, who, framework, order_3e, contact
+):
     """5e town hall: out of scope. 3e town hall, Espaces verts, director: they see these records, but only
     the MDO corrects them. Everyone gets the 404 and every record stays as it was."""
     client.force_login(request.getfixturevalue(who))
@@ -257,16 +336,25 @@ def test_subsequent_and_framework_maxima_stay_consistent_on_edit(mdo_officer):
     from django.core.exceptions import ValidationError
 
     vendor = VendorFactory()
-    framework = make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.FRAMEWORK, max_amount_ht=Decimal("50000"))
-    first = make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework,
-                          max_amount_ht=Decimal("30000"))
-    make_contract(by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework, max_amount_ht=Decimal("15000"))
+    framework = make_contract(
+        by=mdo_officer, vendor=vendor, kind=ContractKind.FRAMEWORK, max_amount_ht=Decimal("50000")
+    )
+    first = make_contract(
+        by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework, max_amount_ht=Decimal("30000")
+    )
+    make_contract(
+        by=mdo_officer, vendor=vendor, kind=ContractKind.SUBSEQUENT, parent=framework, max_amount_ht=Decimal("15000")
+    )
     with pytest.raises(ValidationError) as error:
-        services.contract_update(contract=first, by=mdo_officer, **_update_args(first, max_amount_ht=Decimal("35000.01")))
-    assert "35000.00" in error.value.message_dict["max_amount_ht"][0]
+        services.contract_update(
+            contract=first, by=mdo_officer, **_update_args(first, max_amount_ht=Decimal("35000.01"))
+        )
+    assert "35\xa0000,00 € HT" in error.value.message_dict["max_amount_ht"][0]
     services.contract_update(contract=first, by=mdo_officer, **_update_args(first, max_amount_ht=Decimal("35000")))
     with pytest.raises(ValidationError) as error:
-        services.contract_update(contract=framework, by=mdo_officer, **_update_args(framework, max_amount_ht=Decimal("49999")))
+        services.contract_update(
+            contract=framework, by=mdo_officer, **_update_args(framework, max_amount_ht=Decimal("49999"))
+        )
     assert "marchés subséquents" in error.value.message_dict["max_amount_ht"][0]
     with pytest.raises(ValidationError) as error:
         services.contract_update(contract=first, by=mdo_officer, **_update_args(first, kind=ContractKind.SIMPLE))

@@ -1,8 +1,6 @@
 """Exports hold exactly what the lists show: the quick ``BaseTable.as_values`` against django-tables2's own."""
 
-import csv
 import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -22,21 +20,61 @@ TODAY = timezone.localdate
 @pytest.fixture
 def data(mdo_officer, other_mdo_officer, framework, order_3e, line_5e):
     """Orders with and without milestones, late and certified milestones, paid and late invoices."""
-    order_5e = make_order(contract=framework, line=line_5e, by=mdo_officer, amount_ht=Decimal("1234.56"),
-                          issued_on=TODAY() - datetime.timedelta(days=90), subject="Jeux « Ménival » ; lot 2")
-    late = services.milestone_create(order=order_3e, label="Plan", due_on=TODAY() - datetime.timedelta(days=9), by=mdo_officer)
-    services.milestone_create(order=order_3e, label="Bilan", due_on=TODAY() + datetime.timedelta(days=9), by=mdo_officer)
+    order_5e = make_order(
+        contract=framework,
+        line=line_5e,
+        by=mdo_officer,
+        amount_ht=Decimal("1234.56"),
+        issued_on=TODAY() - datetime.timedelta(days=90),
+        subject="Jeux « Ménival » ; lot 2",
+    )
+    late = services.milestone_create(
+        order=order_3e,
+        label="Plan",
+        due_on=TODAY() - datetime.timedelta(days=9),
+        by=mdo_officer,
+        amount_ht=Decimal("2000.00"),
+    )
+    services.milestone_create(
+        order=order_3e,
+        label="Bilan",
+        due_on=TODAY() + datetime.timedelta(days=9),
+        by=mdo_officer,
+        amount_ht=Decimal("18000.00"),
+    )
     services.milestone_deliver(milestone=late, delivered_on=TODAY(), by=mdo_officer)
     services.milestone_certify(milestone=late, by=other_mdo_officer)
-    services.invoice_create(order=order_5e, number="F-LATE", received_on=TODAY() - datetime.timedelta(days=50),
-                            amount_ht=Decimal("100.00"), by=mdo_officer)
-    paid = services.invoice_create(order=order_3e, number="F-PAID", received_on=TODAY() - datetime.timedelta(days=20),
-                                   amount_ht=Decimal("2000.00"), by=mdo_officer)
+    services.invoice_create(
+        order=order_5e,
+        number="F-LATE",
+        received_on=TODAY() - datetime.timedelta(days=50),
+        amount_ht=Decimal("100.00"),
+        by=mdo_officer,
+    )
+    paid = services.invoice_create(
+        order=order_3e,
+        number="F-PAID",
+        received_on=TODAY() - datetime.timedelta(days=20),
+        amount_ht=Decimal("2000.00"),
+        by=mdo_officer,
+        milestones=[late],
+    )
     services.invoice_pay(invoice=paid, paid_on=TODAY(), by=mdo_officer)
 
 
-LISTS = ["/vendors/", "/vendors/contracts/", "/vendors/orders/", "/vendors/milestones/", "/vendors/milestones/to-certify/",
-         "/vendors/invoices/", "/projects/", "/budgets/", "/meetings/", "/meetings/decisions/", "/organisations/"]
+LISTS = [
+    "/vendors/",
+    "/vendors/contracts/",
+    "/vendors/orders/",
+    "/vendors/milestones/",
+    "/vendors/milestones/to-certify/",
+    "/vendors/invoices/",
+    "/projects/",
+    "/budgets/",
+    "/meetings/",
+    "/meetings/decisions/",
+    "/organisations/",
+]
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -56,7 +94,10 @@ def _csv(response) -> list[list[str]]:
 def _cells(html: str) -> list[list[str]]:
     body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    text = lambda cell: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).replace("&#x27;", "'").replace("&amp;", "&").strip()
+
+    def text(cell: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).replace("&#x27;", "'").replace("&amp;", "&").strip()
+
     return [[text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
 
 

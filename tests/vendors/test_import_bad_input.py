@@ -19,17 +19,27 @@ pytestmark = pytest.mark.django_db
 def _cases(siret, line_id):
     good = "\n".join(_file(siret, line_id)[:2]).encode("cp1252") + b"\n"
     return {
-        **{f"byte_{byte:02x}": (good + b"2025-MS-9;march\xe9 simple;Objet " + bytes([byte]) + b";;;;;;;;;;;;;;;;;\n",
-                                f"Ligne 3 : l'octet 0x{byte:02X} n'est ni de l'UTF-8 ni du Windows-1252")
-           for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)},
-        "huge_field": (good + b'2025-MS-9;"' + b"x" * 140_000 + b'";;;;;;;;;;;;;;;;;;\n',
-                       "Ligne 3 : une valeur dépasse 131 072 caractères"),
+        **{
+            f"byte_{byte:02x}": (
+                good + b"2025-MS-9;march\xe9 simple;Objet " + bytes([byte]) + b";;;;;;;;;;;;;;;;;\n",
+                f"Ligne 3 : l'octet 0x{byte:02X} n'est ni de l'UTF-8 ni du Windows-1252",
+            )
+            for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+        },
+        "huge_field": (
+            good + b'2025-MS-9;"' + b"x" * 140_000 + b'";;;;;;;;;;;;;;;;;;\n',
+            "Ligne 3 : une valeur dépasse 131 072 caractères",
+        ),
     }
 
 
 def _nothing_written():
-    return not (Contract.objects.exists() or PurchaseOrder.objects.exists() or Vendor.objects.exists()
-                or Commitment.objects.exists())
+    return not (
+        Contract.objects.exists()
+        or PurchaseOrder.objects.exists()
+        or Vendor.objects.exists()
+        or Commitment.objects.exists()
+    )
 
 
 @pytest.mark.parametrize("case", ["byte_81", "byte_8d", "byte_8f", "byte_90", "byte_9d", "huge_field"])

@@ -15,8 +15,10 @@ from vendors.models import Contract, OrderCounter, PurchaseOrder, Vendor
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("reference_marche;type_marche;objet_marche;siret;titulaire;lot;accord_cadre;notification;debut;fin;"
-          "reconductions;minimum_ht;maximum_ht;tva;numero_bc;date_bc;objet_bc;montant_bc_ht;imputation;engagement")
+HEADER = (
+    "reference_marche;type_marche;objet_marche;siret;titulaire;lot;accord_cadre;notification;debut;fin;"
+    "reconductions;minimum_ht;maximum_ht;tva;numero_bc;date_bc;objet_bc;montant_bc_ht;imputation;engagement"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +34,10 @@ def line(project_3e, mdo_manager):
 
 
 def _rows(siret, line_id, *, subject="Animation des conseils de quartier"):
-    contract = (f"2025-AC-014;accord-cadre à bons de commande;{subject};{siret};Traces Urbaines SCOP;Lot 2;;15/12/2024;"
-                f"01/01/2025;31/12/2027;1;;150 000,00;20")
+    contract = (
+        f"2025-AC-014;accord-cadre à bons de commande;{subject};{siret};Traces Urbaines SCOP;Lot 2;;15/12/2024;"
+        f"01/01/2025;31/12/2027;1;;150 000,00;20"
+    )
     return [
         HEADER,
         f"{contract};BC-2026-0007;03/02/2026;Atelier Montchat;12 345,67;{line_id};ENG-2026-118",
@@ -44,8 +48,13 @@ def _rows(siret, line_id, *, subject="Animation des conseils de quartier"):
 
 
 def _counts():
-    return (Vendor.objects.count(), Contract.objects.count(), PurchaseOrder.objects.count(), Commitment.objects.count(),
-            list(OrderCounter.objects.values_list("year", "last")))
+    return (
+        Vendor.objects.count(),
+        Contract.objects.count(),
+        PurchaseOrder.objects.count(),
+        Commitment.objects.count(),
+        list(OrderCounter.objects.values_list("year", "last")),
+    )
 
 
 def test_second_run_of_the_same_file_changes_nothing(mdo_officer, line):
@@ -68,8 +77,10 @@ def test_second_upload_reports_the_unchanged_rows(client, mdo_officer, line):
     before = _counts()
     response = client.post("/vendors/import/", {"file": SimpleUploadedFile("m.csv", raw)}, follow=True)
     assert _counts() == before
-    assert "0 marché(s), 0 bon(s) de commande, 0 titulaire(s) créés ; déjà enregistrés à l'identique : 2 marché(s), " \
-           "3 bon(s) de commande" in html.unescape(response.content.decode())
+    assert (
+        "0 marché(s), 0 bon(s) de commande, 0 titulaire(s) créés ; déjà enregistrés à l'identique : 2 marché(s), "
+        "3 bon(s) de commande" in html.unescape(response.content.decode())
+    )
 
 
 def test_a_row_contradicting_the_recorded_contract_is_refused_and_nothing_changes(mdo_officer, line):
@@ -78,8 +89,9 @@ def test_a_row_contradicting_the_recorded_contract_is_refused_and_nothing_change
     before = _counts()
     subject_before = Contract.objects.get(reference="2025-AC-014").subject
     changed = _rows(siret, line.pk, subject="Animation des conseils de quartier et des CIL")
-    changed.append(f"2026-MS-100;marché simple;Signalétique;{siret};Traces Urbaines SCOP;;;;01/01/2026;31/12/2026;;;8 000;20;"
-                   f";;;;;")
+    changed.append(
+        f"2026-MS-100;marché simple;Signalétique;{siret};Traces Urbaines SCOP;;;;01/01/2026;31/12/2026;;;8 000;20;;;;;;"
+    )
     with pytest.raises(ImportError_) as error:
         import_contracts("\n".join(changed).encode("utf-8"), by=mdo_officer)
     assert error.value.errors[0].startswith("Ligne 2 : le marché 2025-AC-014 est déjà enregistré avec d'autres valeurs")

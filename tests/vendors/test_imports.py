@@ -14,8 +14,10 @@ from vendors.models import Contract, PurchaseOrder, Vendor
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("reference_marche;type_marche;objet_marche;siret;titulaire;lot;accord_cadre;notification;debut;fin;"
-          "reconductions;minimum_ht;maximum_ht;tva;numero_bc;date_bc;objet_bc;montant_bc_ht;imputation;engagement")
+HEADER = (
+    "reference_marche;type_marche;objet_marche;siret;titulaire;lot;accord_cadre;notification;debut;fin;"
+    "reconductions;minimum_ht;maximum_ht;tva;numero_bc;date_bc;objet_bc;montant_bc_ht;imputation;engagement"
+)
 
 
 @pytest.fixture
@@ -76,21 +78,26 @@ def test_good_file_imported_in_each_encoding(mdo_officer, line_3e, siret, encodi
 
 def test_comma_separated_file_with_quoted_decimals(mdo_officer, line_3e, siret):
     rows = [row.replace(";", ",") for row in _file(siret, line_3e.pk)[:1]]
-    rows.append(f'2025-MS-001,marché simple,Signalétique,{siret},Traces Urbaines,,,,01/01/2025,31/12/2027,,,'
-                f'"8 000,00",20,,,,,,')
+    rows.append(
+        f'2025-MS-001,marché simple,Signalétique,{siret},Traces Urbaines,,,,01/01/2025,31/12/2027,,,"8 000,00",20,,,,,,'
+    )
     result = import_contracts("\n".join(rows).encode("utf-8"), by=mdo_officer)
     assert result.contracts == 1
     assert Contract.objects.get().max_amount_ht == Decimal("8000.00")
 
 
 def test_broken_file_imports_nothing_and_reports_each_line(mdo_officer, line_3e, siret):
-    rows = _file(siret, line_3e.pk, extra_rows=[
-        f"2025-AC-099;accord-cadre à bons de commande;Sans maximum;{siret};Traces;;;;01/01/2025;31/12/2027;;;;20;;;;;;",
-        f"2025-MS-002;marché simple;Date fausse;{siret};Traces;;;;32/01/2025;31/12/2027;;;1 000;20;;;;;;",
-        f"2025-MS-003;marché simple;SIRET faux;73282932000075;Autre;;;;01/01/2025;31/12/2027;;;1 000;20;;;;;;",
-        f"2025-AC-014;accord-cadre à bons de commande;x;{siret};x;;;;01/01/2025;31/12/2027;;;;20;;"
-        f"01/02/{timezone.localdate().year};Trop cher;200 000;{line_3e.pk};",
-    ])
+    rows = _file(
+        siret,
+        line_3e.pk,
+        extra_rows=[
+            f"2025-AC-099;accord-cadre à bons de commande;Sans maximum;{siret};Traces;;;;01/01/2025;31/12/2027;;;;20;;;;;;",
+            f"2025-MS-002;marché simple;Date fausse;{siret};Traces;;;;32/01/2025;31/12/2027;;;1 000;20;;;;;;",
+            "2025-MS-003;marché simple;SIRET faux;73282932000075;Autre;;;;01/01/2025;31/12/2027;;;1 000;20;;;;;;",
+            f"2025-AC-014;accord-cadre à bons de commande;x;{siret};x;;;;01/01/2025;31/12/2027;;;;20;;"
+            f"01/02/{timezone.localdate().year};Trop cher;200 000;{line_3e.pk};",
+        ],
+    )
     with pytest.raises(ImportError_) as error:
         import_contracts("\n".join(rows).encode("utf-8"), by=mdo_officer)
     errors = error.value.errors
@@ -118,7 +125,9 @@ def test_unknown_budget_line_reported(mdo_officer, siret):
 
 def test_upload_page_imports_for_the_mdo(client, mdo_officer, line_3e, siret):
     client.force_login(mdo_officer)
-    upload = SimpleUploadedFile("marches.csv", "\n".join(_file(siret, line_3e.pk)).encode("cp1252"), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "marches.csv", "\n".join(_file(siret, line_3e.pk)).encode("cp1252"), content_type="text/csv"
+    )
     response = client.post("/vendors/import/", {"file": upload})
     assert response.status_code == 302
     assert Contract.objects.count() == 2

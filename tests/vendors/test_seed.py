@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -25,6 +26,17 @@ def test_demo_seed_covers_every_state_and_is_idempotent():
     kinds = set(Contract.objects.values_list("kind", flat=True))
     assert {ContractKind.AMO, ContractKind.FRAMEWORK_ORDERS, ContractKind.FRAMEWORK, ContractKind.SUBSEQUENT} <= kinds
     assert PurchaseOrder.objects.exists()
+    # An order waiting for its approval in the manager's inbox, and a penalty letter awaiting observations.
+    from mdo.models import User as DemoUser
+    from vendors.dashboard import order_task_items
+    from vendors.enums import OrderStatus
+
+    waiting = PurchaseOrder.objects.get(status=OrderStatus.AWAITING_APPROVAL)
+    assert [item.url for item in order_task_items(DemoUser.objects.get(username="mdo.manager"))] == [
+        waiting.get_absolute_url() + "#validation"
+    ]
+    notified = Milestone.objects.get(penalty_notice_sent_on__isnull=False)
+    assert notified.penalty_notice_amount == Decimal("1800.00") and not notified.penalty_decision
     assert any(m.is_late for m in Milestone.objects.filter(delivered_on__isnull=True))
     assert Milestone.objects.filter(status=MilestoneStatus.DELIVERED).exists()
     unpaid = Invoice.objects.filter(paid_on__isnull=True)

@@ -1,6 +1,6 @@
 META
 key;value
-description;Vote ordinal (classement)
+description;Vote ordinal (classement) avec des bulletins plus courts que max_length
 country;France
 unit;Lyon
 instance;2026
@@ -13,14 +13,14 @@ max_length;3
 currency;EUR
 PROJECTS
 project_id;cost;name
-X;50;Premier choix de peu
-Y;50;Second choix de beaucoup
-Z;50;Troisième
-W;50;Quatrième
+X;50;Seul choix de trois bulletins
+Y;50;Premier choix de deux bulletins complets
+Z;50;Second choix
+W;50;Troisième choix
 VOTES
 voter_id;vote
-1;X,Y
-2;X,Y
-3;Z,Y
-4;Z,W,Y
-5;X
+1;X
+2;X
+3;X
+4;Y,Z,W
+5;Y,Z

@@ -7,8 +7,10 @@ from vendors.imports import ImportError_, import_contracts
 
 
 class Command(BaseCommand):
-    help = ("Importe les marchés et bons de commande d'un fichier CSV (colonnes : docs/vendors.md). "
-            "Tout ou rien : la moindre erreur annule l'import et chaque erreur est donnée avec son numéro de ligne.")
+    help = (
+        "Importe les marchés et bons de commande d'un fichier CSV (colonnes : docs/vendors.md). "
+        "Tout ou rien : la moindre erreur annule l'import et chaque erreur est donnée avec son numéro de ligne."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="Fichier CSV (« ; » ou « , », UTF-8 ou Windows-1252).")
@@ -25,6 +27,4 @@ class Command(BaseCommand):
             result = import_contracts(path.read_bytes(), by=by)
         except ImportError_ as error:
             raise CommandError("Import annulé, rien n'a été enregistré :\n" + "\n".join(error.errors)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Import réussi : {result.summary}."
-        ))
+        self.stdout.write(self.style.SUCCESS(f"Import réussi : {result.summary}."))

@@ -1,0 +1,50 @@
+"""The minutes' rich-text editor: formatting from the toolbar and the keyboard is kept as the sanitiser's
+HTML; markup typed as text stays text (no script reaches a reader); the editor and its toolbar are named
+for assistive technology (axe) and pass the Content-Security-Policy (the fixture fails on a violation)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from meetings.models import Minutes
+from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.factories import TEST_PASSWORD, town_hall
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_minutes_are_formatted_with_the_toolbar_and_typed_markup_stays_text(page, mdo_officer, town_hall_agent):
+    from tests.meetings.factories import make_meeting
+
+    meeting = make_meeting(
+        mdo_officer,
+        organisations=[town_hall(3)],
+        agenda=["Point budgétaire"],
+        start=timezone.now() - dt.timedelta(hours=3),
+    )
+    login(page, "camille", TEST_PASSWORD)
+    page.goto(meeting.get_absolute_url())
+    editor = page.get_by_role("textbox", name="Synthèse")
+    editor.click()
+    page.keyboard.type("Avancement ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("validé")
+    page.keyboard.press("Control+b")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Liste à puces").first.click()
+    page.keyboard.type('<img src=x onerror="document.title=1">')
+    assert_accessible(page)
+    screenshot(page, "minutes-richtext-editor")
+    page.get_by_role("button", name="Enregistrer le compte rendu").click()
+    page.wait_for_load_state("networkidle")
+
+    summary = Minutes.objects.get(meeting=meeting).summary
+    assert summary.startswith("<p>Avancement <strong>validé</strong></p><ul><li>")
+    assert "&lt;img src=x onerror=" in summary and "<img" not in summary
+    shown = page.get_by_test_id("minutes-summary")
+    assert shown.locator("strong").inner_text() == "validé"
+    assert shown.locator("img").count() == 0 and '<img src=x onerror="document.title=1">' in shown.inner_text()
+    assert page.title() != "1"
+    # The saved text comes back into the editor, formatted.
+    assert page.get_by_role("textbox", name="Synthèse").locator("strong").inner_text() == "validé"

@@ -1,0 +1,101 @@
+"""The cost of each main page in SQL queries: at most 12, and the same at two sizes of data.
+
+The demo set is built, every list, dashboard, inbox and detail page is counted for the accounts that
+use it, then a slice of the mandate-size set is added (``seed_demo --size large`` at a small scale:
+more projects, budget lines, orders, milestones, invoices, meetings) and every page is counted again.
+"""
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from mdo.models import User
+
+MAX_QUERIES = 12
+
+LISTS = [
+    "/projects/",
+    "/projects/?late=on",
+    "/budgets/",
+    "/organisations/",
+    "/vendors/",
+    "/vendors/contracts/",
+    "/vendors/orders/",
+    "/vendors/milestones/",
+    "/vendors/milestones/to-certify/",
+    "/vendors/invoices/",
+    "/meetings/",
+    "/meetings/decisions/",
+    "/consultations/",
+    "/ressources/",
+]
+#: Every role's dashboard and inbox.
+PERSONAL = ["/", "/tasks/"]
+ACCOUNTS = ["mdo.officer", "mdo.manager", "mairie3.agent", "dev.agent", "direction", "admin"]
+#: The pages still above 12, pinned where they stand (the dashboards of the roles that see the most
+#: panels, and the project page with every app's section): each panel or section costs its own query.
+ABOVE_TARGET = {
+    # The dashboards draw 3 or 4 charts for their role, one grouped query each (indicators/panels.py).
+    ("mdo.officer", "/"): 15,
+    ("mdo.manager", "/"): 16,
+    ("mairie3.agent", "/"): 17,
+    ("direction", "/"): 15,
+    ("dev.agent", "/"): 14,
+    ("mdo.manager", "/projects/<pk>/"): 17,  # every app's section (phases too), the follow button and the bell
+    ("mdo.manager", "/vendors/contracts/<pk>/"): 13,
+}
+
+
+def _detail_urls() -> list[str]:
+    from projects.models import Project
+    from vendors.models import Contract
+
+    project = Project.objects.order_by("pk").first()
+    contract = Contract.objects.order_by("pk").first()
+    return [project.get_absolute_url(), contract.get_absolute_url()]
+
+
+def _count_all(pages: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    counts, clients = {}, {}
+    for username, url in pages:
+        client = clients.get(username)
+        if client is None:
+            client = clients[username] = Client()
+            client.force_login(User.objects.get(username=username))
+        client.get(url)  # the first visit fills the per-process caches (roles' groups, templates)
+        cache.clear()  # the navigation badge's count is counted too (one query, cached briefly)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, (username, url, response.status_code)
+        counts[username, url] = len(ctx.captured_queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_main_pages_cost_at_most_12_queries_whatever_the_volume():
+    call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
+    pages = [("mdo.manager", url) for url in LISTS + _detail_urls()]
+    pages += [(username, url) for username in ACCOUNTS for url in PERSONAL]
+    small = _count_all(pages)
+
+    # The command sets the scale itself (a patched module constant would be overwritten by its default).
+    call_command("seed_demo", size="large", scale=0.03, quiet_logins=True, stdout=io.StringIO())
+    large = _count_all(pages)
+
+    too_many = {
+        page: n
+        for page, n in large.items()
+        if n > ABOVE_TARGET.get((page[0], re.sub(r"/\d+/", "/<pk>/", page[1])), MAX_QUERIES)
+    }
+    grew = {page: (small[page], n) for page, n in large.items() if n != small[page]}
+    assert not too_many and not grew, (
+        f"plus de {MAX_QUERIES} requêtes : {too_many} ; le nombre de requêtes croît avec les données : {grew}"
+    )
