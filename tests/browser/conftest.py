@@ -85,8 +85,8 @@ def login(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def screenshot(page, name: str) -> Path:

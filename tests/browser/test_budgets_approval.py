@@ -1,5 +1,7 @@
 """Journey: an officer submits a line, the manager approves it from « Mes tâches », the officer sees it approved."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -43,8 +45,8 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
     page.get_by_label("Motif ou commentaire").fill("Conforme au chiffrage de la direction.")
     screenshot(page, "budgets-task")
     page.get_by_role("button", name="Enregistrer la décision").click()
-    assert "Décision enregistrée" in page.get_by_role("alert").first.inner_text()
-    assert page.get_by_test_id("task-count").inner_text().startswith("0")
+    expect(page.get_by_role("alert").first).to_contain_text("Décision enregistrée", use_inner_text=True)
+    expect(page.get_by_test_id("task-count")).to_have_text(re.compile(r"^0"), use_inner_text=True)
     _logout(page)
 
     login(page, "camille", TEST_PASSWORD)

@@ -33,8 +33,8 @@ def sign_in_with_the_city_account(page, login: str) -> None:
     page.get_by_role("link", name="Se connecter avec le compte de la Ville").click()
     page.get_by_label("Identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(AGENT_PASSWORD)
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Valider").click()
 
 
 def test_town_hall_agent_signs_in_with_the_city_account_and_sees_their_district(
@@ -112,8 +112,8 @@ def sign_in_with_the_directory_password(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(AGENT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def test_directorate_agent_signs_in_with_ldap_and_lands_in_the_directorate(page, ldap, directory_mapping):

@@ -36,8 +36,8 @@ def test_minutes_are_formatted_with_the_toolbar_and_typed_markup_stays_text(page
     page.keyboard.type('<img src=x onerror="document.title=1">')
     assert_accessible(page)
     screenshot(page, "minutes-richtext-editor")
-    page.get_by_role("button", name="Enregistrer le compte rendu").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer le compte rendu").click()
 
     summary = Minutes.objects.get(meeting=meeting).summary
     assert summary.startswith("<p>Avancement <strong>validé</strong></p><ul><li>")
