@@ -5,6 +5,7 @@ production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see the REA
 """
 
 import os
+from collections.abc import Mapping
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -119,18 +120,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def postgres_timeout_options(environ: Mapping[str, str] = os.environ) -> dict[str, int | str]:
+    """The PostgreSQL connection options that bound each wait, read from DB_CONNECT_TIMEOUT, DB_TCP_TIMEOUT and
+    DB_STATEMENT_TIMEOUT (seconds).
+
+    A server that drops packets fails a request within seconds, not after the kernel's minutes: connect
+    timeout, TCP timeouts on an open connection, and a statement timeout on the server.
+    """
+    return {
+        "connect_timeout": int(environ.get("DB_CONNECT_TIMEOUT", "3")),
+        "tcp_user_timeout": int(environ.get("DB_TCP_TIMEOUT", "5")) * 1000,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "options": f"-c statement_timeout={int(environ.get('DB_STATEMENT_TIMEOUT', '30')) * 1000}",
+    }
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A server that drops packets fails a request within seconds, not after the kernel's minutes:
-    # connect timeout, TCP timeouts on an open connection, and a statement timeout on the server.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _db_options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3")))
-    _db_options.setdefault("tcp_user_timeout", int(os.environ.get("DB_TCP_TIMEOUT", "5")) * 1000)
-    _db_options.setdefault("keepalives_idle", 5)
-    _db_options.setdefault("keepalives_interval", 2)
-    _db_options.setdefault("keepalives_count", 2)
-    _db_options.setdefault(
-        "options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT', '30')) * 1000}"
-    )
+    for _option, _value in postgres_timeout_options().items():
+        _db_options.setdefault(_option, _value)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mdo.User"
