@@ -23,7 +23,10 @@ class BudgetLineFilter(SearchFilterSet):
         empty_label=_("Toutes"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.DIRECTORATE).order_by("name"),
     )
-    project = django_filters.CharFilter(label=_("Projet (titre)"), field_name="project__title", lookup_expr="icontains")
+    # On the title the list shows (BudgetLineListView): a project the reader may not open is not searchable.
+    project = django_filters.CharFilter(
+        label=_("Projet (titre)"), field_name="visible_project_title", lookup_expr="icontains"
+    )
     requester = django_filters.ModelChoiceFilter(
         label=_("Demandeur·se"),
         empty_label=_("Tous"),

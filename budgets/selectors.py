@@ -14,6 +14,7 @@ from budgets.models import BudgetLine, Commitment, Payment
 from mdo import access
 from mdo.enums import district_label
 from mdo.registry import TaskItem
+from projects.selectors import openable_project_ids
 
 ZERO = Decimal("0.00")
 
@@ -111,17 +112,6 @@ def open_tasks_for_user(user):
     )
 
 
-def visible_project_ids(*, user, project_ids) -> set[int]:
-    """Which of ``project_ids`` ``user`` may open, in one query: a town hall sees the lines of its état
-    spécial even on another district's project, whose page would answer 404 (show the title, no link)."""
-    from projects.models import Project
-
-    ids = {pk for pk in project_ids if pk}
-    if not ids or access.sees_everything(user):
-        return ids
-    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
-
-
 def task_count_for_user(user) -> int:
     return open_tasks_for_user(user).count()
 
@@ -131,7 +121,8 @@ def task_items_for_user(user) -> list[TaskItem]:
 
     items = []
     tasks = list(open_tasks_for_user(user))
-    openable = visible_project_ids(
+    # A 3e état spécial line on a 5e project comes to the 3e town hall: the line, not the project.
+    openable = openable_project_ids(
         user=user, project_ids=[task.process.budgetapproval.budget_line.project_id for task in tasks]
     )
     for task in tasks:
@@ -146,7 +137,7 @@ def task_items_for_user(user) -> list[TaskItem]:
                 kind=str(ApprovalStep(step).label),
                 due=task_due_on(task),
                 amount=line.amount_ht,
-                project=str(line.project) if line.project_id else "",
+                project=str(line.project) if line.project_id in openable else "",
                 project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id in openable else "",
                 assigned_to_me=mine,
                 take_url="" if task.owner_id else reverse("budgets:task_take", args=[task.pk]),

@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetLine
@@ -28,7 +27,17 @@ class BudgetLineTable(BaseTable):
         order_by=("chapter", "nature", "function"),
         attrs={"td": {"class": "text-nowrap"}},
     )
-    project = tables.Column(verbose_name=_("Projet"), accessor="project__title", default="—")
+    # Only a project the reader may open (projects.selectors.openable_project_fields): a town hall
+    # sees the lines of its état spécial even on another district's project, and then no project.
+    project = tables.Column(
+        verbose_name=_("Projet"),
+        accessor="visible_project_title",
+        default="—",
+        linkify=lambda record: (
+            reverse("projects:detail", args=[record.visible_project_id]) if record.visible_project_id else None
+        ),
+        order_by=("visible_project_title",),
+    )
     holder = tables.Column(verbose_name=_("Porteur"), accessor="holder_label", order_by=("holder_district",))
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))
@@ -36,31 +45,6 @@ class BudgetLineTable(BaseTable):
     paid_total = MoneyColumn(verbose_name=_("Mandaté"))
     status = tables.Column(verbose_name=_("Statut"))
     requester = tables.Column(verbose_name=_("Demandeur·se"))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self._openable_projects = None
-
-    def _openable(self) -> set[int]:
-        """Projects of the shown rows whose page the reader may open (one query for the whole page)."""
-        if self._openable_projects is None:
-            from budgets.selectors import visible_project_ids
-
-            rows = self.page.object_list if hasattr(self, "page") else self.rows
-            ids = [row.record.project_id for row in rows]
-            self._openable_projects = (
-                visible_project_ids(user=self.user, project_ids=ids) if self.user is not None else set()
-            )
-        return self._openable_projects
-
-    def render_project(self, record, value):
-        if record.project_id in self._openable():
-            return format_html('<a href="{}">{}</a>', reverse("projects:detail", args=[record.project_id]), value)
-        return value
-
-    def value_project(self, value):
-        return value
 
     def render_fiscal_year(self, value):
         return str(value)  # not « 2 026 »

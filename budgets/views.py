@@ -20,6 +20,7 @@ from mdo import access, policy
 from mdo.listing import ScopedTableView
 from mdo.policy import policy_required
 from projects.models import Project
+from projects.selectors import openable_project_fields
 
 BUDGETS = (_("Budgets"), None)
 
@@ -43,10 +44,9 @@ class BudgetLineListView(ScopedTableView):
     breadcrumbs = [BUDGETS]
 
     def get_queryset(self):
-        return selectors.budget_line_list_for_user(user=self.request.user)
-
-    def get_table_kwargs(self):
-        return {**super().get_table_kwargs(), "user": self.request.user}
+        return selectors.budget_line_list_for_user(user=self.request.user).annotate(
+            **openable_project_fields(user=self.request.user, path="project")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,8 +68,9 @@ def _get_changeable_line(request, pk: int) -> BudgetLine:
 
 
 def _project_url(user, line: BudgetLine) -> str:
-    """The line's project page, for those who may open it: a town hall sees the lines of its état
-    spécial even for a project it does not see (the link would answer 404)."""
+    """The line's project page, for those who may open it, else "": a town hall sees the lines of its
+    état spécial even for a project it does not see, and then no project (no link, no title, see
+    projects.selectors.openable_project_fields)."""
     if not line.project_id:
         return ""
     if access.sees_everything(user) or access.can_view(user, line.project):
@@ -240,8 +241,9 @@ def task_detail(request, pk: int):
         "form": DecisionForm(outcomes=STEP_OUTCOMES[step]) if not refusal else None,
         "breadcrumbs": [("Mes tâches", reverse("tasks")), (line.label, None)],
     }
-    if line.project_id:
-        # The approver weighs the request against the project's other lines and its envelope.
+    if context["project_url"]:
+        # The approver weighs the request against the project's other lines and its envelope (a
+        # project the reader may not open is not shown, neither are its lines nor its envelope).
         project = Project.objects.select_related("edition_district__edition").get(pk=line.project_id)
         lines, totals = selectors.project_budget_lines(user=request.user, project=project)
         context |= {

@@ -40,12 +40,9 @@ def agenda_for(meeting):
 def visible_project_ids(*, user, agenda) -> set[int]:
     """The projects linked from ``agenda`` whose page ``user`` may open: an invited town hall may hear
     about another district's project without seeing its page (a link would answer 404)."""
-    from projects.models import Project
+    from projects.selectors import openable_project_ids
 
-    ids = {item.project_id for item in agenda if item.project_id}
-    if not ids or access.sees_everything(user):
-        return ids
-    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
+    return openable_project_ids(user=user, project_ids=[item.project_id for item in agenda])
 
 
 def attendees_for(meeting):
@@ -108,21 +105,13 @@ def decisions_for_user(*, user):
     about, when ``user`` may open that project (else None) — a reader of another district sees the
     decision, not a reference to a project outside their scope. Still one query.
     """
-    from projects.models import Project
+    from projects.selectors import openable_project_fields
 
-    decisions = (
+    return (
         access.visible(user, Decision)
         .filter(meeting__minutes__status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED])
         .select_related("meeting", "meeting__series", "agenda_item")
-    )
-    if access.sees_everything(user):
-        return decisions.annotate(
-            visible_project_id=F("agenda_item__project_id"), visible_project_title=F("agenda_item__project__title")
-        )
-    readable = Q(agenda_item__project__in=access.visible(user, Project).values("pk"))
-    return decisions.annotate(
-        visible_project_id=Case(When(readable, then=F("agenda_item__project_id")), default=None),
-        visible_project_title=Case(When(readable, then=F("agenda_item__project__title")), default=None),
+        .annotate(**openable_project_fields(user=user, path="agenda_item__project"))
     )
 
 

@@ -1,6 +1,6 @@
 """Reads on projects, all scoped through ``mdo.access``."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from mdo import access
@@ -14,6 +14,37 @@ def project_list_for_user(*, user) -> QuerySet:
     return access.visible(user, Project).select_related(
         "edition", "edition_district", "neighbourhood", "lead_directorate", "officer"
     )
+
+
+def openable_project_ids(*, user, project_ids) -> set[int]:
+    """Which of ``project_ids`` ``user`` may open (one query, none for a city-wide reader)."""
+    ids = {pk for pk in project_ids if pk}
+    if not ids or access.sees_everything(user):
+        return ids
+    return set(access.visible(user, Project).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def openable_project_fields(*, user, path: str) -> dict:
+    """Annotations for rows that reach a project through ``path`` (``"project"``,
+    ``"commitment__budget_line__project"``…): ``visible_project_id`` and ``visible_project_title``,
+    the project when ``user`` may open its page, else None.
+
+    A record a reader may see (a line of their état spécial, a decision of a meeting they were
+    invited to, an order) can be about a project outside their scope. Its own words are the
+    writer's choice; the structured reference is not shown: no link, and no title either, in the
+    page as in the exports. An out-of-scope project shows as no project at all (« — », an empty
+    cell) rather than as a neutral « Projet hors de votre périmètre », which would still tell that
+    the record is tied to some project elsewhere. One subquery in the rows' own query: the count
+    of queries does not grow with the rows.
+    """
+    project_id, title = F(f"{path}_id"), F(f"{path}__title")
+    if access.sees_everything(user):
+        return {"visible_project_id": project_id, "visible_project_title": title}
+    readable = Q(**{f"{path}__in": access.visible(user, Project).values("pk")})
+    return {
+        "visible_project_id": Case(When(readable, then=project_id), default=None),
+        "visible_project_title": Case(When(readable, then=title), default=None),
+    }
 
 
 def late_q() -> Q:

@@ -39,10 +39,15 @@ def task_count(user) -> int:
 
 def task_items(user) -> list[TaskItem]:
     items = []
-    queue = selectors.milestones_to_certify(user=user).select_related("order__commitment__budget_line__project")
+    from projects.selectors import openable_project_fields
+
+    queue = (
+        selectors.milestones_to_certify(user=user)
+        .select_related("order")
+        .annotate(**openable_project_fields(user=user, path="order__commitment__budget_line__project"))
+    )
     for milestone in queue[:100]:
         delivered = milestone.delivered_on or timezone.localdate()
-        project = milestone.order.commitment.budget_line.project if milestone.order_id else None
         reference = milestone.order.number if milestone.order_id else milestone.contract.reference
         items.append(
             TaskItem(
@@ -52,7 +57,7 @@ def task_items(user) -> list[TaskItem]:
                 kind="Attestation de service fait",
                 due=milestone.due_on,
                 amount=milestone.amount_ht,
-                project=str(project) if project else "",
+                project=milestone.visible_project_title or "",
             )
         )
     return items
@@ -61,6 +66,7 @@ def task_items(user) -> list[TaskItem]:
 def _order_tasks(user):
     """Open approval tasks of orders ``user`` may decide: their role's step, orders in scope, not their own."""
     from mdo import access
+    from projects.selectors import openable_project_fields
     from vendors.approval import ORDER_PERMISSION_ROLES, open_order_tasks
     from vendors.models import PurchaseOrder
 
@@ -74,9 +80,9 @@ def _order_tasks(user):
         open_order_tasks()
         .filter(owner_permission__in=permissions, process__orderapproval__order__in=visible)
         .exclude(process__orderapproval__order__issued_by=user)
-        .select_related(
-            "process__orderapproval__order__contract__vendor",
-            "process__orderapproval__order__commitment__budget_line__project",
+        .select_related("process__orderapproval__order__contract__vendor")
+        .annotate(
+            **openable_project_fields(user=user, path="process__orderapproval__order__commitment__budget_line__project")
         )
         .order_by("created", "pk")
     )
@@ -92,7 +98,6 @@ def order_task_items(user) -> list[TaskItem]:
     items = []
     for task in _order_tasks(user)[:100]:
         order = task.process.orderapproval.order
-        project = order.commitment.budget_line.project
         items.append(
             TaskItem(
                 title=f"Valider le bon de commande {order.number} : {order.subject} ({order.contract.vendor.name})",
@@ -100,7 +105,7 @@ def order_task_items(user) -> list[TaskItem]:
                 created=task.created,
                 kind=str(OrderApprovalStep(task.flow_task.step).label),
                 amount=order.amount_ht,
-                project=str(project) if project else "",
+                project=task.visible_project_title or "",
             )
         )
     return items

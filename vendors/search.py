@@ -6,6 +6,7 @@ from django.utils import formats
 from mdo import access
 from mdo.money import euros
 from mdo.search import PickerOption, SearchResult, text_filter
+from projects.selectors import openable_project_fields
 from vendors.enums import ContractKind
 from vendors.models import Contract, PurchaseOrder, Vendor
 
@@ -81,22 +82,23 @@ def contract_options(user, query: str, limit: int, params: dict) -> list[PickerO
 
 def search_orders(user, query: str, limit: int) -> list[SearchResult]:
     orders = text_filter(
-        access.visible(user, PurchaseOrder).select_related("contract__vendor", "commitment__budget_line__project"),
+        access.visible(user, PurchaseOrder)
+        .select_related("contract__vendor")
+        .annotate(**openable_project_fields(user=user, path="commitment__budget_line__project")),
         query,
         text_fields=("subject",),
         id_fields=("number",),
     ).order_by("-issued_on", "-pk")[:limit]
     results = []
     for order in orders:
-        project = order.commitment.budget_line.project
         context = [
             order.contract.reference,
             order.contract.vendor.name,
             euros(order.amount_ht, "HT"),
             formats.date_format(order.issued_on, "d/m/Y"),
         ]
-        if project:
-            context.append(project.title)
+        if order.visible_project_title:
+            context.append(order.visible_project_title)
         results.append(
             SearchResult(
                 kind="Bon de commande",

@@ -8,6 +8,8 @@ from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper,
 from django.utils import timezone
 
 from mdo import access, policy
+from projects.selectors import openable_project_fields
+from vendors.access import PROJECT
 from vendors.enums import MilestoneStatus
 from vendors.models import (
     Contract,
@@ -44,10 +46,14 @@ def contract_list(*, user):
 
 
 def order_list(*, user):
+    """The orders ``user`` may see; each names its project only when ``user`` may open it
+    (``visible_project_id``, ``visible_project_title``): who sees an order and who sees a project are
+    two rules (vendors.access, projects.access), and the page asks the project's."""
     return (
         access.visible(user, PurchaseOrder)
         .select_related("contract__vendor", "commitment__budget_line__project", "issued_by")
         .with_invoiced()
+        .annotate(**openable_project_fields(user=user, path=PROJECT))
         .order_by("-issued_on", "-pk")
     )
 

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -85,8 +86,15 @@ class OrderTable(BaseTable):
     )
     vendor = tables.Column(accessor="contract__vendor__name", verbose_name=_("Titulaire"))
     subject = tables.Column(verbose_name=_("Objet"))
+    # Only a project the reader may open (vendors.selectors.order_list), in the page and the exports.
     project = tables.Column(
-        accessor="commitment__budget_line__project", verbose_name=_("Projet"), default="—", orderable=False
+        accessor="visible_project_title",
+        verbose_name=_("Projet"),
+        default="—",
+        linkify=lambda record: (
+            reverse("projects:detail", args=[record.visible_project_id]) if record.visible_project_id else None
+        ),
+        orderable=False,
     )
     amount_ht = MoneyColumn(verbose_name=_("Montant HT"))
     amount_ttc = MoneyColumn(verbose_name=_("Montant TTC"))

@@ -14,7 +14,9 @@ from mdo.history import history_rows
 from mdo.listing import ScopedTableView
 from mdo.money import euros
 from mdo.policy import policy_required
+from projects.selectors import openable_project_fields
 from vendors import forms, selectors, services
+from vendors.access import PROJECT
 from vendors.enums import MilestoneStatus, OrderStatus
 from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
 from vendors.flows import MilestoneLifecycle
@@ -408,10 +410,14 @@ def order_create(request, pk: int):
     )
 
 
-def _order_queryset():
-    return PurchaseOrder.objects.select_related(
-        "contract__vendor", "contract__parent", "commitment__budget_line__project", "issued_by"
-    ).with_invoiced()
+def _order_queryset(user):
+    return (
+        PurchaseOrder.objects.select_related(
+            "contract__vendor", "contract__parent", "commitment__budget_line__project", "issued_by"
+        )
+        .with_invoiced()
+        .annotate(**openable_project_fields(user=user, path=PROJECT))
+    )
 
 
 def _order_approval(user, order):
@@ -455,11 +461,11 @@ def _order_page(request, order, *, milestone_form=None, invoice_form=None, appro
 
 
 def order_detail(request, pk: int):
-    return _order_page(request, access.get_visible_or_404(request.user, _order_queryset(), pk=pk))
+    return _order_page(request, access.get_visible_or_404(request.user, _order_queryset(request.user), pk=pk))
 
 
 def order_update(request, pk: int):
-    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    order = access.get_changeable_or_404(request.user, _order_queryset(request.user), pk=pk)
     form = forms.OrderUpdateForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         if _run(
@@ -486,7 +492,7 @@ def order_update(request, pk: int):
 @require_POST
 def order_decide(request, pk: int):
     """The Responsable MDO's (or the Direction's) decision on an order waiting for its approval."""
-    order = access.get_visible_or_404(request.user, _order_queryset(), pk=pk)
+    order = access.get_visible_or_404(request.user, _order_queryset(request.user), pk=pk)
     task, refusal = _order_approval(request.user, order)
     if task is None:
         raise Http404("Aucune validation en attente pour ce bon de commande.")
@@ -507,7 +513,7 @@ def order_decide(request, pk: int):
 @require_POST
 @policy_required("change", "vendors.purchaseorder")
 def milestone_create(request, pk: int):
-    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    order = access.get_changeable_or_404(request.user, _order_queryset(request.user), pk=pk)
     form = forms.MilestoneForm(request.POST)
     if form.is_valid() and _run(form, lambda d: services.milestone_create(order=order, by=request.user, **d)):
         messages.success(request, "Jalon ajouté.")
@@ -518,7 +524,7 @@ def milestone_create(request, pk: int):
 @require_POST
 @policy_required("change", "vendors.purchaseorder")
 def invoice_create(request, pk: int):
-    order = access.get_changeable_or_404(request.user, _order_queryset(), pk=pk)
+    order = access.get_changeable_or_404(request.user, _order_queryset(request.user), pk=pk)
     form = forms.InvoiceForm(request.POST, order=order)
     invoice = form.is_valid() and _run(form, lambda d: services.invoice_create(order=order, by=request.user, **d))
     if invoice:

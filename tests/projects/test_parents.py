@@ -128,6 +128,23 @@ def test_programme_page_shows_only_the_operations_the_reader_may_see(client, pro
     assert "Sous-projets (1)" in html and "Bancs" in html and "Plantations" not in html
 
 
+def test_an_operation_names_its_programme_only_for_who_may_open_it(client, programme, town_hall_agent, mdo_officer):
+    """A 3rd-district operation of a 5th-district programme: the 3rd's town hall sees the operation,
+    not the programme (its page answers 404), so neither its title nor a link to it."""
+    programme.district = 5
+    programme.save()
+    child = programme.children.get(title="Bancs")
+    client.force_login(town_hall_agent)
+    assert client.get(programme.get_absolute_url()).status_code == 404
+    html = client.get(child.get_absolute_url()).content.decode()
+    assert "Bancs" in html
+    assert "Opération du programme" not in html and programme.title not in html
+    assert programme.get_absolute_url() not in html
+    client.force_login(mdo_officer)
+    html = client.get(child.get_absolute_url()).content.decode()
+    assert f'href="{programme.get_absolute_url()}"' in html
+
+
 @pytest.fixture
 def led_by_green_spaces(db, directorate_agent):
     """Two projects the Espaces verts lead (one a programme) and a programme they have nothing to do with."""
