@@ -111,8 +111,10 @@ def test_lines_list_links_each_project(client, mdo_officer, project_3e):
 
 
 def test_line_page_links_the_project_only_for_who_may_open_it(client, mdo_officer, town_hall_agent, project_5e):
-    # A 3e état spécial line on a 5e project: the 3e town hall sees the line, not the project's page.
+    # A 3e état spécial line on a 5e project: the 3e town hall sees the line, not the project (neither
+    # its title nor a link to its page).
     line = make_line(mdo_officer, project=project_5e, holder_district=3)
     client.force_login(town_hall_agent)
     page = client.get(line.get_absolute_url()).content.decode()
-    assert project_5e.title in page and f'href="{project_5e.get_absolute_url()}"' not in page
+    assert line.label in page
+    assert project_5e.title not in page and f'href="{project_5e.get_absolute_url()}"' not in page
