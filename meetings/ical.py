@@ -327,7 +327,7 @@ def serialize_components(components: Iterable) -> bytes:
 
 
 def serialize_feed(*, name: str, events_block: bytes, extra_events: Iterable = ()) -> bytes:
-    """A feed from an already serialised block of events (cached) and fresh extra events."""
+    """A feed from already serialised events (``events_block``, cached) and fresh extra events."""
     head = serialize_calendar(new_calendar(name=name))
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)

@@ -146,19 +146,43 @@ def feed_data(queryset):
     return meetings, _hidden_occurrences(meetings)
 
 
+#: How far back a subscribed feed goes: the meetings that started at most a year ago, and all later ones.
+#: Outlook keeps what it already fetched; the feed need not carry every year since the first meeting.
+FEED_WINDOW = dt.timedelta(days=365)
+
+
+def feed_window(queryset):
+    """``queryset`` cut to the feed's window (see :data:`FEED_WINDOW`), relative to the current time."""
+    return queryset.filter(start__gte=timezone.now() - FEED_WINDOW)
+
+
 def feed_fingerprint(queryset) -> str:
     return feed_state(queryset)[0]
 
 
 def feed_state(queryset) -> tuple[str, object]:
-    """What a feed's events depend on, in one aggregate query: which meetings (count, sum of ids)
-    and their last change (a meeting's updated_at moves with its agenda, invitations, time,
-    place and status; a series' with its rule). Returns (fingerprint, last change)."""
-    row = queryset.aggregate(
-        n=Count("pk"), ids=Sum("pk"), seq=Sum("sequence"), last=Max("updated_at"), series=Max("series__updated_at")
+    """What a feed's events depend on, in one aggregate query. Returns (fingerprint, last change).
+
+    Over the meetings shown (``queryset``): how many, which (sum of ids and of their squares, so
+    that one meeting leaving and another coming — a deletion, an invitation — cannot leave it
+    unchanged), their sequences. Over those and the other occurrences of their series, which give
+    the rule's EXDATE: how many, which, and the last change of a meeting (its updated_at moves with
+    its agenda, invitations, time, place and status) or of a series (its rule, title, place).
+    """
+    shown = Q(pk__in=queryset.values("pk"))
+    row = Meeting.objects.filter(shown | Q(series__in=queryset.values("series_id"))).aggregate(
+        n=Count("pk", filter=shown),
+        ids=Sum("pk", filter=shown),
+        squares=Sum(F("pk") * F("pk"), filter=shown),
+        seq=Sum("sequence", filter=shown),
+        related=Count("pk"),
+        related_ids=Sum("pk"),
+        last=Max("updated_at"),
+        series=Max("series__updated_at"),
     )
+    keys = ("n", "ids", "squares", "seq", "related", "related_ids", "last", "series")
     moments = [m for m in (row["last"], row["series"]) if m]
-    return "|".join(str(row[key]) for key in ("n", "ids", "seq", "last", "series")), max(moments) if moments else None
+    return "|".join(str(row[key]) for key in keys), max(moments) if moments else None
 
 
 def personal_feed_queryset(*, user):

@@ -2,6 +2,7 @@ import calendar as pycalendar
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -903,59 +904,102 @@ def guest_ics(request, token: str):
 
 #: How long a serialised block of meeting events is kept; its key changes with the meetings anyway.
 FEED_CACHE_SECONDS = 6 * 3600
+#: How long a feed remembers its last ETag and Last-Modified (a few bytes per feed).
+FEED_VALIDATOR_SECONDS = 30 * 24 * 3600
 
 
 @dataclass
-class FeedBody:
-    body: bytes
+class Feed:
+    """A feed's validators, known without its body, and how to build the body when a client needs it."""
+
+    etag: str
+    last_modified: dt.datetime
     filename: str
-    last_modified: dt.datetime | None
+    build_body: Callable[[], bytes]
     secret_url: bool = False
 
 
-def _feed(queryset, *, cache_key: str, name: str, filename: str, extra_events=(), secret_url=False) -> FeedBody:
-    """A feed whose meeting events are serialised once per state of those meetings.
+def _feed_last_modified(feed_key: str, etag: str, last_change: dt.datetime | None) -> dt.datetime:
+    """The feed's Last-Modified, which moves forward whenever its ETag changes.
 
-    Outlook polls every subscribed feed each hour; rebuilding 800 events each time costs about
-    a second, while the fingerprint costs one aggregate query. The events of the other apps'
-    sources (action due dates, milestones) are always built fresh: their changes are theirs.
+    The last change of its meetings alone would not move when a meeting is deleted, an invitation
+    withdrawn or a meeting leaves the window: a client revalidating with If-Modified-Since only
+    would keep a stale feed. So each feed remembers the ETag and Last-Modified of its last state; a
+    new state gets the latest of its last change, now, and one second after the previous one (the
+    header's grain is the second). A feed nobody remembers (evicted, another process's cache) starts
+    from now, which costs a client at most one full download.
     """
+    key = "meetings:feed-validator:" + hashlib.sha256(feed_key.encode()).hexdigest()
+    remembered = cache.get(key)
+    if remembered is not None and remembered[0] == etag:
+        return remembered[1]
+    moments = [timezone.now().replace(microsecond=0)]
+    if last_change is not None:
+        moments.append(last_change.replace(microsecond=0))
+    if remembered is not None:
+        moments.append(remembered[1] + dt.timedelta(seconds=1))
+    last_modified = max(moments)
+    cache.set(key, (etag, last_modified), FEED_VALIDATOR_SECONDS)
+    return last_modified
+
+
+def _feed(queryset, *, cache_key: str, name: str, filename: str, extra_events=(), secret_url=False) -> Feed:
+    """A feed of the meetings of ``queryset`` in the window (:data:`selectors.FEED_WINDOW`: those that
+    started at most a year ago, and every later one), plus ``extra_events``.
+
+    Outlook polls every subscribed feed each hour and nearly always gets 304: the validators come
+    from one aggregate query over the meetings (:func:`selectors.feed_state`) and the bytes of the
+    other apps' events (action due dates, milestones: one query each, small, and built from data a
+    single timestamp does not follow); the meeting events — about a second for 800 — are built only
+    for a 200, and then serialised once per state of those meetings (cached under the same fingerprint).
+    """
+    queryset = selectors.feed_window(queryset)
     fingerprint, last_change = selectors.feed_state(queryset)
-    key = "meetings:feed:" + hashlib.sha256(f"{cache_key}|{fingerprint}".encode()).hexdigest()
-    block = cache.get(key)
-    if block is None:
-        meetings, hidden = selectors.feed_data(queryset)
-        block = ical.serialize_components(ical.meeting_events(meetings, hidden_occurrences=hidden))
-        cache.set(key, block, FEED_CACHE_SECONDS)
+    site = ical.absolute("")  # the events' links
     extra_events = list(extra_events)
+    extra_block = ical.serialize_components(extra_events)
+    etag = hashlib.sha256(f"{site}|{name}|{fingerprint}|".encode() + extra_block).hexdigest()[:32]
     stamps = [event.decoded("dtstamp") for event in extra_events if "DTSTAMP" in event]
     moments = [m for m in [last_change, *stamps] if m]
-    body = ical.serialize_feed(name=name, events_block=block, extra_events=extra_events)
-    return FeedBody(
-        body=body, filename=filename, last_modified=max(moments) if moments else None, secret_url=secret_url
+
+    def build_body() -> bytes:
+        key = "meetings:feed:" + hashlib.sha256(f"{cache_key}|{site}|{fingerprint}".encode()).hexdigest()
+        block = cache.get(key)
+        if block is None:
+            meetings, hidden = selectors.feed_data(queryset)
+            block = ical.serialize_components(ical.meeting_events(meetings, hidden_occurrences=hidden))
+            cache.set(key, block, FEED_CACHE_SECONDS)
+        return ical.serialize_feed(name=name, events_block=block + extra_block)
+
+    return Feed(
+        etag=etag,
+        last_modified=_feed_last_modified(cache_key, etag, max(moments) if moments else None),
+        filename=filename,
+        build_body=build_body,
+        secret_url=secret_url,
     )
 
 
-def feed_view(build):
-    """A calendar feed view from ``build(request, **kwargs) -> FeedBody``: GET and HEAD, a weak or
-    strong ETag of the bytes and Last-Modified, answered 304 by Django's ``condition`` decorator.
-    The body is built once per request, before the condition is evaluated."""
+def feed_view(plan):
+    """A calendar feed view from ``plan(request, **kwargs) -> Feed``: GET and HEAD, an ETag and
+    Last-Modified, answered 304 by Django's ``condition`` decorator before any body is built.
+    The plan runs once per request; the body is built only for a GET that gets 200."""
 
-    def state(request, **kwargs) -> FeedBody:
-        if not hasattr(request, "_feed_body"):
-            request._feed_body = build(request, **kwargs)
-        return request._feed_body
+    def state(request, **kwargs) -> Feed:
+        if not hasattr(request, "_feed"):
+            request._feed = plan(request, **kwargs)
+        return request._feed
 
-    @functools.wraps(build)
+    @functools.wraps(plan)
     @require_safe
     @condition(
-        etag_func=lambda request, **kwargs: hashlib.sha256(state(request, **kwargs).body).hexdigest()[:32],
+        etag_func=lambda request, **kwargs: state(request, **kwargs).etag,
         last_modified_func=lambda request, **kwargs: state(request, **kwargs).last_modified,
     )
     def view(request, **kwargs):
         feed = state(request, **kwargs)
         response = HttpResponse(
-            b"" if request.method == "HEAD" else feed.body, content_type="text/calendar; charset=utf-8"
+            b"" if request.method == "HEAD" else feed.build_body(), content_type="text/calendar; charset=utf-8"
         )
         response["Content-Disposition"] = f'inline; filename="{feed.filename}"'
         response["Cache-Control"] = "private, max-age=0, must-revalidate"
@@ -973,8 +1017,12 @@ def _token_user(token: str):
     return user
 
 
-def _personal_feed(request, token: str) -> FeedBody:
-    """The secret-URL feed Outlook subscribes to: no session, the token is the credential."""
+def _personal_feed(request, token: str) -> Feed:
+    """The secret-URL feed Outlook subscribes to: no session, the token is the credential.
+
+    The meetings the user organises or is invited to (personally or through their organisation)
+    that started at most a year ago (:data:`selectors.FEED_WINDOW`) or are to come, and the events
+    the other apps register (action due dates, milestones)."""
     user = _token_user(token)
     extra = [event for source in registry.calendars for event in source.events(user)]
     return _feed(
@@ -987,7 +1035,7 @@ def _personal_feed(request, token: str) -> FeedBody:
     )
 
 
-def _organisation_feed_for(user, org_pk: int, *, secret_url: bool) -> FeedBody:
+def _organisation_feed_for(user, org_pk: int, *, secret_url: bool) -> Feed:
     organisation = access.get_visible_or_404(user, Organisation, pk=org_pk)
     if not selectors.may_see_organisation_feed(user, organisation):
         raise Http404
@@ -1000,7 +1048,7 @@ def _organisation_feed_for(user, org_pk: int, *, secret_url: bool) -> FeedBody:
     )
 
 
-def _network_feed_for(user, *, secret_url: bool) -> FeedBody:
+def _network_feed_for(user, *, secret_url: bool) -> Feed:
     return _feed(
         selectors.network_feed_queryset(user=user),
         cache_key=f"network:user:{user.pk}",

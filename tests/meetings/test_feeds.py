@@ -2,6 +2,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+import time_machine
 import vobject
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,6 +15,15 @@ from tests.helpers import assert_constant_queries
 from tests.meetings.factories import make_meeting, make_series, paris
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _a_day_of_2026():
+    """The factories' meetings sit on fixed dates of 2026 and a feed keeps one year back: these tests
+    read the feeds on a day of that year, whatever the suite's clock (MDO_TEST_NOW). The window itself
+    and the revalidation are tested against the real clock in test_feed_revalidation.py."""
+    with time_machine.travel(paris(2026, 12, 1, 9), tick=True):
+        yield
 
 
 def feed_url(user) -> str:
