@@ -15,6 +15,37 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = ["participation", "livraison", "budget", "prestataires"]
 
+#: For each chart: the drawing loaded, the wide one, the narrow one, the width shown, the drawing's
+#: width in units and its smallest font size (read from the loaded SVG itself).
+CHARTS_LOADED = r"""() => [...document.querySelectorAll('img.indicator-chart')].map((img) => {
+    // Read as text: parsing the drawing into a document would apply its <style>, which the page's
+    // Content-Security-Policy (rightly) refuses.
+    const svg = atob(img.currentSrc.split(',')[1]);
+    const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((match) => parseFloat(match[1]));
+    return {
+        key: img.dataset.chart,
+        current: img.currentSrc,
+        wide: img.src,
+        narrow: img.parentElement.querySelector('source').srcset,
+        shown: img.getBoundingClientRect().width,
+        units: parseFloat(svg.match(/viewBox="([^"]+)"/)[1].split(' ')[2]),
+        smallest: Math.min(...sizes),
+    };
+})"""
+
+
+def assert_charts_fit(page, width: int) -> None:
+    """A phone loads the narrow drawing, with text of 11 CSS pixels or more, and nothing scrolls sideways."""
+    charts = page.evaluate(CHARTS_LOADED)
+    assert charts, page.url
+    for chart in charts:
+        if width <= 600:
+            assert chart["current"] == chart["narrow"] != chart["wide"], chart["key"]
+            assert chart["shown"] * chart["smallest"] / chart["units"] >= 11, (page.url, chart["key"], chart)
+        else:
+            assert chart["current"] == chart["wide"], chart["key"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
 
 def test_indicator_pages_and_dashboards_are_accessible_at_desktop_and_phone_widths_and_by_keyboard(page):
     call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
@@ -33,6 +64,9 @@ def test_indicator_pages_and_dashboards_are_accessible_at_desktop_and_phone_widt
                 assert first.locator("img").get_attribute("alt")
                 first.locator("summary").click()
                 expect(first.locator("table")).to_be_visible()
+                # The colours are said in words beside the drawing too, whatever the width.
+                expect(first.locator("ul.chart-legend li").first).to_be_visible()
+                assert_charts_fit(page, width)
                 try:
                     assert_accessible(page)
                 except AssertionError as error:
