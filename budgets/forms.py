@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from budgets.enums import DecisionOutcome
+from budgets.enums import ApprovalStep, DecisionOutcome
 from budgets.m57 import imputation_errors
 from budgets.models import BudgetLine, Commitment, Payment
 from mdo import access
@@ -91,6 +91,26 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [(value, DecisionOutcome(value).label) for value in outcomes]
         if len(outcomes) == 1:
             self.fields["outcome"].initial = outcomes[0]
+
+
+class OpinionCorrectionForm(DecisionForm):
+    """The town hall's opinion given again: none chosen in advance, a reason for an unfavourable one."""
+
+    def __init__(self, *args, **kwargs):
+        from budgets.flows import STEP_OUTCOMES
+
+        super().__init__(*args, outcomes=STEP_OUTCOMES[ApprovalStep.TOWN_HALL_OPINION], **kwargs)
+        self.fields["outcome"].label = _("Avis de la mairie")
+        self.fields["outcome"].error_messages["required"] = _("Choisissez l'avis de la mairie.")
+        self.fields["comment"].help_text = _("Obligatoire pour un avis défavorable.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == DecisionOutcome.UNFAVOURABLE and not (data.get("comment") or "").strip():
+            self.add_error(
+                "comment", _("Indiquez le motif de votre avis : il est obligatoire pour un avis défavorable.")
+            )
+        return data
 
 
 class CommitmentForm(forms.ModelForm):

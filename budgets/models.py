@@ -314,6 +314,8 @@ class BudgetDecision(models.Model):
     )
     amount_ht = models.DecimalField(_("montant HT à la décision"), **MONEY)
     decided_at = models.DateTimeField(_("le"), default=timezone.now)
+    #: A town hall's opinion corrected by its author before the final decision: the old and new answer.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("décision sur une ligne")

@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from budgets.enums import ApprovalStep, BudgetLineStatus
-from budgets.models import BudgetLine, Commitment, Payment
+from budgets.models import BudgetDecision, BudgetLine, Commitment, Payment
 from mdo import access
 from mdo.enums import district_label
 from mdo.registry import TaskItem
@@ -37,10 +37,35 @@ def line_commitments_and_payments(line) -> tuple[list, list]:
 
 
 def line_history(line) -> list:
-    """The line's history; mdo.history already puts statuses and sections in words."""
-    from mdo.history import history_rows
+    """The line's history, with the corrections of the town hall's opinion on it (old and new answer);
+    mdo.history already puts statuses and sections in words."""
+    from mdo.history import HistoryRow, history_rows
 
-    return history_rows(line)
+    rows = history_rows(line)
+    records = list(
+        BudgetDecision.history.filter(budget_line_id=line.pk, step=ApprovalStep.TOWN_HALL_OPINION)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    columns = [BudgetDecision._meta.get_field(name) for name in ("outcome", "comment")]
+    for previous, record in zip(records, records[1:], strict=False):
+        if record.id != previous.id or record.history_type != "~":
+            continue
+        changes = [
+            (
+                str(column.verbose_name),
+                _shown(column, getattr(previous, column.name)),
+                _shown(column, getattr(record, column.name)),
+            )
+            for column in columns
+            if getattr(previous, column.name) != getattr(record, column.name)
+        ]
+        rows.append(HistoryRow(record.history_date, record.history_user, "Correction de l'avis de la mairie", changes))
+    return sorted(rows, key=lambda row: row.date, reverse=True)
+
+
+def _shown(column, value):
+    return dict(column.flatchoices).get(value, value) if column.choices else value
 
 
 @dataclass

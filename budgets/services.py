@@ -242,3 +242,75 @@ def approval_task_decide(*, task, by, outcome: str, comment: str = "") -> Budget
         apply=decide,
         refusal=lambda activation: task_refusal(by, activation.task, _locked_line(activation)),
     )
+
+
+# --- correcting the town hall's opinion ------------------------------------------------------------
+
+ONLY_THE_AUTHOR = "Seul·e l'auteur·rice de cet avis, ou un·e administrateur·rice, peut le corriger."
+NEXT_STEP_STARTED = "La décision finale est prise sur cette ligne : l'avis de la mairie ne peut plus être corrigé."
+
+
+def opinion_correction_refusal(user, decision: BudgetDecision, *, decided: bool | None = None) -> str | None:
+    """Why ``user`` may not correct the town hall's opinion ``decision`` (a French message), or None.
+
+    The one rule, read by the button, the view and the service: the opinion is its author's (or an
+    administrator's) to correct until the next step has started, that is while the line still waits for
+    its final decision. ``decided``: whether that decision is taken, when the caller already knows it."""
+    from mdo.enums import Role
+
+    if decision.step != ApprovalStep.TOWN_HALL_OPINION:
+        return "Seul l'avis de la mairie d'arrondissement se corrige ici."
+    if not (user.is_authenticated and (decision.decided_by_id == user.pk or user.has_role(Role.ADMIN))):
+        return ONLY_THE_AUTHOR
+    if decided is None:
+        decided = BudgetDecision.objects.filter(
+            approval_id=decision.approval_id, step=ApprovalStep.FINAL_DECISION
+        ).exists()
+    if decided or decision.approval_id is None or decision.budget_line.status != BudgetLineStatus.SUBMITTED:
+        return NEXT_STEP_STARTED
+    return None
+
+
+def correctable_opinions(user, line: BudgetLine, decisions) -> set[int]:
+    """The pks of the opinions among ``decisions`` (the line's, already read) that ``user`` may correct."""
+    decided = {decision.approval_id for decision in decisions if decision.step == ApprovalStep.FINAL_DECISION}
+    correctable = set()
+    for decision in decisions:
+        if decision.step == ApprovalStep.TOWN_HALL_OPINION:
+            decision.budget_line = line
+            if opinion_correction_refusal(user, decision, decided=decision.approval_id in decided) is None:
+                correctable.add(decision.pk)
+    return correctable
+
+
+@workflow.refusals_logged
+def opinion_correct(*, decision: BudgetDecision, by, outcome: str, comment: str = "") -> bool:
+    """The town hall's agent corrects their opinion on a line (same rules as when it was given).
+
+    Refused (``Refused``, nothing written) as :func:`opinion_correction_refusal` says, read again under
+    the line's lock, the one the final decision takes too: whichever comes first wins. Side effects: the
+    opinion's answer and reason; a row of its history (old and new, and who), shown in the line's history.
+    False when nothing changed."""
+    from budgets.flows import REASON_REQUIRED, STEP_OUTCOMES
+
+    comment = (comment or "").strip()
+    if outcome not in STEP_OUTCOMES[ApprovalStep.TOWN_HALL_OPINION]:
+        raise workflow.Refused({"outcome": "Choisissez l'avis de la mairie."})
+    if outcome in REASON_REQUIRED and not comment:
+        raise workflow.Refused(
+            {"comment": "Indiquez le motif de votre avis : il est obligatoire pour un avis défavorable."}
+        )
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=decision.budget_line_id)
+        locked = BudgetDecision.objects.get(pk=decision.pk)
+        locked.budget_line = line
+        refusal = opinion_correction_refusal(by, locked)
+        if refusal:
+            raise workflow.Refused(refusal)
+        if (locked.outcome, locked.comment) == (outcome, comment):
+            return False
+        locked.outcome, locked.comment = outcome, comment
+        locked._history_user = by  # simple_history names who corrected it
+        locked.save(update_fields=["outcome", "comment"])
+    decision.outcome, decision.comment = outcome, comment
+    return True

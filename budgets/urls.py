@@ -17,6 +17,7 @@ urlpatterns = [
     path("budgets/tasks/<int:pk>/take/", views.task_take, name="task_take"),
     path("budgets/tasks/<int:pk>/release/", views.task_release, name="task_release"),
     path("budgets/tasks/<int:pk>/decide/", views.task_decide, name="task_decide"),
+    path("budgets/opinions/<int:pk>/correct/", views.opinion_correct, name="opinion_correct"),
     path("budgets/summary/", views.summary, name="summary"),
     path("budgets/report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +13,8 @@ from budgets.charts import summary_bar_chart
 from budgets.enums import ApprovalStep
 from budgets.filters import BudgetLineFilter
 from budgets.flows import STEP_OUTCOMES, needs_director, task_due_on
-from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, PaymentForm
-from budgets.models import BudgetLine, BudgetSettings
+from budgets.forms import BudgetLineForm, CommitmentForm, DecisionForm, OpinionCorrectionForm, PaymentForm
+from budgets.models import BudgetDecision, BudgetLine, BudgetSettings
 from budgets.tables import BudgetLineTable
 from mdo import access, policy
 from mdo.listing import ScopedTableView
@@ -80,10 +80,15 @@ def _project_url(user, line: BudgetLine) -> str:
 
 def _line_context(request, line: BudgetLine) -> dict:
     open_task = selectors.open_task_of_line(line)
+    decisions = list(line.decisions.select_related("decided_by", "organisation").order_by("decided_at", "pk"))
+    for pk in services.correctable_opinions(request.user, line, decisions):
+        next(decision for decision in decisions if decision.pk == pk).correct_url = reverse(
+            "budgets:opinion_correct", args=[pk]
+        )
     return {
         "line": line,
         "available": line.available,
-        "decisions": line.decisions.select_related("decided_by", "organisation").order_by("decided_at", "pk"),
+        "decisions": decisions,
         "history": selectors.line_history(line),
         "open_task": open_task,
         "open_task_due": task_due_on(open_task) if open_task else None,
@@ -296,6 +301,44 @@ def task_decide(request, pk: int):
         return redirect("budgets:task_detail", pk=task.pk)
     messages.success(request, f"Décision enregistrée : {decision.get_outcome_display()}.")
     return redirect("tasks")
+
+
+def opinion_correct(request, pk: int):
+    """The town hall's agent corrects their opinion on a line while its final decision is not taken."""
+    decision = (
+        BudgetDecision.objects.filter(pk=pk, step=ApprovalStep.TOWN_HALL_OPINION)
+        .select_related("budget_line", "decided_by")
+        .first()
+    )
+    if decision is None:
+        raise Http404("Aucun avis ne correspond à cette adresse.")
+    refusal = services.opinion_correction_refusal(request.user, decision)
+    if refusal:
+        raise PermissionDenied(refusal)
+    line = decision.budget_line
+    # The answer is chosen again (none in advance); the reason written is kept to be corrected.
+    form = OpinionCorrectionForm(
+        request.POST if request.method == "POST" else None, initial={"comment": decision.comment}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.opinion_correct(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Avis corrigé." if changed else "Rien n'a changé : l'avis reste tel quel.")
+            return redirect(line)
+    return render(
+        request,
+        "budgets/opinion_correct.html",
+        {
+            "decision": decision,
+            "line": line,
+            "form": form,
+            "breadcrumbs": _crumbs((line.label, line.get_absolute_url()), (_("Corriger mon avis"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- summary and report -----------------------------------------------------------------------

@@ -128,6 +128,25 @@ def task_for_user_or_404(user, task_pk: int) -> Task:
     return task
 
 
+def answered_task_or_404(task_pk: int) -> Task:
+    """A directorate's or town hall's task of a review, whoever asks: who may correct it is
+    :func:`answer_correction_refusal`'s to say (a refusal, not a "not found")."""
+    from django.http import Http404
+
+    task = (
+        Task.objects.filter(
+            process__flow_class=FeasibilityFlow,
+            flow_task__in=[FeasibilityFlow.directorate_review, FeasibilityFlow.town_hall_opinion],
+            pk=task_pk,
+        )
+        .select_related("process__feasibilityreview__project", "process__feasibilityreview__directorate")
+        .first()
+    )
+    if task is None:
+        raise Http404("Aucun avis ne correspond à cette adresse.")
+    return task
+
+
 def review_of(task: Task) -> FeasibilityReview:
     return task.process.feasibilityreview
 
@@ -195,11 +214,7 @@ def _complete(task: Task, by, apply) -> None:
     workflow.task_complete(task=task, by=by, apply=lambda activation: apply(activation.process))
 
 
-def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_months, conditions: str) -> None:
-    """The lead directorate's technical answer.
-
-    Side effects: the review's answer, a timeline entry, the task done (then the decision task once the
-    town hall has answered too)."""
+def _check_verdict(verdict: str, conditions: str) -> None:
     from projects.models import Verdict
 
     if verdict not in Verdict.values:
@@ -208,6 +223,25 @@ def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_mon
         raise TaskRefused(
             "Les conditions ou le motif sont obligatoires pour un avis qui n'est pas simplement favorable."
         )
+
+
+def _check_opinion(opinion: str, comment: str) -> None:
+    from projects.models import Opinion
+
+    if opinion not in Opinion.values:
+        raise TaskRefused("Choisissez l'avis de la mairie.")
+    if opinion != Opinion.FAVOURABLE and not (comment or "").strip():
+        raise TaskRefused("Le commentaire est obligatoire pour un avis avec réserves ou défavorable.")
+
+
+def directorate_answer(*, task: Task, by, verdict: str, cost_estimate, delay_months, conditions: str) -> None:
+    """The lead directorate's technical answer.
+
+    Side effects: the review's answer, a timeline entry, the task done (then the decision task once the
+    town hall has answered too)."""
+    from projects.models import Verdict
+
+    _check_verdict(verdict, conditions)
 
     def apply(review):
         review.verdict = verdict
@@ -233,10 +267,7 @@ def town_hall_answer(*, task: Task, by, opinion: str, comment: str) -> None:
     """The district town hall's opinion. Side effects: the review's answer, a timeline entry, the task done."""
     from projects.models import Opinion
 
-    if opinion not in Opinion.values:
-        raise TaskRefused("Choisissez l'avis de la mairie.")
-    if opinion != Opinion.FAVOURABLE and not (comment or "").strip():
-        raise TaskRefused("Le commentaire est obligatoire pour un avis avec réserves ou défavorable.")
+    _check_opinion(opinion, comment)
 
     def apply(review):
         review.opinion = opinion
@@ -275,3 +306,112 @@ def mdo_decision(*, task: Task, by, decision: str, reason: str, estimated_cost) 
         project_transition(project=review.project, name=name, by=by, data=data, via_review=True)
 
     _complete(task, by, apply)
+
+
+# --- correcting an answer ----------------------------------------------------------------------
+
+#: The tasks whose answer its author may correct, and the review's field naming that author.
+CORRECTABLE = {"directorate_review": "directorate_answered_by_id", "town_hall_opinion": "town_hall_answered_by_id"}
+ONLY_THE_AUTHOR = "Seul·e l'auteur·rice de cet avis, ou un·e administrateur·rice, peut le corriger."
+NEXT_STEP_STARTED = "La MDO a déjà rendu sa décision de faisabilité : cet avis ne peut plus être corrigé."
+
+
+def answer_correction_refusal(user, task: Task) -> str | None:
+    """Why ``user`` may not correct the answer given at ``task`` (a French message), or None.
+
+    The one rule, read by the button, the view and the service: an answer is its author's (or an
+    administrator's) to correct until the next step has started, that is while the MDO has not decided
+    and the project is still "À l'étude"."""
+    return _correction_refusal(user, task.flow_task.name, task.status, review_of(task))
+
+
+def _correction_refusal(user, name: str, status: str, review: FeasibilityReview) -> str | None:
+    from projects.enums import ProjectStatus
+
+    if name not in CORRECTABLE or status != STATUS.DONE:
+        return "Seul un avis déjà donné peut être corrigé."
+    if not (user.is_authenticated and (getattr(review, CORRECTABLE[name]) == user.pk or user.has_role(Role.ADMIN))):
+        return ONLY_THE_AUTHOR
+    if review.decided_at is not None or review.project.status != ProjectStatus.FEASIBILITY_REVIEW:
+        return NEXT_STEP_STARTED
+    return None
+
+
+def correctable_answers(user, reviews) -> dict[tuple[int, str], int]:
+    """{(review pk, task name): task pk} of the answers of ``reviews`` that ``user`` may correct (one query)."""
+    by_pk = {review.pk: review for review in reviews}
+    if not by_pk or not user.is_authenticated:
+        return {}
+    tasks = Task.objects.filter(
+        process_id__in=by_pk,
+        flow_task__in=[FeasibilityFlow.directorate_review, FeasibilityFlow.town_hall_opinion],
+        status=STATUS.DONE,
+    ).only("pk", "process_id", "flow_task", "status")
+    return {
+        (task.process_id, task.flow_task.name): task.pk
+        for task in tasks
+        if _correction_refusal(user, task.flow_task.name, task.status, by_pk[task.process_id]) is None
+    }
+
+
+def _changes(pairs) -> list[str]:
+    """« label : old → new » for each (label, old, new) that changed."""
+    return [f"{label} : {old or '—'} → {new or '—'}" for label, old, new in pairs if old != new]
+
+
+@workflow.refusals_logged
+def answer_correct(*, task: Task, by, **data) -> bool:
+    """The author corrects the answer given at ``task`` (same validation as the answer itself).
+
+    Refused (``TaskRefused``, nothing written) as :func:`answer_correction_refusal` says, read again
+    under the review's lock so that a decision taken meanwhile wins. Side effects: the review's answer;
+    a "Correction" line of the project's story with the old and new answer. False when nothing changed."""
+    from django.db import transaction
+
+    from projects.models import Opinion, Verdict
+
+    name = task.flow_task.name
+    if name == "directorate_review":
+        _check_verdict(data["verdict"], data["conditions"])
+    elif name == "town_hall_opinion":
+        _check_opinion(data["opinion"], data["comment"])
+    with transaction.atomic():
+        review = FeasibilityReview.objects.select_for_update().select_related("project").get(pk=task.process_id)
+        refusal = _correction_refusal(by, name, task.status, review)
+        if refusal:
+            raise TaskRefused(refusal)
+        if name == "directorate_review":
+            changes = _changes(
+                [
+                    ("avis", review.get_verdict_display(), Verdict(data["verdict"]).label),
+                    ("coût estimé", _money(review.cost_estimate), _money(data["cost_estimate"])),
+                    ("délai (mois)", review.delay_months or "", data["delay_months"] or ""),
+                    ("conditions", review.conditions, data["conditions"]),
+                ]
+            )
+            title = f"Avis technique de {review.directorate} corrigé"
+            review.verdict, review.cost_estimate = data["verdict"], data["cost_estimate"]
+            review.delay_months, review.conditions = data["delay_months"], data["conditions"]
+        else:
+            changes = _changes(
+                [
+                    ("avis", review.get_opinion_display(), Opinion(data["opinion"]).label),
+                    ("commentaire", review.opinion_comment, data["comment"]),
+                ]
+            )
+            title = "Avis de la mairie corrigé"
+            review.opinion, review.opinion_comment = data["opinion"], data["comment"]
+        if not changes:
+            return False
+        review.save()
+        TimelineEntry.objects.create(
+            project_id=review.project_id,
+            kind=TimelineKind.CORRECTION,
+            author=by,
+            text="\n".join([f"{title} :", *changes]),
+        )
+    return True
+
+
+def _money(value) -> str:
+    return euros(value) if value is not None else ""

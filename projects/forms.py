@@ -196,7 +196,7 @@ class VoteImportForm(forms.Form):
 
 
 class DirectorateAnswerForm(forms.Form):
-    # No answer is chosen in advance: an opinion sent by mistake with the first choice is final.
+    # No answer is chosen in advance: an opinion sent by mistake with the first choice would be recorded as given.
     verdict = forms.ChoiceField(
         label=_("Avis technique"),
         choices=Verdict.choices,

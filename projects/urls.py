@@ -36,6 +36,7 @@ urlpatterns = [
     path("projects/<int:pk>/comments/<int:entry_pk>/edit/", views.comment_edit, name="comment_edit"),
     path("projects/<int:pk>/comments/<int:entry_pk>/delete/", views.comment_delete, name="comment_delete"),
     path("projects/tasks/<int:task_pk>/", views.task_detail, name="task"),
+    path("projects/tasks/<int:task_pk>/correct/", views.task_correct, name="task_correct"),
     path("projects/tasks/<int:task_pk>/take/", views.task_take, name="task_take"),
     path("projects/tasks/<int:task_pk>/release/", views.task_release, name="task_release"),
     path("open-data/", views.open_data_page, name="open_data"),

@@ -189,6 +189,9 @@ def _detail_context(request, project, *, attachment_form=None) -> dict:
         if getattr(project, "has_reviews", True)
         else []
     )
+    for (review_pk, name), task_pk in flows.correctable_answers(user, reviews).items():
+        review = next(review for review in reviews if review.pk == review_pk)
+        setattr(review, f"{name}_correct_url", reverse("projects:task_correct", args=[task_pk]))
     today = timezone.localdate()
     child_count = getattr(project, "child_count", None)
     children = project_children(user=user, parent=project) if child_count is None or child_count else None
@@ -539,8 +542,57 @@ def task_detail(request, task_pk: int):
             "name": name,
             "due": flows.task_due(task),
             "today": timezone.localdate(),
+            "correct_url": ""
+            if is_open or flows.answer_correction_refusal(request.user, task)
+            else reverse("projects:task_correct", args=[task.pk]),
             "breadcrumbs": [(_("Mes tâches"), reverse("tasks")), (flows.TASK_KINDS[name], None)],
         },
+    )
+
+
+def task_correct(request, task_pk: int):
+    """The author corrects their answer (directorate or town hall) while the MDO has not decided."""
+    task = flows.answered_task_or_404(task_pk)
+    refusal = flows.answer_correction_refusal(request.user, task)
+    if refusal:
+        raise PermissionDenied(refusal)
+    review = flows.review_of(task)
+    name = task.flow_task.name
+    # The answer itself is chosen again (none in advance); the words written are kept to be corrected.
+    if name == "directorate_review":
+        initial = {
+            "cost_estimate": review.cost_estimate,
+            "delay_months": review.delay_months,
+            "conditions": review.conditions,
+        }
+    else:
+        initial = {"comment": review.opinion_comment}
+    form = TASK_FORMS[name](request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = flows.answer_correct(task=task, by=request.user, **form.cleaned_data)
+        except flows.TaskRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Avis corrigé." if changed else "Rien n'a changé : l'avis reste tel quel.")
+            return redirect(review.project)
+    return render(
+        request,
+        "projects/answer_correct.html",
+        {
+            "task": task,
+            "review": review,
+            "project": review.project,
+            "form": form,
+            "name": name,
+            "kind": flows.TASK_KINDS[name],
+            "breadcrumbs": [
+                (_("Projets"), reverse("projects:index")),
+                (review.project.title, review.project.get_absolute_url()),
+                (_("Corriger mon avis"), None),
+            ],
+        },
+        status=400 if form.errors else 200,
     )
 
 

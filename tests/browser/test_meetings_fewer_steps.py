@@ -159,6 +159,9 @@ def test_an_opinion_cannot_be_sent_without_choosing(page, mdo_officer, town_hall
     assert page.get_by_label("Défavorable").is_checked()
     page.get_by_label("Commentaire").fill("Le square vient d'être rénové.")
     page.get_by_role("button", name="Envoyer").click()
-    assert ("confirm", "Envoyer cette réponse ? Elle ne pourra plus être modifiée.") in page.dialogs
+    assert (
+        "confirm",
+        "Envoyer cette réponse ? Vous pourrez la corriger tant que la MDO n'a pas rendu sa décision.",
+    ) in page.dialogs
     expect(page.locator("body")).to_contain_text("Tâche terminée")
     assert_accessible(page)

@@ -100,6 +100,7 @@ PK_MODEL = {
     "budgets:task_take": "viewflow.task",
     "budgets:task_release": "viewflow.task",
     "budgets:task_decide": "viewflow.task",
+    "budgets:opinion_correct": "budgets.budgetdecision",
 }
 PREFIX_MODEL = [
     ("projects:", "projects.project"),
@@ -132,6 +133,7 @@ PARENT = {
     "consultations.questioncomment": ("consultations.consultation", "question__version__consultation"),
     "consultations.answer": ("consultations.consultation", "response__consultation"),
     "viewflow.task": ("budgets.budgetline", "process__budgetapproval__budget_line"),
+    "budgets.budgetdecision": ("budgets.budgetline", "budget_line"),
 }
 #: A URL's second record (``item_pk``…): its model, and the path from it to the record of ``pk``.
 NESTED = {
@@ -208,9 +210,10 @@ ALLOWED: dict[str, str] = {
     **{f"consultations:{name}": "*" for name in QUESTIONNAIRE_BUILDER},
 }
 
-#: A project comment is its author's to correct, and the demo's comments are written by agents who are
-#: not demo accounts: walked out of scope only (the author's right is tested in tests/projects/).
-AUTHOR_ONLY = {"projects:comment_edit", "projects:comment_delete"}
+#: A project comment, or an opinion given in a review or on a budget line, is its author's to correct, and
+#: the demo's are written by agents who are not demo accounts: walked out of scope only (the author's right
+#: is tested in tests/projects/ and tests/budgets/).
+AUTHOR_ONLY = {"projects:comment_edit", "projects:comment_delete", "projects:task_correct", "budgets:opinion_correct"}
 
 DEMO = ["mdo.manager", "mdo.officer", "admin", "direction", "dev.agent", "mairie3.agent", "mairie5.agent"]
 
