@@ -74,3 +74,54 @@ class ServedSiteMiddleware:
             return self.get_response(request)
         finally:
             _served_site.reset(token)
+
+
+# Views a signed-in agent without a role still needs: to leave (logout), to read why a sign-in was
+# refused, to manage a local password, and to come back through the city's provider once the
+# administrator has mapped the groups (the mapping applies at the next sign-in).
+NO_ROLE_EXEMPT_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "sign_in_failed",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+    }
+)
+
+
+class NoRoleMiddleware:
+    """A signed-in agent whose directory groups map to no role reads the no-role page (403) everywhere.
+
+    Without it every list would be empty and every action refused one by one, with no word of why.
+    Placed right after ``LoginRequiredMiddleware``: the views it lets through unauthenticated
+    (``login_not_required``: static files, health check, public feeds and open data) are public
+    anyway and stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from mdo import directory
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in NO_ROLE_EXEMPT_VIEWS:
+            return None
+        if directory.has_no_role(user):
+            from mdo.views import no_role_page
+
+            return no_role_page(request)
+        return None

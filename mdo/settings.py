@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mdo.middleware.NoRoleMiddleware",
     "mdo.middleware.PrivacyHeadersMiddleware",
     "mdo.middleware.FrenchNotFoundMiddleware",
     "mdo.middleware.ServedSiteMiddleware",

@@ -420,8 +420,11 @@ def test_agenda_move_and_delete_refuse_get_and_out_of_scope(client, meeting, mdo
 
 def test_user_without_organisation_cannot_open_the_creation_forms(client, no_role_user):
     client.force_login(no_role_user)
-    assert client.get(reverse("meetings:create")).status_code == 404
-    assert client.get(reverse("meetings:series_create")).status_code == 404
+    # Without a role, every page is the no-role page (403), before the view's own refusal (404).
+    for name in ("meetings:create", "meetings:series_create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+        assert 'data-testid="no-role"' in response.content.decode()
 
 
 def test_dashboard_shows_my_actions_only_when_i_have_open_ones(client, meeting, mdo_officer, mdo_manager):
