@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -18,6 +19,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 # Playwright's sync API runs an event loop in this thread; the test code's ORM calls are still
 # synchronous and safe, so Django's async guard is lifted for the browser tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI runs the suite on two cores beside PostgreSQL: a POST and its redirect can take longer than expect's
+# default 5 s there, so expectations wait as long as the page's own actions do (set_default_timeout below).
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
