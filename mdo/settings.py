@@ -272,6 +272,8 @@ TASK_COUNT_CACHE_SECONDS = 30
 # storage is a SQLite file beside the database, so nothing but the consumer has to run; with REDIS_URL
 # consumers on several hosts share one queue. `manage.py run_huey` is the consumer (`make run` starts it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CONNECT_TIMEOUT = 2  # seconds, for the cache and the queue alike
+REDIS_QUEUE_TIMEOUT = 3  # seconds a queue command may wait for Redis's answer
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] not in (
     "",
     ":memory:",
@@ -293,7 +295,20 @@ HUEY = {
     },
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    import redis
+
+    # Bounds of our own rather than redis-py's, which depend on its version (none at all in older ones): a Redis
+    # host that drops packets holds the request that queues an e-mail, and the consumer, only this long. The
+    # consumer's blocking read asks the server to answer within a second (huey's read_timeout), so three
+    # seconds only cut a server that has stopped answering.
+    HUEY.update(
+        {
+            "huey_class": "huey.RedisHuey",
+            "connection_pool": redis.ConnectionPool.from_url(
+                REDIS_URL, socket_connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_QUEUE_TIMEOUT
+            ),
+        }
+    )
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": os.environ.get("HUEY_FILE", str(_huey_default_file))})
 
@@ -303,7 +318,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 2},
         }
     }
 
