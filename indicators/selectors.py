@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine, Commitment, Payment
+from consultations.enums import ConsultationStatus
+from consultations.models import Consultation, TerritoryDistrict
 from indicators.db import DaysBetween, grouped_medians, median
 from indicators.filters import IndicatorFilters
 from indicators.models import DistrictPopulation
@@ -185,6 +187,21 @@ class AttendanceRow:
 
 
 @dataclass
+class ContributionRow:
+    """One consultation of the inhabitants and the contributions (questionnaires answered) it received."""
+
+    pk: int
+    title: str
+    status: str
+    contributions: int
+    target: int | None
+
+    @property
+    def of_target(self) -> Decimal | None:
+        return percent(self.contributions, self.target)
+
+
+@dataclass
 class Participation:
     turnout: list[TurnoutRow]
     funnel: list[FunnelRow]
@@ -192,6 +209,11 @@ class Participation:
     attendance_by_organisation: list[AttendanceRow]
     attendance_by_kind: list[AttendanceRow]
     consultations: list[tuple[str, int]]
+    contributions: list[ContributionRow] = field(default_factory=list)
+
+    @property
+    def contributions_total(self) -> int:
+        return sum(row.contributions for row in self.contributions)
 
 
 def _funnel_counts():
@@ -283,7 +305,42 @@ def participation(*, user, filters: IndicatorFilters) -> Participation:
         attendance_by_organisation=by_org,
         attendance_by_kind=by_kind,
         consultations=consultations,
+        contributions=contributions(user=user, filters=filters),
     )
+
+
+def contributions(*, user, filters: IndicatorFilters) -> list[ContributionRow]:
+    """The consultations of the inhabitants in scope and their contributions, most answered first (one query).
+
+    The district is one of the consultation's territory, as the consultations list filters it; the year one
+    its period to the public (opening to closing) touches; the edition one of its linked projects'."""
+    qs = access.visible(user, Consultation)
+    if filters.edition:
+        linked = Consultation.projects.through.objects.filter(project__edition=filters.edition)
+        qs = qs.filter(pk__in=linked.values("consultation_id"))
+    if filters.year:
+        qs = qs.filter(start_on__year__lte=filters.year).filter(
+            Q(end_on__isnull=True) | Q(end_on__year__gte=filters.year)
+        )
+    if filters.district:
+        qs = qs.filter(pk__in=TerritoryDistrict.objects.filter(district=filters.district).values("consultation_id"))
+    rows = (
+        qs.order_by()
+        .annotate(contributions=Count("responses"))
+        .values("pk", "title", "status", "contributions", "participation_target")
+        .order_by("-contributions", "title", "pk")
+    )
+    labels = dict(ConsultationStatus.choices)
+    return [
+        ContributionRow(
+            pk=row["pk"],
+            title=row["title"],
+            status=str(labels.get(row["status"], row["status"])),
+            contributions=row["contributions"],
+            target=row["participation_target"],
+        )
+        for row in rows
+    ]
 
 
 # --- delivery of the participatory budget ---------------------------------------------------------

@@ -15,6 +15,9 @@ class Theme:
     build: object  # build(*, user, filters) -> dict with "charts"
 
 
+CONSULTATION_CHART_ROWS = 15
+
+
 def build_participation(*, user, filters: IndicatorFilters) -> dict:
     data = selectors.participation(user=user, filters=filters)
     charts = []
@@ -80,6 +83,17 @@ def build_participation(*, user, filters: IndicatorFilters) -> dict:
             labels=[row.label for row in kinds],
             series=[("Présence", [row.rate for row in kinds])],
             unit="%",
+        )
+    )
+    # The most answered consultations: the table below lists every one.
+    answered = [row for row in data.contributions if row.contributions][:CONSULTATION_CHART_ROWS]
+    charts.append(
+        Chart(
+            key="contributions",
+            title="Contributions reçues par consultation (questionnaires répondus)",
+            kind="hbar",
+            labels=[row.title for row in answered],
+            series=[("Contributions", [row.contributions for row in answered])],
         )
     )
     return {

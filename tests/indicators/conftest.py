@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from budgets.models import Commitment, Payment
+from consultations import services as consultation_services
+from consultations.models import ImportBatch, Response
 from indicators.models import DistrictPopulation
 from meetings.enums import AttendanceStatus, MeetingKind, MeetingStatus
 from meetings.models import Attendee, Meeting
@@ -58,6 +60,29 @@ def winner(
         project=project, text="Lauréate", to_status=S.WINNER, from_status=S.ON_BALLOT, created_at=when
     )
     return project
+
+
+def consultation(title, *, districts, contributions, by, target=None, projects=(), start=-30, end=-10):
+    """A consultation open to the public from ``start`` to ``end`` days from today, with ``contributions``
+    answered questionnaires (one imported file)."""
+    created = consultation_services.consultation_create(
+        by=by,
+        title=title,
+        public_question=f"Que voulez-vous pour {title} ?",
+        districts=districts,
+        start_on=days(start),
+        end_on=days(end),
+        participation_target=target,
+        projects=list(projects),
+    )
+    batch = ImportBatch.objects.create(
+        consultation=created, version=created.versions.get(number=1), filename="reponses.csv", rows=contributions
+    )
+    Response.objects.bulk_create(
+        Response(consultation=created, batch=batch, line=n + 2, district=districts[0] if districts else None)
+        for n in range(contributions)
+    )
+    return created
 
 
 @pytest.fixture
@@ -181,6 +206,12 @@ def city(db, mdo_manager):
     )
     Attendee.objects.create(meeting=planned, email="futur@example.org", status=AttendanceStatus.ACCEPTED)
 
+    # Consultations of the inhabitants: Guichard (3rd, linked to a winner of the edition) 3 contributions
+    # for a target of 10 → 30.0 %; Berges (city-wide) 1 contribution, no target; Cerisaie (5th) none yet.
+    consultation("Place Guichard", districts=[3], contributions=3, target=10, projects=[on_time], by=mdo_manager)
+    consultation("Berges du Rhône", districts=[], contributions=1, by=mdo_manager)
+    consultation("Parc de la Cerisaie", districts=[5], contributions=0, target=50, by=mdo_manager)
+
     # Contractors: one vendor, one contract, an order on the on-time winner's line (district 3).
     LatePaymentRate.objects.all().delete()
     LatePaymentRate.objects.create(valid_from=datetime.date(2000, 1, 1), ecb_rate=D("4.00"))  # 12 % a year
@@ -244,4 +275,5 @@ def city(db, mdo_manager):
         "green": green,
         "sports": sports,
         "year": year,
+        "consultation_years": (days(-30).year, days(-10).year),
     }

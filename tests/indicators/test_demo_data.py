@@ -35,6 +35,8 @@ def test_every_indicator_matches_its_list_on_the_demo_data():
         check_budget_execution(username, district)
     for username in ["mdo.manager", "dev.agent"]:
         check_contractor_indicators(username)
+    for username, district in [("mdo.manager", None), ("mdo.manager", 5), ("mairie5.agent", 5), ("dev.agent", None)]:
+        check_contributions(username, district)
 
 
 def _list_count(client, name: str, **query) -> int:
@@ -103,3 +105,15 @@ def check_contractor_indicators(username):
     assert data.total.late == _list_count(client, "vendors:milestone_list", late="yes")
     assert data.total.invoices_paid == _list_count(client, "vendors:invoice_list", paid="yes")
     assert sum(row.milestones for row in data.by_vendor) == data.total.milestones
+
+
+def check_contributions(username, district):
+    """Each consultation's contributions are the answers the consultations list shows for it (« Réponses »)."""
+    client, user = _client(username)
+    filters = IndicatorFilters(district=district, district_locked=bool(district) and username != "mdo.manager")
+    rows = selectors.participation(user=user, filters=filters).contributions
+    listed = client.get(reverse("consultations:index"), {"district": district} if district else {})
+    assert listed.status_code == 200
+    counts = dict(listed.context["filter"].qs.values_list("pk", "response_count"))
+    assert rows and {row.pk: row.contributions for row in rows} == counts
+    assert sum(counts.values()) > 0  # the demo's imported answers are counted, not only empty consultations

@@ -42,6 +42,39 @@ def test_attendance_rate_counts_held_meetings_only(city, mdo_manager):
     assert [(row.label, row.rate) for row in data.attendance_by_kind] == [("COPIL", D("50.0"))]
 
 
+def test_contributions_per_consultation_against_its_target(city, mdo_manager):
+    data = selectors.participation(user=mdo_manager, filters=ALL)
+    rows = [(row.title, row.status, row.contributions, row.target, row.of_target) for row in data.contributions]
+    assert rows == [
+        ("Place Guichard", "En préparation", 3, 10, D("30.0")),
+        ("Berges du Rhône", "En préparation", 1, None, None),
+        ("Parc de la Cerisaie", "En préparation", 0, 50, D("0.0")),
+    ]
+    assert data.contributions_total == 4
+
+
+def test_contributions_follow_the_district_edition_and_year_filters(city, mdo_manager):
+    def titles(**filters):
+        rows = selectors.participation(user=mdo_manager, filters=IndicatorFilters(**filters)).contributions
+        return [row.title for row in rows]
+
+    # The district is one of the territory's, as the consultations list filters it: not the city-wide one.
+    assert titles(district=3) == ["Place Guichard"]
+    assert titles(district=5) == ["Parc de la Cerisaie"]
+    # The edition: consultations linked to one of its projects.
+    assert titles(edition=city["edition"]) == ["Place Guichard"]
+    # The year: the period open to the public touches it.
+    opened, closed = city["consultation_years"]
+    assert titles(year=opened) == titles(year=closed) == ["Place Guichard", "Berges du Rhône", "Parc de la Cerisaie"]
+    assert titles(year=opened - 1) == titles(year=closed + 1) == []
+
+
+def test_a_town_hall_counts_the_contributions_of_the_consultations_it_sees(city, other_town_hall_agent):
+    filters = IndicatorFilters(district=5, district_locked=True)
+    data = selectors.participation(user=other_town_hall_agent, filters=filters)
+    assert [(row.title, row.contributions) for row in data.contributions] == [("Parc de la Cerisaie", 0)]
+
+
 def test_delivery_on_time_late_and_median_days_from_vote_to_delivery(city, mdo_manager):
     data = selectors.delivery(user=mdo_manager, filters=ALL)
     assert data.total.counts == {"on_time": 1, "late_delivered": 1, "late": 1, "not_yet": 1}
@@ -144,6 +177,7 @@ def test_an_outsider_gets_no_figure(city, outsider):
     assert selectors.delivery(user=outsider, filters=ALL).total.total == 0
     assert selectors.budget_execution(user=outsider, filters=ALL).cross_total == 0
     assert selectors.contractors(user=outsider, filters=ALL).total.milestones == 0
+    assert selectors.participation(user=outsider, filters=ALL).contributions == []
 
 
 @pytest.mark.parametrize("district, expected", [(3, (6, 2)), (5, (2, 2))])

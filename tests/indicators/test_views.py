@@ -13,6 +13,7 @@ from budgets.models import Commitment, Payment
 from projects.enums import ProjectKind, ProjectStatus
 from projects.models import Project
 from tests.helpers import assert_constant_queries
+from tests.indicators.conftest import consultation
 from tests.pdfua import house_pdf_failures
 from tests.vendors.factories import VendorFactory, approved_line, make_contract, make_order
 from vendors.models import Invoice, Milestone
@@ -48,6 +49,23 @@ def test_participation_page_shows_the_turnout_and_the_funnel(client, city, mdo_m
     # The tile map says each district's figure in words as well as in colour.
     chart = next(c for c in client.get(url("participation")).context["charts"] if c.key == "turnout-map")
     assert "Lyon 3e : 3,0" in chart.alt and "Lyon 5e : 2,5" in chart.alt
+
+
+def test_participation_page_lists_each_consultations_contributions_with_its_chart(client, city, mdo_manager):
+    client.force_login(mdo_manager)
+    response = client.get(url("participation"))
+    table = response.content.decode().split('data-testid="contributions-table"')[1].split("</table>")[0]
+    assert re.findall(r">([^<>]+)</a></th><td>[^<]*</td><td class=\"text-end\">(\d+)</td>", table) == [
+        ("Place Guichard", "3"),
+        ("Berges du Rhône", "1"),
+        ("Parc de la Cerisaie", "0"),
+    ]
+    assert "30,0 %" in table
+    chart = next(c for c in response.context["charts"] if c.key == "contributions")
+    # The chart draws the consultations that received contributions.
+    assert chart.labels == ["Place Guichard", "Berges du Rhône"] and chart.series == [("Contributions", [3, 1])]
+    csv = client.get(url("participation", chart="contributions", format="csv")).content.decode()
+    assert "Place Guichard;3" in csv
 
 
 def test_chart_downloads_as_svg_and_csv_with_the_charts_numbers(client, city, mdo_manager):
@@ -186,6 +204,7 @@ def _grow(city, manager):
                 paid_on=today,
                 created_by=manager,
             )
+            consultation(f"Consultation en plus {n}", districts=[3 + n], contributions=2, by=manager)
 
     return grow
 
