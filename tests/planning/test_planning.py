@@ -179,3 +179,41 @@ def test_gantt_bad_filter_answers_the_page_with_a_message(client, winner_3e, mdo
     response = client.get(reverse("planning:index"), {"edition": "abc", "page": "x"})
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["edition", "lead_directorate", "status"])
+def test_gantt_follows_the_projects_lists_edition_directorate_and_status_filters(client, winner_3e, mdo_manager, field):
+    from projects.models import Edition
+    from tests.factories import directorate
+
+    edition = Edition.objects.create(name="Budget participatif 2", number=2, start_year=2025, end_year=2026)
+    Project.objects.filter(pk=winner_3e.pk).update(edition=edition)
+    other = Project.objects.create(
+        title="Fontaine de Ménival",
+        kind=ProjectKind.PARTICIPATORY_BUDGET,
+        district=3,
+        status=ProjectStatus.WORKS,
+        selected=True,
+        edition=Edition.objects.create(name="Budget participatif 1", number=1, start_year=2022, end_year=2023),
+        lead_directorate=directorate("Direction de l'Eau"),
+    )
+    ProjectPhase.objects.create(project=other, kind=kind("Travaux"), planned_start=days(0), planned_end=days(90))
+    value = {"edition": edition.pk, "lead_directorate": winner_3e.lead_directorate_id, "status": "winner"}[field]
+    client.force_login(mdo_manager)
+    html = client.get(reverse("planning:index"), {field: value}).content.decode()
+    assert "Jardin partagé Guichard" in html and "Fontaine de Ménival" not in html
+    unfiltered = client.get(reverse("planning:index")).content.decode()
+    assert "Jardin partagé Guichard" in unfiltered and "Fontaine de Ménival" in unfiltered
+
+
+def test_gantt_prints_without_its_controls_and_with_its_colours(client, winner_3e, mdo_manager):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(mdo_manager)
+    html = client.get(reverse("planning:index")).content.decode()
+    assert "data-print-page" in html and "planning/gantt.css" in html and "planning/gantt.js" in html
+    with open(finders.find("planning/gantt.css"), encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
+    print_rules = css.split("@media print", 1)[1].split("\n}", 1)[0]
+    assert ".filters" in print_rules and "display: none" in print_rules
+    assert "print-color-adjust: exact" in print_rules and ".gantt-bar" in print_rules
