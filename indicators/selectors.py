@@ -680,6 +680,8 @@ class ContractorRow:
     late: int = 0
     median_delay: float | None = None
     penalties_pending: int = 0
+    penalties_notified: int = 0
+    penalties_notified_amount: Decimal = ZERO
     penalties_applied: int = 0
     penalties_applied_amount: Decimal = ZERO
     penalties_waived: int = 0
@@ -706,6 +708,7 @@ class Contractors:
 
 def _milestone_aggregates(today):
     delivered_late = Q(delivered_on__isnull=False, delivered_on__gt=F("due_on"))
+    notified = Q(penalty_notice_sent_on__isnull=False)
     return {
         "milestones": Count("pk"),
         # A milestone counts once it is due or delivered: on time means delivered by its due date.
@@ -716,6 +719,12 @@ def _milestone_aggregates(today):
         "open_late": Count("pk", filter=milestone_overdue_condition(today)),
         "late": Count("pk", filter=milestone_late_condition(today)),
         "penalties_pending": Count("pk", filter=delivered_late & Q(penalty_decision=PenaltyDecision.NONE)),
+        # Proposed: the penalties notified to the vendor (the contradictory procedure's letter), at the amount
+        # notified, whatever was decided afterwards.
+        "penalties_notified": Count("pk", filter=notified),
+        "penalties_notified_amount": Coalesce(
+            Sum("penalty_notice_amount", filter=notified), Value(ZERO), output_field=MONEY
+        ),
         "penalties_applied": Count("pk", filter=Q(penalty_decision=PenaltyDecision.APPLIED)),
         "penalties_applied_amount": Coalesce(
             Sum("penalty", filter=Q(penalty_decision=PenaltyDecision.APPLIED)), Value(ZERO), output_field=MONEY
@@ -763,6 +772,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
             key = item.pop(group_field)
             label = item.pop(label_field)
             item["penalties_applied_amount"] = money(item["penalties_applied_amount"])
+            item["penalties_notified_amount"] = money(item["penalties_notified_amount"])
             rows[key] = ContractorRow(key=key, label=label, url=reverse(url_name, args=[key]), **item)
         for key, value in grouped_medians(delivered, group_field, delay).items():
             if key in rows:
@@ -789,6 +799,7 @@ def contractors(*, user, filters: IndicatorFilters) -> Contractors:
     )
     total = ContractorRow(key=None, label="Total", **milestones.order_by().aggregate(**_milestone_aggregates(today)))
     total.penalties_applied_amount = money(total.penalties_applied_amount)
+    total.penalties_notified_amount = money(total.penalties_notified_amount)
     total.median_delay = median(delivered, delay)
     # The invoices' totals add the vendors' rows up: each invoice has one vendor.
     for row in by_vendor:

@@ -237,7 +237,16 @@ def city(db, mdo_manager):
         "Diagnostic", -50, -55, status="certified", service_done_on=days(-54), service_done_by=mdo_manager
     )
     milestone("Esquisse", -40, -36)
-    milestone("Avant-projet", -30, -20, penalty_decision="applied", penalty=D("50.00"))
+    # The avant-projet's penalty was notified at 60 € (the proposal) and applied at 50 € after the observations.
+    milestone(
+        "Avant-projet",
+        -30,
+        -20,
+        penalty_notice_amount=D("60.00"),
+        penalty_notice_sent_on=days(-18),
+        penalty_decision="applied",
+        penalty=D("50.00"),
+    )
     milestone("Projet", -5)
     milestone("Réception", 30)
 

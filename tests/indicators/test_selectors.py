@@ -135,6 +135,7 @@ def test_contractors_punctuality_penalties_invoices_and_interest(city, mdo_manag
         total.penalties_applied_amount,
         total.penalties_waived,
     ) == (1, 1, D("50.00"), 0)
+    assert (total.penalties_notified, total.penalties_notified_amount) == (1, D("60.00"))
     assert (total.invoices_paid, total.invoices_paid_in_time, total.invoices_in_time_rate) == (3, 2, D("66.7"))
     assert total.interest == D("3.95") and total.flat_fees == D("40.00")
     # The invoice page computes the same interest for the late invoice.
@@ -143,6 +144,7 @@ def test_contractors_punctuality_penalties_invoices_and_interest(city, mdo_manag
     [contract] = data.by_contract
     for row in (vendor, contract):
         assert (row.due, row.on_time, row.median_delay, row.invoices_paid, row.interest) == (4, 1, 4, 3, D("3.95"))
+        assert (row.penalties_notified, row.penalties_notified_amount) == (1, D("60.00"))
     assert vendor.label == "Paysages du Rhône" and contract.label == "2026-TEST-001"
 
 

@@ -68,6 +68,21 @@ def test_participation_page_lists_each_consultations_contributions_with_its_char
     assert "Place Guichard;3" in csv
 
 
+def test_contractors_page_shows_the_penalties_proposed_applied_and_waived(client, city, mdo_manager):
+    client.force_login(mdo_manager)
+    html = client.get(url("prestataires")).content.decode()
+    table = html.split('data-testid="contractors-total"')[1].split("</table>")[0]
+    assert "Pénalités proposées (notifiées)" in table
+    cells = re.findall(r'<td class="text-end[^"]*">([^<]*)</td>', table)
+    # pending, proposed (notified), applied, waived
+    assert [cell.replace("\u00a0", " ").replace("\u202f", " ") for cell in cells[4:8]] == [
+        "1",
+        "1 (60,00 €)",
+        "1 (50,00 €)",
+        "0",
+    ]
+
+
 def test_chart_downloads_as_svg_and_csv_with_the_charts_numbers(client, city, mdo_manager):
     client.force_login(mdo_manager)
     response = client.get(url("budget", chart="envelopes", format="csv"))
