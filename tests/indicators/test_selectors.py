@@ -82,8 +82,11 @@ def test_delivery_on_time_late_and_median_days_from_vote_to_delivery(city, mdo_m
     assert data.total.median_days == 380
     by_district = {row.label: (row.ordered_counts, row.median_days, row.on_time_rate) for row in data.by_district}
     assert by_district == {"Lyon 3e": ([1, 1, 0, 0], 380, D("50.0")), "Lyon 5e": ([0, 0, 1, 1], None, None)}
-    by_directorate = {row.label: row.ordered_counts for row in data.by_directorate}
-    assert by_directorate == {"Direction des Espaces verts": [1, 1, 0, 0], "Direction de l'Éducation": [0, 0, 1, 1]}
+    by_directorate = {row.label: (row.ordered_counts, row.median_days) for row in data.by_directorate}
+    assert by_directorate == {
+        "Direction des Espaces verts": ([1, 1, 0, 0], 380),
+        "Direction de l'Éducation": ([0, 0, 1, 1], None),
+    }
     assert data.by_edition == [("Budget participatif test", {"delivered": 2, "works": 1, "design": 1})]
 
 

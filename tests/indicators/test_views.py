@@ -255,6 +255,8 @@ def test_annual_report_pdf_assembles_the_four_themes_in_the_readers_scope(
         "Prestataires",
         "Budget participatif test",
         "Paysages du Rhône",
+        "Contributions reçues par consultation",
+        "Place Guichard",
     ):
         assert title in text, title
     assert house_pdf_failures(response.content) == []  # tagged, PDF/A-3b, the charts' alt text, the shared footer
@@ -265,6 +267,7 @@ def test_annual_report_pdf_assembles_the_four_themes_in_the_readers_scope(
     )
     # District 3's turnout, its vendor and its envelope are nowhere; district 5's are there.
     assert "2,5" in text and "3,0 %" not in text and "1 000 000" not in text and "Paysages du Rhône" not in text
+    assert "Place Guichard" not in text  # a consultation of the 3rd
 
 
 def _panel_titles(client) -> list[str]:
