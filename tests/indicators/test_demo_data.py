@@ -7,10 +7,13 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators import selectors
 from indicators.filters import IndicatorFilters
 from mdo.models import User
+from meetings.enums import MeetingKind, MeetingStatus
+from meetings.models import Attendee, Meeting
 from projects.enums import ProjectStatus
 from projects.models import Edition
 
@@ -37,6 +40,8 @@ def test_every_indicator_matches_its_list_on_the_demo_data():
         check_contractor_indicators(username)
     for username, district in [("mdo.manager", None), ("mdo.manager", 5), ("mairie5.agent", 5), ("dev.agent", None)]:
         check_contributions(username, district)
+    for username in ["mdo.manager", "mairie3.agent"]:
+        check_attendance(username)
 
 
 def _list_count(client, name: str, **query) -> int:
@@ -117,3 +122,21 @@ def check_contributions(username, district):
     counts = dict(listed.context["filter"].qs.values_list("pk", "response_count"))
     assert rows and {row.pk: row.contributions for row in rows} == counts
     assert sum(counts.values()) > 0  # the demo's imported answers are counted, not only empty consultations
+
+
+def check_attendance(username):
+    """Per year and kind of meeting, the invited the attendance rate counts are those of the meetings the
+    meetings list gives as held that year (same reader, same kind)."""
+    client, user = _client(username)
+    kinds = {str(label): value for value, label in MeetingKind.choices}
+    held = Meeting.objects.filter(status=MeetingStatus.HELD).values_list("start", flat=True)
+    checked = 0
+    for year in sorted({timezone.localtime(start).year for start in held}):
+        for row in selectors.participation(user=user, filters=IndicatorFilters(year=year)).attendance_by_kind:
+            query = {"status": "held", "kind": kinds[row.label], "start_after": f"{year}-01-01"}
+            listed = client.get(reverse("meetings:index"), query | {"start_before": f"{year}-12-31"})
+            meetings = listed.context["filter"].qs.values("pk")
+            assert row.invited == Attendee.objects.filter(meeting__in=meetings).count(), (username, year, row.label)
+            assert row.recorded <= row.invited
+            checked += row.invited
+    assert checked > 0  # the comparison is not between two empty sets
