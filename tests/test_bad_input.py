@@ -37,6 +37,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from meetings import services as meeting_services
+from planning.models import PhaseKind, ProjectPhase
+from planning.services import phase_kinds_ensure_defaults, phase_save
+from tests.consultations.conftest import build_consultation, open_consultation
 from tests.factories import town_hall
 from tests.meetings.factories import make_meeting
 from tests.vendors.factories import ProjectFactory, approved_line, make_contract, make_order
@@ -47,7 +50,19 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_FORM = 6
 #: Forms that end the session or only move the user around: nothing to fuzz.
 SKIPPED_ACTIONS = ("/accounts/logout/", "/calendar/revoquer/")
-APPS = ("mdo", "projects", "budgets", "vendors", "meetings", "workflow")
+APPS = (
+    "mdo",
+    "projects",
+    "budgets",
+    "vendors",
+    "meetings",
+    "consultations",
+    "planning",
+    "notifications",
+    "indicators",
+    "outbox",
+    "workflow",
+)
 
 NASTY = [
     "",
@@ -221,6 +236,19 @@ def data_set(mdo_officer, mdo_manager, town_hall_agent):
     )
     meeting = make_meeting(mdo_officer, organisations=[town_hall(3)], agenda=["Point budgétaire"])
     meeting_services.action_add(meeting=meeting, by=mdo_officer, title="Relancer", owner=town_hall_agent)
+    in_preparation = build_consultation(mdo_officer, partners=[town_hall(3)], title="Place Guichard")
+    question = in_preparation.versions.get().questions.first()
+    answered = open_consultation(mdo_officer, mdo_manager, partners=[town_hall(3)], title="Berges du Rhône")
+    phase_kinds_ensure_defaults()
+    phase = phase_save(
+        phase=ProjectPhase(
+            project=project,
+            kind=PhaseKind.objects.order_by("order").first(),
+            planned_start=timezone.localdate(),
+            planned_end=timezone.localdate() + datetime.timedelta(days=90),
+        ),
+        by=mdo_officer,
+    )
     return [
         reverse("projects:index"),
         reverse("projects:create"),
@@ -241,6 +269,22 @@ def data_set(mdo_officer, mdo_manager, town_hall_agent):
         meeting.get_absolute_url(),
         reverse("meetings:edit", args=[meeting.pk]),
         reverse("meetings:my_actions"),
+        reverse("consultations:create"),
+        in_preparation.get_absolute_url(),
+        reverse("consultations:edit", args=[in_preparation.pk]),
+        reverse("consultations:builder", args=[in_preparation.pk]),
+        reverse("consultations:question_edit", args=[in_preparation.pk, question.pk]),
+        reverse("consultations:glossary"),
+        reverse("consultations:criteria"),
+        reverse("consultations:project_evaluation", args=[project.pk]),
+        answered.get_absolute_url(),
+        reverse("consultations:import", args=[answered.pk]),
+        reverse("consultations:bilan_edit", args=[answered.pk]),
+        reverse("consultations:resource_create"),
+        reverse("planning:phase_create", args=[project.pk]),
+        reverse("planning:phase_edit", args=[phase.pk]),
+        reverse("notifications:preferences"),
+        reverse("indicators:index"),
     ]
 
 
