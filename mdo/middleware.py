@@ -78,11 +78,16 @@ class ServedSiteMiddleware:
 
 # Views a signed-in agent without a role still needs: to leave (logout), to read why a sign-in was
 # refused, to manage a local password, and to come back through the city's provider once the
-# administrator has mapped the groups (the mapping applies at the next sign-in).
+# administrator has mapped the groups (the mapping applies at the next sign-in). A staff account whose
+# role was taken away still leaves the admin and changes its password there (the admin's own gate,
+# ``is_staff``, still applies to these views).
 NO_ROLE_EXEMPT_VIEWS = frozenset(
     {
         "login",
         "logout",
+        "admin:logout",
+        "admin:password_change",
+        "admin:password_change_done",
         "sign_in_failed",
         "password_change",
         "password_change_done",

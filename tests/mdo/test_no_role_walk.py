@@ -45,6 +45,9 @@ FOR_THE_AGENT_WITHOUT_ROLE = {
     "sign_in_failed",
     "password_change",
     "password_change_done",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
     "oidc_authentication_init",
     "oidc_authentication_callback",
 }
@@ -183,3 +186,32 @@ def test_a_staff_account_without_role_reads_the_no_role_page_even_in_the_admin(c
     staff = django_user_model.objects.create_user("equipe", password="x", is_staff=True)
     client.force_login(staff)
     assert _is_no_role_page(client.get(reverse("admin:index")))
+
+
+def test_a_staff_account_without_role_still_changes_its_password_and_signs_out_of_the_admin(client, django_user_model):
+    staff = django_user_model.objects.create_user("equipe", password="ancien-mot-de-passe", is_staff=True)
+    client.force_login(staff)
+    form = client.get(reverse("admin:password_change"))
+    assert form.status_code == 200
+    assert not _is_no_role_page(form)
+    changed = client.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": "ancien-mot-de-passe",
+            "new_password1": "Nouveau-mot-de-passe-42",
+            "new_password2": "Nouveau-mot-de-passe-42",
+        },
+    )
+    assert changed.status_code == 302
+    assert changed["Location"] == reverse("admin:password_change_done")
+    staff.refresh_from_db()
+    assert staff.check_password("Nouveau-mot-de-passe-42")
+    assert client.get(reverse("admin:password_change_done")).status_code == 200
+    signed_out = client.post(reverse("admin:logout"))
+    assert signed_out.status_code == 302
+    assert signed_out["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+    # Signed out: the admin asks to sign in, no more the no-role page.
+    after = client.get(reverse("admin:index"))
+    assert after.status_code == 302
+    assert after["Location"].startswith(reverse("admin:login"))
