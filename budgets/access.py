@@ -36,7 +36,7 @@ def task_refusal(user, task, line) -> str | None:
     from viewflow.workflow.status import STATUS
 
     from budgets.enums import ApprovalStep, DecisionOutcome
-    from budgets.flows import PERMISSION_ROLES
+    from budgets.flows import PERMISSION_ACTIONS, PERMISSION_ROLES
     from budgets.models import BudgetDecision
 
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
@@ -49,7 +49,8 @@ def task_refusal(user, task, line) -> str | None:
     if line.requester_id == user.pk:
         return "Vous avez demandé cette ligne : vous ne pouvez ni la valider ni donner un avis sur elle."
     role = PERMISSION_ROLES.get(task.owner_permission)
-    if role is None or not user.has_role(role):
+    action = PERMISSION_ACTIONS.get(task.owner_permission)
+    if role is None or action is None or not policy.allows(user, action, line):
         return f"Cette tâche est réservée au rôle « {Role(role).label if role else '—'} »."
     if task.owner_permission_obj_pk and str(user.organisation_id) != str(task.owner_permission_obj_pk):
         return "Cette tâche est réservée à une autre organisation."

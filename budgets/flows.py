@@ -31,6 +31,12 @@ PERMISSION_ROLES = {
     PERM_ABOVE_THRESHOLD: Role.DIRECTOR,
     PERM_OPINION: Role.TOWN_HALL_AGENT,
 }
+#: The action of mdo/policy.py that each step's permission stands for (the table decides who may take it).
+PERMISSION_ACTIONS = {
+    PERM_REVIEW: "approve",
+    PERM_ABOVE_THRESHOLD: "approve_above_threshold",
+    PERM_OPINION: "give_opinion",
+}
 
 #: What each step may decide.
 STEP_OUTCOMES = {

@@ -11,7 +11,7 @@ from budgets.access import task_refusal
 from budgets.enums import ApprovalStep, BudgetLineStatus, DecisionOutcome
 from budgets.models import BudgetApproval, BudgetDecision, BudgetLine, Commitment, Payment
 from budgets.money import to_cents, ttc_from_ht
-from mdo import workflow
+from mdo import policy, workflow
 from mdo.money import euros
 
 ZERO = Decimal("0.00")
@@ -256,11 +256,9 @@ def opinion_correction_refusal(user, decision: BudgetDecision, *, decided: bool 
     The one rule, read by the button, the view and the service: the opinion is its author's (or an
     administrator's) to correct until the next step has started, that is while the line still waits for
     its final decision. ``decided``: whether that decision is taken, when the caller already knows it."""
-    from mdo.enums import Role
-
     if decision.step != ApprovalStep.TOWN_HALL_OPINION:
         return "Seul l'avis de la mairie d'arrondissement se corrige ici."
-    if not (user.is_authenticated and (decision.decided_by_id == user.pk or user.has_role(Role.ADMIN))):
+    if not policy.allows(user, "correct", decision):
         return ONLY_THE_AUTHOR
     if decided is None:
         decided = BudgetDecision.objects.filter(

@@ -11,12 +11,14 @@ class IndicatorsConfig(AppConfig):
 
         from indicators import panels, seed
         from indicators.models import DistrictPopulation
-        from mdo import access, registry
+        from mdo import access, policy, registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
 
         access.register(
-            DistrictPopulation, scope=lambda user, qs: qs, can_change=lambda user, obj: access.is_admin(user)
+            DistrictPopulation,
+            scope=lambda user, qs: qs,
+            can_change=lambda user, obj: policy.allows(user, "change", obj),
         )
         from indicators.jobs import ANNUAL_REPORT, run_annual_report
         from mdo import jobs

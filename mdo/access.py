@@ -126,7 +126,9 @@ def _neighbourhood_can_change(user: "User", neighbourhood: "Neighbourhood") -> b
 
 
 def _user_can_change(user: "User", other: "User") -> bool:
-    return is_admin(user) or user.pk == other.pk
+    from mdo import policy
+
+    return policy.allows(user, "change", other)
 
 
 def register_core_policies() -> None:

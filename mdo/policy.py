@@ -98,6 +98,16 @@ OWN_PROJECT_COMMENT = When(
 ATTACHMENT_UPLOADER = When("a déposé la pièce", lambda user, attachment: attachment.uploaded_by_id == user.pk)
 HAS_ORGANISATION = When("rattaché·e à une organisation", lambda user, obj: user.organisation_id is not None)
 RESOURCE_AUTHOR = When("auteur·rice de la ressource", lambda user, resource: resource.author_id == user.pk)
+DIRECTORATE_ANSWER_AUTHOR = When(
+    "auteur·rice de l'avis", lambda user, review: review.directorate_answered_by_id == user.pk
+)
+TOWN_HALL_ANSWER_AUTHOR = When("auteur·rice de l'avis", lambda user, review: review.town_hall_answered_by_id == user.pk)
+SELF = When("son propre compte", lambda user, other: other.pk == user.pk)
+PROJECT_DISTRICT = When(
+    "son arrondissement ou un projet de toute la ville",
+    lambda user, project: user.district is not None and project.district in (user.district, None),
+)
+DECISION_AUTHOR = When("auteur·rice de l'avis", lambda user, decision: decision.decided_by_id == user.pk)
 
 
 def _roles(*roles: str, when: When | None = None) -> dict[str, When | None]:
@@ -120,12 +130,17 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     "mdo.directoryrule": {
         "change": _roles(ADMIN),
     },
+    "mdo.user": {
+        "change": {**_roles(*EVERYONE, when=SELF), ADMIN: None},
+    },
     "projects.project": {
         "create": _roles(*MDO),
         "bulk": _roles(*MDO),
         "import_votes": _roles(*MDO),
         "rescope": _roles(*MDO),
         "change": {**_roles(*MDO_STAFF), DIRECTORATE: LEAD_DIRECTORATE},
+        # Anyone involved writes in the project's story: its editors and the district's town hall.
+        "comment": {**_roles(*MDO_STAFF), DIRECTORATE: LEAD_DIRECTORATE, TOWN_HALL: PROJECT_DISTRICT},
         **{
             f"transition:{name}": _roles(*MDO)
             for name in (
@@ -166,6 +181,11 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
         "change": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=ATTACHMENT_UPLOADER)},
         "delete": {**_roles(*MDO_STAFF), **_roles(TOWN_HALL, DIRECTORATE, DIRECTOR, when=ATTACHMENT_UPLOADER)},
     },
+    # A feasibility answer is its author's to correct (or an administrator's), until the MDO decides.
+    "projects.feasibilityreview": {
+        "correct:directorate_review": {**_roles(*EVERYONE, when=DIRECTORATE_ANSWER_AUTHOR), ADMIN: None},
+        "correct:town_hall_opinion": {**_roles(*EVERYONE, when=TOWN_HALL_ANSWER_AUTHOR), ADMIN: None},
+    },
     "projects.edition": {
         "change": _roles(ADMIN, MANAGER),
         # Publishing an edition in the open data set and the Decidim round trip are the MDO's.
@@ -176,9 +196,27 @@ POLICY: dict[str, dict[str, dict[str, When | None]]] = {
     "planning.projectphase": {
         "change": {**_roles(*MDO_STAFF), DIRECTORATE: PHASE_LEAD_DIRECTORATE},
     },
+    # Reference data kept by the administrator: the kinds of phases, the late-payment rates, the populations.
+    "planning.phasekind": {
+        "change": _roles(ADMIN),
+    },
+    "vendors.latepaymentrate": {
+        "change": _roles(ADMIN),
+    },
+    "indicators.districtpopulation": {
+        "change": _roles(ADMIN),
+    },
     "budgets.budgetline": {
         "create": _roles(*MDO_STAFF),
         "change": _roles(*MDO_STAFF),
+        # The approval steps of a line (who takes each task: budgets/flows.py routes them to these roles).
+        "give_opinion": _roles(TOWN_HALL),
+        "approve": _roles(MANAGER),
+        "approve_above_threshold": _roles(DIRECTOR),
+    },
+    # The town hall's opinion on a line is its author's to correct (or an administrator's), until the final decision.
+    "budgets.budgetdecision": {
+        "correct": {**_roles(*EVERYONE, when=DECISION_AUTHOR), ADMIN: None},
     },
     "vendors.vendor": {
         "create": _roles(*MDO_STAFF),

@@ -9,7 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from mdo import access, registry
+        from mdo import access, policy, registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
         from planning import sections, seed, services
@@ -18,11 +18,13 @@ class PlanningConfig(AppConfig):
         from projects.registry import register_project_list_link, register_project_section
         from projects.signals import project_status_changed
 
-        access.register(PhaseKind, scope=lambda user, qs: qs, can_change=lambda user, obj: access.is_admin(user))
+        access.register(
+            PhaseKind, scope=lambda user, qs: qs, can_change=lambda user, obj: policy.allows(user, "change", obj)
+        )
         access.register(
             ProjectPhase,
             scope=lambda user, qs: qs.filter(project__in=access.visible(user, Project)),
-            can_change=lambda user, phase: access.can_change(user, phase.project),
+            can_change=lambda user, phase: policy.allows(user, "change", phase),
         )
         project_status_changed.connect(
             services.phases_follow_status, sender=Project, dispatch_uid="planning.phases_follow_status"

@@ -30,12 +30,8 @@ def project_can_change(user, project) -> bool:
 
 
 def project_can_comment(user, project) -> bool:
-    """Anyone involved may comment: the MDO, the lead directorate, the district's town hall."""
-    if project_can_change(user, project):
-        return True
-    return bool(
-        user.has_role(Role.TOWN_HALL_AGENT) and user.district is not None and project.district in (user.district, None)
-    )
+    """Anyone involved may comment: the MDO, the lead directorate, the district's town hall (mdo/policy.py)."""
+    return policy.allows(user, "comment", project)
 
 
 def edition_scope(user, queryset):

@@ -16,7 +16,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from mdo import workflow
+from mdo import policy, workflow
 from mdo.enums import Role
 from mdo.money import euros
 from mdo.registry import TaskItem
@@ -330,7 +330,7 @@ def _correction_refusal(user, name: str, status: str, review: FeasibilityReview)
 
     if name not in CORRECTABLE or status != STATUS.DONE:
         return "Seul un avis déjà donné peut être corrigé."
-    if not (user.is_authenticated and (getattr(review, CORRECTABLE[name]) == user.pk or user.has_role(Role.ADMIN))):
+    if not policy.allows(user, f"correct:{name}", review):
         return ONLY_THE_AUTHOR
     if review.decided_at is not None or review.project.status != ProjectStatus.FEASIBILITY_REVIEW:
         return NEXT_STEP_STARTED

@@ -84,4 +84,4 @@ def everyone_sees(user, queryset):
 
 
 def admin_can_change(user, obj) -> bool:
-    return access.is_admin(user)
+    return policy.allows(user, "change", obj)

@@ -77,3 +77,48 @@ def test_no_role_user_may_not_organise(no_role_user):
     assert policy.allows(
         make_user(Role.TOWN_HALL_AGENT, directorate("Direction de test"), username="x"), "organise", "meetings.meeting"
     )
+
+
+def test_the_approval_tasks_go_to_exactly_the_roles_the_table_allows():
+    """The inbox routes each approval task to a role; the table decides who may take it: they must agree."""
+    from budgets.flows import PERMISSION_ACTIONS, PERMISSION_ROLES
+    from vendors.approval import ORDER_PERMISSION_ROLES, STEP_ACTIONS
+
+    assert set(PERMISSION_ACTIONS) == set(PERMISSION_ROLES)
+    for permission, role in PERMISSION_ROLES.items():
+        assert set(policy.rule("budgets.budgetline", PERMISSION_ACTIONS[permission])) == {role}, permission
+    assert {frozenset(policy.rule("vendors.purchaseorder", action)) for action in STEP_ACTIONS.values()} == {
+        frozenset({role}) for role in ORDER_PERMISSION_ROLES.values()
+    }
+
+
+def test_an_opinion_is_corrected_by_its_author_or_an_administrator(town_hall_agent, other_town_hall_agent, admin_user):
+    from budgets.models import BudgetDecision
+    from projects.models import FeasibilityReview
+
+    decision = BudgetDecision(decided_by=town_hall_agent)
+    assert policy.allows(town_hall_agent, "correct", decision)
+    assert policy.allows(admin_user, "correct", decision)
+    assert not policy.allows(other_town_hall_agent, "correct", decision)
+    review = FeasibilityReview(town_hall_answered_by=town_hall_agent, directorate_answered_by=other_town_hall_agent)
+    assert policy.allows(town_hall_agent, "correct:town_hall_opinion", review)
+    assert not policy.allows(town_hall_agent, "correct:directorate_review", review)
+    assert policy.allows(admin_user, "correct:directorate_review", review)
+
+
+def test_the_district_town_hall_comments_on_its_projects_and_the_city_wide_ones(town_hall_agent, other_town_hall_agent):
+    own, city_wide = ProjectFactory(district=3), ProjectFactory(district=None)
+    assert policy.allows(town_hall_agent, "comment", own)
+    assert policy.allows(town_hall_agent, "comment", city_wide)
+    assert not policy.allows(other_town_hall_agent, "comment", own)
+
+
+def test_an_account_is_changed_by_its_owner_or_an_administrator(town_hall_agent, other_town_hall_agent):
+    from tests.factories import mdo_organisation
+
+    administrator = make_user(Role.ADMIN, mdo_organisation(), username="administratrice")
+    assert policy.allows(town_hall_agent, "change", town_hall_agent)
+    assert policy.allows(administrator, "change", town_hall_agent)
+    assert not policy.allows(other_town_hall_agent, "change", town_hall_agent)
+    assert not policy.allows(town_hall_agent, "change", "vendors.latepaymentrate")
+    assert policy.allows(administrator, "change", "vendors.latepaymentrate")
