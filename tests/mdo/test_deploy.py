@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,49 @@ def test_production_refuses_to_start_without_secret_key():
 def test_development_profile_is_flagged_by_check_deploy():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "1"})
     assert result.returncode != 0
+
+
+def test_the_readme_directory_variables_configure_entra_id_and_active_directory():
+    """The README's Entra ID and Active Directory examples, as an operator would export them, read by the settings."""
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'backends': s.AUTHENTICATION_BACKENDS, 'issuer': s.OIDC_ISSUER, "
+        "'client': [s.OIDC_RP_CLIENT_ID, s.OIDC_RP_CLIENT_SECRET], 'claims': [s.OIDC_USERNAME_CLAIM, "
+        "s.OIDC_GROUPS_CLAIM], 'pkce': s.OIDC_USE_PKCE, 'nonce': s.OIDC_USE_NONCE, 'local': s.LOCAL_PASSWORDS, "
+        "'break_glass': s.BREAK_GLASS_USERNAME, 'ldap': s.AUTH_LDAP_SERVER_URI, 'bind': s.AUTH_LDAP_BIND_DN, "
+        "'user_search': [s.AUTH_LDAP_USER_SEARCH.base_dn, s.AUTH_LDAP_USER_SEARCH.filterstr], "
+        "'group_search': s.AUTH_LDAP_GROUP_SEARCH.base_dn, 'group_type': type(s.AUTH_LDAP_GROUP_TYPE).__name__, "
+        "'ca': s.AUTH_LDAP_CONNECTION_OPTIONS}))"
+    )
+    user_filter = "(&(sAMAccountName=%(user)s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+    env = {
+        "OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0",
+        "OIDC_CLIENT_ID": "application-id",
+        "OIDC_CLIENT_SECRET": "secret",
+        "OIDC_USERNAME_CLAIM": "preferred_username",
+        "OIDC_GROUPS_CLAIM": "groups",
+        "LOCAL_PASSWORDS": "0",
+        "BREAK_GLASS_USERNAME": "admin.secours",
+        "LDAP_SERVER_URI": "ldaps://ad.ville.fr",
+        "LDAP_CA_CERT_FILE": "/etc/ssl/certs/ac-ville.pem",
+        "LDAP_BIND_DN": "CN=svc-mdo,OU=Services,DC=ville,DC=fr",
+        "LDAP_BIND_PASSWORD": "mot-de-passe",
+        "LDAP_USER_SEARCH_BASE": "OU=Agents,DC=ville,DC=fr",
+        "LDAP_USER_FILTER": user_filter,
+        "LDAP_GROUP_SEARCH_BASE": "OU=Groupes,DC=ville,DC=fr",
+        "LDAP_GROUP_TYPE": "nestedActiveDirectory",
+    }
+    result = _manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    read = json.loads(result.stdout.strip().splitlines()[-1])
+    assert read["backends"][-2:] == ["mdo.directory.CityOIDCBackend", "mdo.directory.CityLDAPBackend"]
+    assert read["issuer"] == env["OIDC_ISSUER"]
+    assert read["client"] == ["application-id", "secret"]
+    assert read["claims"] == ["preferred_username", "groups"]
+    assert read["pkce"] is True and read["nonce"] is True
+    assert read["local"] is False and read["break_glass"] == "admin.secours"
+    assert read["ldap"] == "ldaps://ad.ville.fr" and read["bind"] == env["LDAP_BIND_DN"]
+    assert read["user_search"] == ["OU=Agents,DC=ville,DC=fr", user_filter]
+    assert read["group_search"] == "OU=Groupes,DC=ville,DC=fr"
+    assert read["group_type"] == "NestedActiveDirectoryGroupType"
+    assert "/etc/ssl/certs/ac-ville.pem" in read["ca"].values()

@@ -114,6 +114,32 @@ def test_replayed_callback_is_refused(client, provider):
     assert "_auth_user_id" not in client.session
 
 
+def test_callback_with_a_state_this_browser_never_sent_is_refused(client, provider):
+    from django.test import Client
+
+    other_browser = Client()
+    back = urlsplit(at_provider(other_browser.get(reverse("oidc_authentication_init"))["Location"], "camille.girard"))
+    client.get(reverse("oidc_authentication_init"))  # this browser's own sign-in attempt, with its own state
+    response = client.get(back.path, parse_qs(back.query))
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(username="camille.girard").exists()
+
+
+def test_id_token_issued_for_another_sign_in_attempt_is_refused(client, provider):
+    start = client.get(reverse("oidc_authentication_init"))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    back = urlsplit(at_provider(start["Location"], "camille.girard"))
+    # The provider's ID token carries the nonce of this attempt; the session now expects another one.
+    session = client.session
+    session["oidc_states"][state]["nonce"] = "n" * 32
+    session.save()
+    response = client.get(back.path, parse_qs(back.query))
+    assert response.status_code == 302 and response["Location"] == reverse("sign_in_failed")
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(username="camille.girard").exists()
+
+
 class TamperingProxy(BaseHTTPRequestHandler):
     """Between the app and the token endpoint: changes the ID token's claims, keeps its signature."""
 
