@@ -94,7 +94,10 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 
 def run(job_id: int) -> None:
-    """Does one job's work (called by the consumer); the job ends done or failed, never running."""
+    """Does one job's work (called by the consumer); the job ends done or failed, never running.
+
+    Side effects: the job's outcome (file, result lines or error) saved, and a notification of kind
+    « Traitement terminé » to its owner, linking to its page, in the same transaction."""
     from huey.contrib.djhuey import HUEY
 
     updated = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
@@ -126,8 +129,29 @@ def run(job_id: int) -> None:
     job.done, job.total = counts
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + KEEP_FOR
-    job.save()
+    # The notification is written with the job's end, or not at all: never "done" without it, never
+    # a notification of a job whose end was not saved.
+    with transaction.atomic():
+        job.save()
+        _notify_end(job)
     HUEY.get(_progress_key(job_id))  # read without peek: removes the live figure
+
+
+def _notify_end(job: Job) -> None:
+    from notifications.enums import NotificationKind
+    from notifications.services import notify
+
+    if job.status == JobStatus.DONE:
+        verb = "Votre fichier est prêt à télécharger" if job.file else "Votre traitement est terminé"
+    else:
+        verb = f"Votre traitement a échoué : {job.error}"
+    notify(
+        recipients=[job.owner],
+        kind=NotificationKind.JOB,
+        verb=verb,
+        url=job.get_absolute_url(),
+        target_label=job.label,
+    )
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:

@@ -9,6 +9,7 @@ class NotificationKind(models.TextChoices):
     PROJECT_STATUS = "project_status", _("Changement de statut d'un projet suivi")
     INVITATION = "invitation", _("Invitation à une réunion et ses changements")
     REMINDER = "reminder", _("Rappels d'échéance et retards")
+    JOB = "job", _("Traitement terminé (import, export, rapport)")
 
 
 class Channel(models.TextChoices):
@@ -26,6 +27,8 @@ DEFAULT_CHANNELS = {
     NotificationKind.PROJECT_STATUS: Channel.IN_APP,
     NotificationKind.INVITATION: Channel.IN_APP,
     NotificationKind.REMINDER: Channel.EMAIL,
+    # The job's page already follows it to its end; the bell tells whoever left it meanwhile.
+    NotificationKind.JOB: Channel.IN_APP,
 }
 
 

@@ -3,6 +3,7 @@
 import datetime
 from pathlib import Path
 
+import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -132,3 +133,81 @@ def test_results_are_removed_once_kept_long_enough(mdo_officer, django_capture_o
         purge_expired_jobs.call_local()
     assert not Job.objects.exists()
     assert not Path(path).exists()
+
+
+# --- the notification of a job's end ------------------------------------------------------------
+
+
+def test_the_owner_is_notified_when_a_job_ends_with_a_link_to_its_page(
+    client, mdo_officer, other_mdo_officer, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    client.force_login(mdo_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(client, VOTES.encode())
+    job = Job.objects.get()
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind, notification.url) == (mdo_officer, "job", job.get_absolute_url())
+    assert notification.verb == "Votre traitement est terminé" and notification.target_label == job.label
+    assert notification.read_at is None and not notification.emailed
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f'href="{job.get_absolute_url()}"' in page and "Votre traitement est terminé" in page
+    client.force_login(other_mdo_officer)
+    assert f'href="{job.get_absolute_url()}"' not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_a_failed_job_notifies_its_reason_and_a_file_says_it_is_ready(mdo_officer, django_capture_on_commit_callbacks):
+    from indicators.jobs import ANNUAL_REPORT
+    from notifications.models import Notification
+
+    params = {"path": "imports/absent.csv", "filename": "v.csv", "edition_name": "BP", "dry_run": False}
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = jobs.job_start(
+            kind=VOTE_IMPORT, label="Import", params={**params, "winners_by_rule": None}, by=mdo_officer
+        )
+        report = jobs.job_start(kind=ANNUAL_REPORT, label="Bilan", params={}, by=mdo_officer)
+    verbs = dict(Notification.objects.values_list("url", "verb"))
+    assert verbs == {
+        failed.get_absolute_url(): "Votre traitement a échoué : Le fichier à importer n'est plus conservé : "
+        "choisissez-le à nouveau.",
+        report.get_absolute_url(): "Votre fichier est prêt à télécharger",
+    }
+
+
+def test_a_job_end_is_mailed_to_who_chose_it(mdo_officer, mailoutbox, django_capture_on_commit_callbacks):
+    from indicators.jobs import ANNUAL_REPORT
+    from notifications.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=mdo_officer, kind="job", channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = jobs.job_start(kind=ANNUAL_REPORT, label="Bilan annuel", params={}, by=mdo_officer)
+    [message] = mailoutbox
+    assert (
+        message.to == [mdo_officer.email] and message.subject == "[MDO Pilotage] Votre fichier est prêt à télécharger"
+    )
+    assert report.get_absolute_url() in message.body and "Bilan annuel" in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notification_is_written_in_the_transaction_of_the_jobs_end(mdo_officer):
+    """The job's final save and its notification share one transaction: never one without the other."""
+    from django.db import connection
+
+    from indicators.jobs import ANNUAL_REPORT
+
+    job = jobs.job_start(kind=ANNUAL_REPORT, label="Bilan", params={}, by=mdo_officer)  # autocommit: runs at once
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            outer = connection.atomic_blocks[0] if connection.in_atomic_block else None
+            writes.append((sql.split('"')[1], outer))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        jobs.run(job.pk)
+    final = [outer for table, outer in writes if table == "mdo_job"][-1]
+    notification = [outer for table, outer in writes if table == "notifications_notification"]
+    assert final is not None and notification == [final]

@@ -105,6 +105,7 @@ def test_preferences_on_the_profile_page(
     profile = client.get(town_hall_agent.get_absolute_url()).content.decode()
     assert "Préférences de notification" in profile
     assert "Dans le récapitulatif quotidien" in profile
+    assert "Traitement terminé (import, export, rapport)" in profile
     assert "Préférences de notification" not in client.get(mdo_officer.get_absolute_url()).content.decode()
     choices = {
         "task": "in_app",
@@ -113,6 +114,7 @@ def test_preferences_on_the_profile_page(
         "project_status": "email",
         "invitation": "digest",
         "reminder": "digest",
+        "job": "email",
     }
     response = client.post(reverse("notifications:preferences"), choices)
     assert response.status_code == 302
