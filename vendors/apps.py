@@ -7,12 +7,13 @@ class VendorsConfig(AppConfig):
     verbose_name = _("Prestataires et marchés")
 
     def ready(self) -> None:
-        from mdo import access, registry
+        from mdo import access, jobs, registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
         from projects.registry import register_project_section
         from vendors import access as rules
         from vendors import bench, calendar, dashboard, search, sections, seed, selectors
+        from vendors.jobs import CONTRACT_IMPORT, run_contract_import
         from vendors.models import (
             Amendment,
             Contract,
@@ -76,3 +77,4 @@ class VendorsConfig(AppConfig):
         registry.register_seeder("vendors", seed.seed_vendors, order=30)
         register_project_section("vendors_orders", sections.render_project_orders, order=20)
         bench.register()
+        jobs.register(CONTRACT_IMPORT, run_contract_import)

@@ -190,7 +190,14 @@ def _renewals(text: str) -> int:
     return int(text)
 
 
-def import_contracts(raw: bytes, *, by) -> ImportResult:
+#: Rows between two progress reports: often enough for the bar to move, rarely enough to cost nothing.
+PROGRESS_EVERY = 100
+
+
+def import_contracts(raw: bytes, *, by, progress=None) -> ImportResult:
+    """The file's contracts and orders, all of them or none (``ImportError_`` lists every line refused).
+
+    ``progress(done, total)``, when given, is told of the data rows checked as the import goes."""
     text = decode(raw)
     try:
         # Read whole before anything is written: an unreadable line refuses the file, nothing half-done.
@@ -205,8 +212,11 @@ def import_contracts(raw: bytes, *, by) -> ImportResult:
     errors: list[str] = []
     contracts: dict[str, Contract] = {}
     seen = _Seen()
+    total = len(records) - 1
     with transaction.atomic():
-        for line, row in records[1:]:
+        for index, (line, row) in enumerate(records[1:], start=1):
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(index, total)
             values = {key: (row[index] if index < len(row) else "").strip() for index, key in enumerate(header) if key}
             if not any(values.values()):
                 continue
@@ -222,6 +232,8 @@ def import_contracts(raw: bytes, *, by) -> ImportResult:
         if errors:
             logger.warning("contracts file refused (%d errors), first: %s", len(errors), errors[:1])
             raise ImportError_(errors)  # leaving the atomic block by an exception rolls every line back
+    if progress:
+        progress(total, total)
     logger.info("contracts file imported: %s", result.summary)
     return result
 

@@ -1,7 +1,11 @@
 """Thin views: check access, call one service, turn its refusal into errors at the form's fields."""
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +24,6 @@ from vendors.access import PROJECT
 from vendors.enums import MilestoneStatus, OrderStatus
 from vendors.filters import ContractFilter, InvoiceFilter, MilestoneFilter, OrderFilter, VendorFilter
 from vendors.flows import MilestoneLifecycle
-from vendors.imports import ImportError_, import_contracts
 from vendors.models import Contract, Invoice, Milestone, PurchaseOrder, Vendor, VendorContact
 from vendors.tables import ContractTable, InvoiceTable, MilestoneTable, OrderTable, VendorTable
 
@@ -805,24 +808,25 @@ def invoice_pay(request, pk: int):
 
 @policy_required("import", "vendors.contract")
 def import_view(request):
-    """Upload of the MDO's spreadsheet of contracts and orders: all or nothing, errors by line."""
+    """Upload of the MDO's spreadsheet of contracts and orders, imported by the task queue: the job's
+    page follows its progress and ends with the summary, or every refused line (all or nothing)."""
+    from mdo import jobs
+    from vendors.jobs import CONTRACT_IMPORT
+
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors, result = [], None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = import_contracts(form.cleaned_data["file"].read(), by=request.user)
-        except ImportError_ as error:
-            errors = error.errors
-        else:
-            messages.success(request, f"Import réussi : {result.summary}.")
-            return redirect("vendors:contract_list")
+        upload = form.cleaned_data["file"]
+        path = default_storage.save(f"imports/contracts-{secrets.token_hex(8)}.csv", ContentFile(upload.read()))
+        job = jobs.job_start(
+            kind=CONTRACT_IMPORT,
+            label=f"Import des marchés et bons de commande : {upload.name}",
+            params={"path": path, "filename": upload.name},
+            by=request.user,
+        )
+        return redirect(job)
     return render(
         request,
         "vendors/import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "breadcrumbs": _crumbs(VENDORS, ("Importer des marchés", None)),
-        },
-        status=400 if errors else 200,
+        {"form": form, "breadcrumbs": _crumbs(VENDORS, ("Importer des marchés", None))},
+        status=400 if form.errors else 200,
     )

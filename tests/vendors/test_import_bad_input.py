@@ -57,12 +57,14 @@ def test_bare_cr_line_ends_are_read_as_lines(mdo_officer, line_3e):
     assert (result.contracts, result.orders) == (2, 2)
 
 
-def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, line_3e):
+def test_upload_page_shows_the_error_not_a_server_error(mdo_officer, line_3e, django_capture_on_commit_callbacks):
     content, message = _cases(valid_siret(), line_3e.pk)["byte_90"]
     client = Client(raise_request_exception=False)
     client.force_login(mdo_officer)
-    response = client.post("/vendors/import/", {"file": SimpleUploadedFile("marches.csv", content)})
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/vendors/import/", {"file": SimpleUploadedFile("marches.csv", content)})
+    response = client.get(response.url)
+    assert response.status_code == 200 and 'data-testid="job-failed"' in response.content.decode()
     assert message in html.unescape(response.content.decode())
     assert _nothing_written()
 

@@ -1,12 +1,15 @@
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from budgets.models import Commitment
+from mdo.models import Job, JobStatus
 from tests.vendors.factories import valid_siret
 from vendors.enums import ContractKind
 from vendors.imports import ImportError_, import_contracts, parse_date, parse_decimal
@@ -123,24 +126,68 @@ def test_unknown_budget_line_reported(mdo_officer, siret):
     assert error.value.errors == ["Ligne 2 : ligne budgétaire n° 999999 inconnue"]
 
 
-def test_upload_page_imports_for_the_mdo(client, mdo_officer, line_3e, siret):
+def test_upload_page_imports_for_the_mdo_as_a_job(
+    client, mdo_officer, line_3e, siret, django_capture_on_commit_callbacks
+):
     client.force_login(mdo_officer)
     upload = SimpleUploadedFile(
         "marches.csv", "\n".join(_file(siret, line_3e.pk)).encode("cp1252"), content_type="text/csv"
     )
-    response = client.post("/vendors/import/", {"file": upload})
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/vendors/import/", {"file": upload})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert (job.kind, job.status, job.done, job.total) == ("vendors.contract_import", JobStatus.DONE, 3, 3)
     assert Contract.objects.count() == 2
+    page = html.unescape(client.get(response.url).content.decode())
+    assert "Import réussi : 2 marché(s), 2 bon(s) de commande, 1 titulaire(s) créés." in page
+    assert 'href="/vendors/contracts/"' in page
+    assert not default_storage.exists(job.params["path"])  # the upload is not kept once imported
 
 
-def test_upload_page_lists_errors_with_line_numbers(client, mdo_officer, siret):
+def test_upload_page_lists_errors_with_line_numbers_on_the_jobs_page(
+    client, mdo_officer, siret, django_capture_on_commit_callbacks
+):
     client.force_login(mdo_officer)
     rows = _file(siret, 999999)[:2]
     upload = SimpleUploadedFile("marches.csv", "\n".join(rows).encode("utf-8"), content_type="text/csv")
-    response = client.post("/vendors/import/", {"file": upload})
-    assert response.status_code == 400
-    assert "Ligne 2 : ligne budgétaire n° 999999 inconnue" in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/vendors/import/", {"file": upload})
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "Import annulé, rien n'a été enregistré : 1 erreur(s)"
+    page = html.unescape(client.get(response.url).content.decode())
+    assert "Ligne 2 : ligne budgétaire n° 999999 inconnue" in page
+    assert "Corriger et relancer l'import" in page
     assert not Contract.objects.exists()
+    assert not default_storage.exists(job.params["path"])
+
+
+def test_a_large_import_reports_its_progress_and_stays_all_or_nothing(
+    client, mdo_officer, line_3e, siret, django_capture_on_commit_callbacks
+):
+    """250 orders then one bad line: the bar moved through the rows, and nothing of the 250 is kept."""
+    today = timezone.localdate()
+    good = _file(siret, line_3e.pk)
+    orders = [
+        f"2025-AMO-002;AMO;AMO budget participatif;{siret};Traces Urbaines SCOP;;;;01/06/{today.year - 1};"
+        f"31/05/{today.year + 2};;;90 000,00;20;BC-X-{n};{today:%d/%m/%Y};Atelier {n};10,00;{line_3e.pk};"
+        for n in range(250)
+    ]
+    reports = []
+    with pytest.raises(ImportError_) as refused:
+        import_contracts(
+            "\n".join([*good, *orders, good[1].replace("12 345,67", "abc")]).encode(),
+            by=mdo_officer,
+            progress=lambda done, total: reports.append((done, total)),
+        )
+    assert reports == [(100, 254), (200, 254)]
+    assert refused.value.errors[0].startswith("Ligne 255 : ")
+    assert not Contract.objects.exists() and not PurchaseOrder.objects.exists()
+    result = import_contracts(
+        "\n".join([*good, *orders]).encode(), by=mdo_officer, progress=lambda d, t: reports.append((d, t))
+    )
+    assert result.orders == 252 and reports[-1] == (253, 253)
 
 
 def test_import_command(tmp_path, mdo_officer, line_3e, siret):
