@@ -12,9 +12,11 @@ class MdoConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from django.urls import reverse
 
-        from mdo import access, inbox, registry, roles, search, seed
+        from mdo import access, inbox, jobs, registry, roles, search, seed
+        from mdo.listing import LIST_EXPORT, run_list_export
 
         access.register_core_policies()
+        jobs.register(LIST_EXPORT, run_list_export)
         inbox.connect()
         registry.register_nav("dashboard", _("Tableau de bord"), "dashboard", order=0)
         registry.register_search("people", _("Personnes"), search.search_people, order=70)

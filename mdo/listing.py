@@ -1,13 +1,33 @@
-"""The list view every app uses: scoped queryset, filters, sorting, pagination, export."""
+"""The list view every app uses: scoped queryset, filters, sorting, pagination, export.
 
-from django.shortcuts import redirect
+An export of more rows than ``settings.EXPORT_JOB_MIN_ROWS`` is written by the task queue (a job,
+``LIST_EXPORT``): the list's button posts it, the job's page follows it and offers the file. The job
+rebuilds the list's view for its owner with the same query, so that its rows are those the
+immediate export would give: the same scope, filters, sorting and columns.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import resolve
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from mdo import access
-from mdo.exports import french_csv_response, xlsx_response
+from mdo.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    french_csv_chunks,
+    french_csv_response,
+    xlsx_bytes,
+    xlsx_response,
+)
+
+LIST_EXPORT = "mdo.list_export"
+#: Rows between two progress reports of an export job.
+EXPORT_PROGRESS_EVERY = 200
 
 FILTERS_SESSION_KEY = "list_filters"
 RESET_PARAMETER = "reinitialiser"
@@ -72,19 +92,66 @@ class ScopedTableView(ExportMixin, SingleTableMixin, FilterView):
         return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
     def create_export(self, export_format):
-        """French Excel files (``mdo.exports``) instead of tablib's: typed cells, ``;``, BOM, no formulas."""
+        """French Excel files (``mdo.exports``) instead of tablib's: typed cells, ``;``, BOM, no formulas.
+
+        Past ``EXPORT_JOB_MIN_ROWS`` rows, a page offers to write the file in the background instead
+        (a link followed again, or bookmarked; the list's own button posts at once)."""
         table = self.get_table(**self.get_table_kwargs())
+        count = _row_count(table)
+        if count >= settings.EXPORT_JOB_MIN_ROWS:
+            return render(
+                self.request,
+                "mdo/export_job_offer.html",
+                {
+                    "title": self.title or self.export_name,
+                    "count": count,
+                    "export_format": export_format,
+                    "breadcrumbs": self.breadcrumbs,
+                },
+            )
         rows = table.as_values(exclude_columns=self.exclude_columns)
         filename = self.get_export_filename(export_format)
         if export_format == "xlsx":
             return xlsx_response(rows, title=self.title or self.export_name, filename=filename)
         return french_csv_response(rows, filename=filename)
 
+    def post(self, request, *args, **kwargs):
+        """The export of the list as filtered (the query string), written by the task queue."""
+        from mdo import jobs
+
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format not in self.export_formats:
+            return HttpResponseNotAllowed(["GET"])
+        job = jobs.job_start(
+            kind=LIST_EXPORT,
+            label=f"Export {export_format.upper()} : {self.title or self.export_name}",
+            params={
+                "path": request.path,
+                "query": request.GET.urlencode(),
+                "format": export_format,
+                "filename": self.get_export_filename(export_format),
+            },
+            by=request.user,
+        )
+        return redirect(job)
+
+    def export_table(self):
+        """The table the export writes: the list's rows for the request's query (filters, sorting),
+        every page, without the page's other context."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        return self.get_table(**self.get_table_kwargs())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
         context["breadcrumbs"] = self.breadcrumbs
         context["export_formats"] = self.export_formats
+        # A large export is posted (a job) rather than followed as a link (a file in the response).
+        context["export_as_job"] = _row_count(context["table"]) >= settings.EXPORT_JOB_MIN_ROWS
         context["query_without_page"] = _query_without(self.request.GET, "page", "_export")
         context["reset_url"] = f"{self.request.path}?{RESET_PARAMETER}=1"
         current = _query_without(self.request.GET, "page", "_export")
@@ -97,6 +164,47 @@ class ScopedTableView(ExportMixin, SingleTableMixin, FilterView):
             for label, query in self.get_saved_views()
         ]
         return context
+
+
+def _row_count(table) -> int:
+    # The paginator has counted the rows already (one query for the page and its export).
+    return table.paginator.count if getattr(table, "paginator", None) else len(table.rows)
+
+
+def run_list_export(job, progress):
+    """The job of a large export: the list's view rebuilt for the job's owner on the same query."""
+    from mdo.jobs import JobFailed, JobFile
+
+    params = job.params
+    match = resolve(params["path"])
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, ScopedTableView):
+        raise JobFailed("Cette liste ne s'exporte plus.")
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = params["path"]
+    request.GET = QueryDict(params["query"])
+    request.user = job.owner
+    view = view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    table = view.export_table()
+    total = _row_count(table)
+
+    def counted(rows):
+        # The first row is the header; each following one is a record of the list.
+        for index, row in enumerate(rows):
+            yield row
+            if index and index % EXPORT_PROGRESS_EVERY == 0:
+                progress(index, total)
+        progress(total, total)
+
+    rows = counted(table.as_values(exclude_columns=view.exclude_columns))
+    if params["format"] == "xlsx":
+        content = xlsx_bytes(rows, title=view.title or view.export_name)
+        return JobFile(content=content, filename=params["filename"], content_type=XLSX_CONTENT_TYPE)
+    return JobFile(
+        content=b"".join(french_csv_chunks(rows)), filename=params["filename"], content_type=CSV_CONTENT_TYPE
+    )
 
 
 def _query_without(querydict, *keys) -> str:

@@ -268,6 +268,10 @@ ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) 
 # The navigation's count of open tasks is kept this long per user (any save or delete refreshes it).
 TASK_COUNT_CACHE_SECONDS = 30
 
+# A list export of at least this many rows is written by the task queue (a job with its progress and
+# its file on the job's page) instead of inside the request.
+EXPORT_JOB_MIN_ROWS = int(os.environ.get("EXPORT_JOB_MIN_ROWS", "2000"))
+
 # The task queue (Huey): e-mail delivery, long imports and exports, periodic jobs. Without REDIS_URL its
 # storage is a SQLite file beside the database, so nothing but the consumer has to run; with REDIS_URL
 # consumers on several hosts share one queue. `manage.py run_huey` is the consumer (`make run` starts it).
