@@ -154,3 +154,51 @@ def test_a_large_export_reports_its_rows_as_it_goes(mdo_officer, settings, djang
     job.refresh_from_db()
     assert seen == [(200, 450), (400, 450), (450, 450)]
     assert (job.status, job.done, job.total) == (JobStatus.DONE, 450, 450)
+
+
+def _list_urls() -> list[str]:
+    """Every list of the app (a ``ScopedTableView`` without URL arguments), found in the URLconf."""
+    from django.urls import get_resolver
+
+    from mdo.listing import ScopedTableView
+
+    found = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if hasattr(entry, "url_patterns"):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif issubclass(getattr(entry.callback, "view_class", object), ScopedTableView) and "<" not in str(
+                entry.pattern
+            ):
+                found.append("/" + prefix + str(entry.pattern))
+
+    walk(get_resolver().url_patterns)
+    return sorted(found)
+
+
+def test_every_list_exports_the_same_file_as_a_job(client, django_capture_on_commit_callbacks, settings):
+    """On the demo data, for the MDO and a town hall: each list's job writes its immediate export."""
+    from django.core.management import call_command
+
+    from mdo.models import User
+
+    call_command("seed_demo", quiet_logins=True, stdout=io.StringIO())
+    urls = _list_urls()
+    assert len(urls) >= 10
+    settings.EXPORT_JOB_MIN_ROWS = 10**9  # the GET below stays immediate whatever the demo's size
+    rows = {}
+    for username in ("mdo.manager", "mairie3.agent"):
+        client.force_login(User.objects.get(username=username))
+        for url in urls:
+            immediate = body(client.get(f"{url}?_export=csv"))
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(f"{url}?_export=csv")
+            job = Job.objects.get(pk=response.url.split("/")[-2])
+            assert job.status == JobStatus.DONE, (username, url, job.error)
+            assert _file_of(job) == immediate, (username, url)
+            assert job.total == len(excel_csv_rows(immediate)) - 1, (username, url)
+            rows[username, url] = job.total
+    # Rows on every list for the MDO, and a town hall's scope narrower on some.
+    assert all(rows["mdo.manager", url] for url in urls), rows
+    assert any(rows["mairie3.agent", url] < rows["mdo.manager", url] for url in urls), rows
