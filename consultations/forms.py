@@ -11,7 +11,7 @@ from consultations.enums import (
     ReviewOpinion,
 )
 from consultations.models import Consultation, GlossaryTerm
-from mdo import access
+from mdo import access, richtext
 from mdo.enums import DISTRICTS, OrganisationKind
 from mdo.models import Neighbourhood, Organisation, User
 
@@ -71,9 +71,9 @@ class ConsultationForm(forms.ModelForm):
         ]
         widgets = {
             "public_question": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "scope_open": forms.Textarea(attrs={"rows": 3}),
-            "scope_fixed": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3, "data-richtext": ""}),
+            "scope_open": forms.Textarea(attrs={"rows": 3, "data-richtext": ""}),
+            "scope_fixed": forms.Textarea(attrs={"rows": 3, "data-richtext": ""}),
             "publics": forms.Textarea(attrs={"rows": 2}),
             "start_on": DATE,
             "end_on": DATE,
@@ -99,6 +99,16 @@ class ConsultationForm(forms.ModelForm):
         self.fields["projects"].queryset = access.visible(user, Project).order_by("title")
         self.fields["meetings"].queryset = access.visible(user, Meeting).order_by("-start")
         self.fields["amo_order"].queryset = access.visible(user, PurchaseOrder).select_related("contract")
+
+    # The toolbar's HTML, kept to the tags the sanitiser allows.
+    def clean_description(self) -> str:
+        return richtext.sanitise(self.cleaned_data["description"])
+
+    def clean_scope_open(self) -> str:
+        return richtext.sanitise(self.cleaned_data["scope_open"])
+
+    def clean_scope_fixed(self) -> str:
+        return richtext.sanitise(self.cleaned_data["scope_fixed"])
 
     def clean(self):
         data = super().clean()

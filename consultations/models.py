@@ -27,6 +27,9 @@ from mdo.models import Neighbourhood, Organisation
 class Consultation(models.Model):
     """A consultation of the inhabitants, built by the MDO with town halls and directorates."""
 
+    #: Texts written with the rich-text toolbar (sanitised HTML, mdo.richtext); older rows are plain text.
+    rich_text_fields = ("description", "scope_open", "scope_fixed")
+
     title = models.CharField(_("titre"), max_length=255)
     public_question = models.TextField(_("question posée au public"))
     description = models.TextField(_("présentation"), blank=True)

@@ -134,6 +134,7 @@ def consultation_create(request):
             "form": form,
             "title": "Nouvelle consultation",
             "cancel": reverse("consultations:index"),
+            "richtext": True,
             "breadcrumbs": [CRUMB, (_("Nouvelle consultation"), None)],
         },
     )
@@ -159,6 +160,7 @@ def consultation_edit(request, pk: int):
             "form": form,
             "title": f"Modifier : {consultation.title}",
             "cancel": consultation.get_absolute_url(),
+            "richtext": True,
             "breadcrumbs": _crumbs(consultation, (_("Modifier"), None)),
         },
     )

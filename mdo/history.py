@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from mdo.richtext import plain_text
+
 
 @dataclass
 class HistoryRow:
@@ -33,7 +35,11 @@ def history_rows(obj, *, limit: int = 50) -> list[HistoryRow]:
             delta = record.diff_against(previous, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
+                old, new = _display(field, change.old), _display(field, change.new)
+                # The history is read as text: a formatted text shows its words, not its tags.
+                if change.field in getattr(obj, "rich_text_fields", ()):
+                    old, new = plain_text(old or ""), plain_text(new or "")
+                changes.append((str(field.verbose_name), old, new))
         rows.append(
             HistoryRow(record.history_date, record.history_user, KIND_LABELS.get(record.history_type, ""), changes)
         )

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mdo import richtext
 from mdo.exports import neutralise
 from projects.enums import ProjectStatus
 from projects.imports import ImportFailed, decode
@@ -329,8 +330,13 @@ def _owned_values(project: Project, result: DecidimResult, status: DecidimStatus
     """The columns this app is the source of; every other one is Decidim's, written back as it came."""
     start = project.actual_start or project.planned_start
     end = project.actual_end or project.planned_end
+    # Decidim's descriptions are HTML (its own editor's): ours goes as the sanitiser keeps it, an older
+    # plain-text one with its paragraphs; the public summary is one plain sentence.
     description = (
-        (project.public_summary or project.description).strip() or result.value(f"description/{lang}") or project.title
+        project.public_summary.strip()
+        or richtext.sanitise(project.description)
+        or result.value(f"description/{lang}")
+        or project.title
     )
     values = {
         "id": str(result.decidim_id),

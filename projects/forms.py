@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mdo import access
+from mdo import access, richtext
 from mdo.forms import MoneyField, PickerSelect
 from projects.models import Edition, Opinion, Project, Verdict
 from projects.search import project_option_label
@@ -312,13 +312,17 @@ class ProjectForm(forms.ModelForm):
             "weight",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 4, "data-richtext": ""}),
             "public_summary": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                 for name in ("planned_start", "planned_end", "actual_start", "actual_end")
             },
         }
+
+    def clean_description(self) -> str:
+        # The toolbar's HTML, kept to the tags every reader, the PDF sheet and Decidim may show.
+        return richtext.sanitise(self.cleaned_data["description"])
 
     def __init__(self, *args, user, **kwargs):
         from mdo.enums import DISTRICTS, Role

@@ -87,10 +87,14 @@ class EditionDistrict(models.Model):
 
 
 class Project(models.Model):
+    #: Texts written with the rich-text toolbar: the history shows their words, not their tags.
+    rich_text_fields = ("description",)
+
     kind = models.CharField(
         _("type"), max_length=30, choices=ProjectKind.choices, default=ProjectKind.PARTICIPATORY_BUDGET
     )
     title = models.CharField(_("titre"), max_length=255)
+    #: Sanitised HTML from the rich-text toolbar (mdo.richtext); older rows and imports are plain text.
     description = models.TextField(_("description"), blank=True)
     edition = models.ForeignKey(
         Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("édition")

@@ -5,6 +5,7 @@ for assistive technology (axe) and pass the Content-Security-Policy (the fixture
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Minutes
@@ -48,3 +49,50 @@ def test_minutes_are_formatted_with_the_toolbar_and_typed_markup_stays_text(page
     assert page.title() != "1"
     # The saved text comes back into the editor, formatted.
     assert page.get_by_role("textbox", name="Synthèse").locator("strong").inner_text() == "validé"
+
+
+def test_a_project_description_is_made_bold_with_the_toolbar_and_reads_bold_on_a_desktop_and_a_phone(page, mdo_officer):
+    from playwright.sync_api import expect
+
+    from projects.models import Project
+    from tests.browser.test_finding import assert_no_horizontal_scroll
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(
+        title="Bancs du square Sathonay", district=1, officer=mdo_officer, description="Trois bancs."
+    )
+    login(page, "camille", TEST_PASSWORD)
+    page.goto(reverse("projects:edit", args=[project.pk]))
+    editor = page.get_by_role("textbox", name="Description")
+    # The older plain text comes into the editor as its paragraph.
+    expect(editor).to_have_text("Trois bancs.")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" En ")
+    page.get_by_role("button", name="Gras").first.click()
+    page.keyboard.type("chêne massif")
+    page.get_by_role("button", name="Gras").first.click()
+    page.keyboard.type(", posés au printemps.")
+    assert_accessible(page)
+    screenshot(page, "project-description-editor-1366")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+
+    assert Project.objects.get(pk=project.pk).description == (
+        "<p>Trois bancs. En <strong>chêne massif</strong>, posés au printemps.</p>"
+    )
+    shown = page.get_by_test_id("project-description")
+    expect(shown.locator("strong")).to_have_text("chêne massif")
+    assert shown.locator("strong").evaluate("node => getComputedStyle(node).fontWeight") in ("700", "bold", "bolder")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "project-description-shown-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(shown.locator("strong")).to_have_text("chêne massif")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "project-description-shown-390")
+    page.goto(reverse("projects:edit", args=[project.pk]))
+    expect(page.get_by_role("textbox", name="Description").locator("strong")).to_have_text("chêne massif")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+    screenshot(page, "project-description-editor-390")

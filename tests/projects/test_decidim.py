@@ -350,3 +350,24 @@ def test_reimport_keeps_links_and_updates_columns(client, mdo_officer, edition):
     result = DecidimResult.objects.get(edition=edition, decidim_id=1207)
     assert result.project.title == "Jardin Montchat" and result.value("category/id") == "16"
     assert DecidimResult.objects.filter(edition=edition).count() == 3
+
+
+def test_our_description_goes_to_decidim_as_the_sanitisers_html_and_an_older_plain_one_with_its_paragraphs(
+    client, mdo_officer, edition
+):
+    from projects.models import Project
+
+    # Decidim shows a result's description as HTML (its own editor's); no public summary, so ours is sent.
+    Project.objects.filter(title="Fresque du gros caillou").update(
+        description="<p>Une <strong>fresque</strong> au mur<script>alert(1)</script></p><ul><li>rue Dumenge</li></ul>"
+    )
+    Project.objects.filter(title="Jardin Montchat").update(public_summary="", description="Un jardin.\nDes bacs.")
+    client.force_login(mdo_officer)
+    _import(client, edition)
+    outcome = replay_decidim_import(_export(client, edition), decidim_component())
+    assert outcome["errors"] == []
+    assert (
+        outcome["updated"][1208]["description/fr"]
+        == "<p>Une <strong>fresque</strong> au mur</p><ul><li>rue Dumenge</li></ul>"
+    )
+    assert outcome["updated"][1207]["description/fr"] == "<p>Un jardin.<br>Des bacs.</p>"

@@ -1,7 +1,7 @@
 // A rich-text toolbar (Quill, vendored in vendor/quill) for every <textarea data-richtext>: bold, italic,
 // lists, links, quotes. The textarea stays in the form, hidden, and holds the editor's HTML at each change,
 // so the form sends what is typed and the unsaved-changes warning hears it. The server keeps only the tags
-// its sanitiser allows (meetings/richtext.py), so what the editor produces is what the reader sees.
+// its sanitiser allows (mdo/richtext.py), so what the editor produces is what the reader sees.
 // Kept in a static file: the Content-Security-Policy allows no inline script.
 (function () {
   if (!window.Quill) { return; }
