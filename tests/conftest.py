@@ -7,7 +7,9 @@ of the browser tests runs in the same process and sees the same clock.
 """
 
 import os
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,6 +42,25 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     moment = os.environ.get("MDO_TEST_NOW", "").strip()
     return f"horloge des tests : {moment or 'celle de la machine'}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file of this test process (in RAM where the system offers it),
+    not SQLite's in-memory database.
+
+    Django shares an in-memory database's one connection between the test and the live server's
+    request threads; two threads on one SQLite connection deadlock as soon as one of them is in a
+    Python function of the query (the accent folding of the search, Django's date functions) while
+    the other waits for the connection: a type-ahead picker sending a request per key did. With a
+    file, each thread has its own connection, as the app has in production, and SQLite's locks order
+    the writers."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+        database.setdefault("TEST", {})["NAME"] = str(folder / f"mdo-test-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(autouse=True)
