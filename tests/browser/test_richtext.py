@@ -96,3 +96,35 @@ def test_a_project_description_is_made_bold_with_the_toolbar_and_reads_bold_on_a
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
     screenshot(page, "project-description-editor-390")
+
+
+def test_a_consultations_three_long_texts_each_have_their_toolbar_and_read_formatted(page, mdo_officer):
+    from playwright.sync_api import expect
+
+    from consultations.models import Consultation
+    from tests.browser.test_finding import assert_no_horizontal_scroll
+    from tests.consultations.conftest import build_consultation
+
+    consultation = build_consultation(mdo_officer, partners=[town_hall(3)])
+    login(page, "camille", TEST_PASSWORD)
+    page.goto(reverse("consultations:edit", args=[consultation.pk]))
+    expect(page.get_by_role("toolbar")).to_have_count(3)
+    page.get_by_role("textbox", name="Ce qui est ouvert à la concertation").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Le mobilier")
+    page.keyboard.press("Enter")
+    page.get_by_role("toolbar", name="Mise en forme : Ce qui est ouvert à la concertation").get_by_role(
+        "button", name="Liste à puces"
+    ).click()
+    page.keyboard.type("les jeux")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "consultation-richtext-editor-390")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+
+    assert Consultation.objects.get(pk=consultation.pk).scope_open == "<p>Le mobilier</p><ul><li>les jeux</li></ul>"
+    expect(page.get_by_test_id("scope-open").locator("li")).to_have_text("les jeux")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
