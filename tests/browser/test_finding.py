@@ -32,11 +32,21 @@ def pick(page, label: str, typed: str, choice: str) -> None:
     page.wait_for_function("() => [...document.querySelectorAll('select[data-picker-url]')].some(s => s.value)")
 
 
-def test_search_from_the_keyboard_finds_a_project_without_its_accents_and_a_vendor_by_siret(page, mdo_officer):
+def test_search_from_the_keyboard_finds_a_project_without_its_accents_a_vendor_by_siret_and_an_order_by_number(
+    page, mdo_officer
+):
+    from tests.vendors.factories import make_order
+
     edition = EditionFactory(name="Budget participatif 2026-2027")
-    ProjectFactory(title="Végétalisation de la cour de l'école Jean-Macé", edition=edition, district=7)
+    project = ProjectFactory(title="Végétalisation de la cour de l'école Jean-Macé", edition=edition, district=7)
     siret = valid_siret(515151)
-    VendorFactory(name="Atelier Rhône Concertation", siret=siret)
+    vendor = VendorFactory(name="Atelier Rhône Concertation", siret=siret)
+    order = make_order(
+        contract=make_contract(by=mdo_officer, vendor=vendor),
+        line=approved_line(project=project, requester=mdo_officer),
+        by=mdo_officer,
+        subject="Animation de la réunion publique",
+    )
 
     login(page, "camille", TEST_PASSWORD)
     page.keyboard.press("Control+k")
@@ -62,6 +72,15 @@ def test_search_from_the_keyboard_finds_a_project_without_its_accents_and_a_vend
     )
     page.get_by_role("link", name="Atelier Rhône Concertation").click()
     expect(page.get_by_role("heading", name="Atelier Rhône Concertation")).to_be_visible()
+
+    page.keyboard.press("/")
+    page.keyboard.type(order.number)
+    page.keyboard.press("Enter")
+    found = page.get_by_test_id("search-group-orders").get_by_test_id("search-result")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text(order.number, use_inner_text=True)
+    found.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name=order.number, exact=False)).to_be_visible()
 
 
 def test_an_order_is_charged_to_a_line_chosen_by_keyboard_seeing_what_remains(page, mdo_officer):

@@ -1,6 +1,7 @@
-"""The minutes' rich-text editor: formatting from the toolbar and the keyboard is kept as the sanitiser's
-HTML; markup typed as text stays text (no script reaches a reader); the editor and its toolbar are named
-for assistive technology (axe) and pass the Content-Security-Policy (the fixture fails on a violation)."""
+"""The rich-text editor of the minutes, a project's description and a consultation's presentation and
+scopes: formatting from the toolbar and the keyboard is kept as the sanitiser's HTML; markup typed as text
+stays text (no script reaches a reader); the editor and its toolbar are named for assistive technology (axe)
+and pass the Content-Security-Policy (the fixture fails on a violation); screenshots at 1366 and 390 px."""
 
 import datetime as dt
 
