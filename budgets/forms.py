@@ -86,11 +86,16 @@ class DecisionForm(forms.Form):
         help_text=_("Obligatoire pour un rejet, un renvoi pour modification ou un avis défavorable."),
     )
 
-    def __init__(self, *args, outcomes, **kwargs):
+    def __init__(self, *args, outcomes, step: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(value, DecisionOutcome(value).label) for value in outcomes]
         if len(outcomes) == 1:
             self.fields["outcome"].initial = outcomes[0]
+        self.fields["outcome"].error_messages["required"] = (
+            _("Choisissez l'avis de la mairie.")
+            if step == ApprovalStep.TOWN_HALL_OPINION
+            else _("Choisissez une décision.")
+        )
 
 
 class OpinionCorrectionForm(DecisionForm):
@@ -99,9 +104,10 @@ class OpinionCorrectionForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         from budgets.flows import STEP_OUTCOMES
 
-        super().__init__(*args, outcomes=STEP_OUTCOMES[ApprovalStep.TOWN_HALL_OPINION], **kwargs)
+        super().__init__(
+            *args, outcomes=STEP_OUTCOMES[ApprovalStep.TOWN_HALL_OPINION], step=ApprovalStep.TOWN_HALL_OPINION, **kwargs
+        )
         self.fields["outcome"].label = _("Avis de la mairie")
-        self.fields["outcome"].error_messages["required"] = _("Choisissez l'avis de la mairie.")
         self.fields["comment"].help_text = _("Obligatoire pour un avis défavorable.")
 
     def clean(self):

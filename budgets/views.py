@@ -234,6 +234,11 @@ def payment_add(request, pk: int):
 
 def task_detail(request, pk: int):
     task, line = selectors.get_task_for_user_or_404(request.user, pk)
+    return _task_page(request, task, line)
+
+
+def _task_page(request, task, line, *, form: DecisionForm | None = None, status: int = 200):
+    """The task's page; ``form``: the decision sent back with its errors at their fields, the choice kept."""
     line = _get_line_for_user(request, line.pk)
     step = task.flow_task.step
     refusal = task_refusal(request.user, task, line)
@@ -243,7 +248,7 @@ def task_detail(request, pk: int):
         "task_due": task_due_on(task),
         "today": timezone.localdate(),
         "refusal": refusal,
-        "form": DecisionForm(outcomes=STEP_OUTCOMES[step]) if not refusal else None,
+        "form": (form or DecisionForm(outcomes=STEP_OUTCOMES[step], step=step)) if not refusal else None,
         "breadcrumbs": [("Mes tâches", reverse("tasks")), (line.label, None)],
     }
     if context["project_url"]:
@@ -258,7 +263,7 @@ def task_detail(request, pk: int):
             "create_url": "",
             "envelope": selectors.project_envelope(user=request.user, project=project),
         }
-    return render(request, "budgets/task_detail.html", context)
+    return render(request, "budgets/task_detail.html", context, status=status)
 
 
 @require_POST
@@ -288,17 +293,18 @@ def task_release(request, pk: int):
 @require_POST
 def task_decide(request, pk: int):
     task, line = selectors.get_task_for_user_or_404(request.user, pk)
-    form = DecisionForm(request.POST, outcomes=STEP_OUTCOMES[task.flow_task.step])
+    form = DecisionForm(request.POST, outcomes=STEP_OUTCOMES[task.flow_task.step], step=task.flow_task.step)
     if not form.is_valid():
-        messages.error(request, "Choisissez une décision.")
-        return redirect("budgets:task_detail", pk=task.pk)
+        return _task_page(request, task, line, form=form, status=400)
     try:
         decision = services.approval_task_decide(
             task=task, by=request.user, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"]
         )
     except ValidationError as error:
-        _error_messages(request, error)
-        return redirect("budgets:task_detail", pk=task.pk)
+        # At the field it concerns (a reason missing, at the reason), the choice and the typed reason kept.
+        for field, errors in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _task_page(request, task, line, form=form, status=400)
     messages.success(request, f"Décision enregistrée : {decision.get_outcome_display()}.")
     return redirect("tasks")
 
