@@ -1,31 +1,24 @@
-"""Bar charts as server-rendered SVG: the same markup serves the results page and the PDFs."""
+"""The results' charts, drawn by the indicators' chart library (``indicators/charts.py``): the same
+drawing, text alternative and colours as the dashboards, in the results page and in the bilan's PDF.
 
-from django.utils.html import escape
+Only that module is used, never the indicators' data: it depends on no app."""
 
-BAR_HEIGHT = 22
-GAP = 6
-LABEL_WIDTH = 230
-BAR_WIDTH = 320
+from decimal import Decimal
+
+from indicators.charts import Chart
+
+SERIES = "Part des répondant·e·s à la question"
 
 
-def bar_chart(rows: list[dict], *, title: str) -> str:
-    """Horizontal bars, one per answer: ``rows`` are dicts with ``label``, ``count`` and ``percent``."""
-    height = len(rows) * (BAR_HEIGHT + GAP) + GAP
-    width = LABEL_WIDTH + BAR_WIDTH + 90
-    top = max([row["percent"] for row in rows] + [1])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="results-chart"><title>{escape(title)}</title>'
-    ]
-    for index, row in enumerate(rows):
-        y = GAP + index * (BAR_HEIGHT + GAP)
-        length = round(BAR_WIDTH * row["percent"] / top, 1) if top else 0
-        label = row["label"] if len(row["label"]) <= 34 else row["label"][:33] + "…"
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#222">{escape(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#1d3f72"></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 15}" font-size="12" fill="#222">'
-            f"{row['count']} ({str(row['percent']).replace('.', ',')} %)</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def results_chart(result: dict) -> Chart:
+    """Horizontal bars, one per answer, at the share of the question's respondents who chose it."""
+    question = result["question"]
+    rows = result["rows"]
+    return Chart(
+        key=f"q{question.number}",
+        title=f"Réponses à la question Q{question.number}",
+        kind="hbar",
+        labels=[row["label"] for row in rows],
+        series=[(SERIES, [Decimal(str(row["percent"])) for row in rows])],
+        unit="%",
+    )

@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -631,7 +630,7 @@ def results(request, pk: int):
     numbers = selectors.number_summaries(consultation, version)
     for result in rows:
         if result["rows"]:
-            result["chart"] = mark_safe(charts.bar_chart(result["rows"], title=f"Q{result['question'].number}"))
+            result["chart"] = charts.results_chart(result)
         result["number"] = numbers.get(result["question"].pk)
     choice_questions = [r["question"] for r in rows if r["rows"]]
     cross = None
@@ -766,7 +765,7 @@ def bilan_pdf(request, pk: int):
     rows = selectors.question_results(consultation, version) if version else []
     for result in rows:
         if result["rows"]:
-            result["chart"] = mark_safe(charts.bar_chart(result["rows"], title=f"Q{result['question'].number}"))
+            result["chart"] = charts.results_chart(result)
     pdf = render_pdf(
         "consultations/pdf/bilan.html",
         {

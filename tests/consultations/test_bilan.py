@@ -71,6 +71,8 @@ def test_bilan_written_then_published_then_in_the_pdf_and_the_open_data(client, 
         "Les livraisons doivent passer.",
         "3 répondant",
         "Territoire : Lyon 3e",
+        "Réponses à la question Q1",
+        "66,7 %",  # the counts table under Q1's chart: 2 of 3 said yes
     ):
         assert expected in text, expected
     assert house_pdf_failures(pdf.content) == []  # tagged, PDF/A-3b, the chart's alt text, the shared footer
