@@ -15,7 +15,7 @@ class ConsultationsConfig(AppConfig):
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
         from meetings.registry import register_meeting_section
-        from projects.registry import register_project_section
+        from projects.registry import register_open_data_file, register_project_section
 
         access.register_policies()
         registry.register_nav("consultations", _("Consultations"), "consultations:index", order=45)
@@ -29,6 +29,16 @@ class ConsultationsConfig(AppConfig):
         registry.register_seeder("consultations", seed.seed_consultations, order=60)
         register_project_section("consultations", project_consultations_section, order=60)
         register_meeting_section("resources", meeting_resources_section, order=10)
+        register_open_data_file(
+            "consultations.bilans",
+            _("Bilans des consultations (JSON)"),
+            "consultations:open_data_bilans",
+            description=_(
+                "les bilans publiés : question posée, territoire, période, nombre de répondant·e·s, ce qui a "
+                "été entendu, ce que la ville en fait, chaque objectif retenu ou non et pourquoi, identifiants "
+                "des projets liés ; aucune donnée personnelle."
+            ),
+        )
         registry.register_bench("Consultations : liste", url=lambda: reverse("consultations:index"))
         registry.register_bench("Ressources du réseau", url=lambda: reverse("consultations:resources"))
         add_role_permissions(

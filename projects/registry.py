@@ -57,3 +57,25 @@ def register_project_list_link(key: str, label: str, url_name: str) -> None:
 
 def project_list_links() -> list[ProjectListLink]:
     return list(_list_links)
+
+
+@dataclass(frozen=True)
+class OpenDataFile:
+    """A public file another app publishes beside the projects' data set, listed on its open-data page."""
+
+    key: str
+    label: str
+    url_name: str
+    description: str
+
+
+_open_data_files: list[OpenDataFile] = []
+
+
+def register_open_data_file(key: str, label: str, url_name: str, *, description: str) -> None:
+    _open_data_files[:] = [item for item in _open_data_files if item.key != key]
+    _open_data_files.append(OpenDataFile(key, label, url_name, description))
+
+
+def open_data_files() -> list[OpenDataFile]:
+    return list(_open_data_files)

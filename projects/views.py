@@ -39,7 +39,7 @@ from projects.forms import (
 )
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
 from projects.models import Attachment, Edition, FeasibilityReview, Project
-from projects.registry import render_project_sections
+from projects.registry import open_data_files, render_project_sections
 from projects.selectors import project_children, project_list_for_user
 from projects.services import (
     RESCOPABLE,
@@ -781,6 +781,9 @@ def open_data_page(request):
         {
             "meta": opendata.metadata(request=request),
             "editions": Edition.objects.filter(published_at__isnull=False).order_by("-number", "name"),
+            "companion_files": [
+                (item, request.build_absolute_uri(reverse(item.url_name))) for item in open_data_files()
+            ],
         },
     )
 

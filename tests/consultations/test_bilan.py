@@ -77,6 +77,10 @@ def test_bilan_written_then_published_then_in_the_pdf_and_the_open_data(client, 
         assert expected in text, expected
     assert house_pdf_failures(pdf.content) == []  # tagged, PDF/A-3b, the chart's alt text, the shared footer
     client.logout()
+    # Published with the projects' open data: their public page links the bilans' file.
+    open_data = client.get(reverse("projects:open_data")).content.decode()
+    companions = open_data.split('data-testid="open-data-companions"')[1].split("</ul>")[0]
+    assert f'href="http://testserver{reverse("consultations:open_data_bilans")}"' in companions
     feed = client.get(reverse("consultations:open_data_bilans")).json()["consultations"]
     assert [row["title"] for row in feed] == [analysed.title]
     assert feed[0]["respondents"] == 3

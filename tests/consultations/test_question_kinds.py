@@ -12,6 +12,8 @@ from tests.factories import NeighbourhoodFactory, town_hall
 
 pytestmark = pytest.mark.django_db
 
+HELP = "De 0 (très mauvaise) à 10 (excellente)."
+
 
 @pytest.fixture
 def pickers(client, mdo_officer, mdo_manager, green_directorate):
@@ -32,7 +34,13 @@ def pickers(client, mdo_officer, mdo_manager, green_directorate):
     client.force_login(mdo_officer)
     add = reverse("consultations:question_add", args=[consultation.pk])
     for data in (
-        {"kind": "scale10", "text": "Quelle note donnez-vous à la place ?", "has_dont_know": "on", "required": "on"},
+        {
+            "kind": "scale10",
+            "text": "Quelle note donnez-vous à la place ?",
+            "help_text": HELP,
+            "has_dont_know": "on",
+            "required": "on",
+        },
         {"kind": "district", "text": "Dans quel arrondissement habitez-vous ?"},
         {"kind": "neighbourhood", "text": "Dans quel quartier habitez-vous ?"},
     ):
@@ -53,10 +61,13 @@ def test_the_three_kinds_offer_their_answers_on_paper_and_for_decidim(client, pi
     client.force_login(mdo_officer)
     pdf = client.get(reverse("consultations:version_pdf", args=[pickers.pk, version.number]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for expected in ("Quelle note donnez-vous", "10", "Lyon 9e", "Montchat", "Sans-Souci"):
+    for expected in ("Quelle note donnez-vous", HELP, "10", "Lyon 9e", "Montchat", "Sans-Souci"):
         assert expected in text, expected
     assert "Vaise" not in text  # the picker offers the consultation's quartiers only
+    builder = client.get(reverse("consultations:builder", args=[pickers.pk])).content.decode()
+    assert HELP in builder
     data = decidim.questionnaire_json(pickers, version)
+    assert data["questions"][1]["description"] == {"fr": HELP}
     options = {q["body"]["fr"]: [o["body"]["fr"] for o in q["answer_options"]] for q in data["questions"][1:]}
     assert options["Quelle note donnez-vous à la place ?"][0] == "0"
     assert options["Quelle note donnez-vous à la place ?"][-2:] == ["10", "Ne sait pas / sans opinion"]
