@@ -32,7 +32,9 @@ def notify(
     """Notify each recipient who may see ``target``, except the actor.
 
     Side effects: one ``Notification`` row per recipient; an e-mail at once to those who chose it
-    (their preference for ``kind``)."""
+    (their preference for ``kind``), as a row of the outbox. Both are written on the caller's
+    connection, so in the transaction of the change being told: only the e-mail's delivery waits for
+    its commit."""
     seen: set[int] = set()
     people = []
     for user in recipients:

@@ -1,11 +1,10 @@
 """The events that notify someone, heard as signals so that the apps that cause them import nothing.
 
-Each receiver defers its work to the commit of the transaction that caused it: a rolled-back
-change notifies nobody, and the state read is the final one."""
+Each receiver writes its notifications (and the outbox row of any e-mail they imply) at once, on the
+connection of the change, so inside its transaction: a change rolled back notifies nobody, a committed
+change always has its notifications. Only the e-mail's delivery waits for the commit (the outbox's
+worker)."""
 
-from functools import partial
-
-from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 
@@ -92,7 +91,7 @@ def on_task_saved(sender, instance, created, **kwargs):
 
     # Only the human steps reach « Mes tâches »: start, split, join and function nodes do not.
     if created and isinstance(instance.flow_task, flow.View):
-        transaction.on_commit(partial(notify_task_created, task_id=instance.pk))
+        notify_task_created(task_id=instance.pk)
 
 
 # --- decisions on my request ----------------------------------------------------------------
@@ -115,7 +114,28 @@ def notify_budget_decision(*, decision_id: int) -> None:
 
 def on_budget_decision_saved(sender, instance, created, **kwargs):
     if created:
-        transaction.on_commit(partial(notify_budget_decision, decision_id=instance.pk))
+        notify_budget_decision(decision_id=instance.pk)
+
+
+def notify_order_decision(*, decision_id: int) -> None:
+    from vendors.models import OrderDecision
+
+    decision = OrderDecision.objects.select_related("order__issued_by", "decided_by").get(pk=decision_id)
+    order = decision.order
+    notify(
+        recipients=[order.issued_by],
+        kind=NotificationKind.DECISION,
+        verb=f"{decision.get_step_display()} : {decision.get_outcome_display().lower()} sur votre bon de commande"
+        + (f" (motif : {decision.comment})" if decision.comment else ""),
+        target=order,
+        url=order.get_absolute_url(),
+        actor=decision.decided_by,
+    )
+
+
+def on_order_decision_saved(sender, instance, created, **kwargs):
+    if created:
+        notify_order_decision(decision_id=instance.pk)
 
 
 def remember_minutes_status(sender, instance, **kwargs):
@@ -162,7 +182,7 @@ def notify_minutes_status(*, minutes_id: int, before: str | None) -> None:
 def on_minutes_saved(sender, instance, created, **kwargs):
     before = getattr(instance, "_status_before", None)
     if before != instance.status:
-        transaction.on_commit(partial(notify_minutes_status, minutes_id=instance.pk, before=before))
+        notify_minutes_status(minutes_id=instance.pk, before=before)
 
 
 # --- the timeline, minutes comments: mentions and status changes ---------------------------------
@@ -192,7 +212,7 @@ def notify_timeline_entry(*, entry_id: int) -> None:
 
 def on_timeline_saved(sender, instance, created, **kwargs):
     if created and (instance.to_status or "@" in (instance.text or "")):
-        transaction.on_commit(partial(notify_timeline_entry, entry_id=instance.pk))
+        notify_timeline_entry(entry_id=instance.pk)
 
 
 def notify_minutes_comment(*, comment_id: int) -> None:
@@ -210,7 +230,7 @@ def notify_minutes_comment(*, comment_id: int) -> None:
 
 def on_minutes_comment_saved(sender, instance, created, **kwargs):
     if created and "@" in (instance.text or ""):
-        transaction.on_commit(partial(notify_minutes_comment, comment_id=instance.pk))
+        notify_minutes_comment(comment_id=instance.pk)
 
 
 # --- invitations ----------------------------------------------------------------------------------
@@ -234,7 +254,7 @@ def notify_invited(*, meeting_id: int, user_ids: list[int]) -> None:
 def on_attendees_invited(sender, meeting, attendees, **kwargs):
     user_ids = [attendee.user_id for attendee in attendees if attendee.user_id]
     if user_ids:
-        transaction.on_commit(partial(notify_invited, meeting_id=meeting.pk, user_ids=user_ids))
+        notify_invited(meeting_id=meeting.pk, user_ids=user_ids)
 
 
 def remember_meeting_state(sender, instance, **kwargs):
@@ -259,7 +279,7 @@ def on_meeting_saved(sender, instance, created, **kwargs):
     sequence, status = before
     cancelled = instance.status == "cancelled" and status != "cancelled"
     if cancelled or instance.sequence > sequence:
-        transaction.on_commit(partial(notify_meeting_changed, meeting_id=instance.pk, cancelled=cancelled))
+        notify_meeting_changed(meeting_id=instance.pk, cancelled=cancelled)
 
 
 def connect() -> None:
@@ -269,9 +289,11 @@ def connect() -> None:
     from meetings.models import Meeting, Minutes, MinutesComment
     from meetings.signals import attendees_invited
     from projects.models import TimelineEntry
+    from vendors.models import OrderDecision
 
     post_save.connect(on_task_saved, sender=Task, dispatch_uid="notifications.task")
     post_save.connect(on_budget_decision_saved, sender=BudgetDecision, dispatch_uid="notifications.budget_decision")
+    post_save.connect(on_order_decision_saved, sender=OrderDecision, dispatch_uid="notifications.order_decision")
     pre_save.connect(remember_minutes_status, sender=Minutes, dispatch_uid="notifications.minutes_before")
     post_save.connect(on_minutes_saved, sender=Minutes, dispatch_uid="notifications.minutes")
     post_save.connect(on_timeline_saved, sender=TimelineEntry, dispatch_uid="notifications.timeline")
