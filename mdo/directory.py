@@ -113,11 +113,14 @@ class LocalPasswordBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        # Every page reads the user's organisation (scopes, panels, badge): fetched with the user, in
-        # the same query, instead of one more query on each request.
+        # Every page reads the user's organisation and roles (scopes, panels, badge): fetched with the
+        # user, in the same query, instead of two more queries on each request.
         from django.contrib.auth import get_user_model
 
-        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
+        from mdo.models import with_role_mask
+
+        users = with_role_mask(get_user_model()._default_manager.select_related("organisation"))
+        user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

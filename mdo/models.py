@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -112,8 +113,13 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """Role codes of the user, read once per request from the role keys of its groups."""
-        codes = set(self.groups.filter(role_key__isnull=False).values_list("role_key__code", flat=True))
+        """Role codes of the user, read once per request from the role keys of its groups (from the
+        ``role_mask`` of :func:`with_role_mask` when the user was loaded with it: no query of its own)."""
+        mask = self.__dict__.get("role_mask")
+        if mask is None:
+            codes = set(self.groups.filter(role_key__isnull=False).values_list("role_key__code", flat=True))
+        else:
+            codes = {code for code, bit in ROLE_BITS.items() if mask & bit}
         if self.is_superuser:
             codes.add(Role.ADMIN)
         return frozenset(codes)
@@ -129,6 +135,31 @@ class User(AbstractUser):
     def district(self) -> int | None:
         org = self.organisation
         return org.district if org and org.is_town_hall else None
+
+
+#: One bit per role: the roles of a user fit in one integer, read in the query that loads the user.
+ROLE_BITS = {code: 1 << index for index, code in enumerate(Role.values)}
+
+
+def with_role_mask(users: models.QuerySet) -> models.QuerySet:
+    """``users`` annotated with ``role_mask``, the sum of the bits of their groups' role codes.
+
+    A role code is unique and a user is in a group once, so the sum is the bitwise or. One scalar
+    subquery in the users' own query: every page reads the roles of its reader."""
+    bit = models.Case(
+        *[models.When(code=code, then=models.Value(value)) for code, value in ROLE_BITS.items()],
+        default=models.Value(0),
+    )
+    masks = (
+        RoleKey.objects.filter(group__user=models.OuterRef("pk"))
+        .order_by()
+        .values("group__user")
+        .annotate(mask=models.Sum(bit))
+        .values("mask")
+    )
+    return users.annotate(
+        role_mask=Coalesce(models.Subquery(masks, output_field=models.IntegerField()), models.Value(0))
+    )
 
 
 class CityIdentity(models.Model):

@@ -65,6 +65,15 @@ class TaskSource:
 
 
 @dataclass(frozen=True)
+class NavCount:
+    """A count of the navigation bar besides the task badge (the bell's unread notifications):
+    ``queryset(user)`` is counted in the same SQL query as the tasks, and never cached."""
+
+    key: str
+    queryset: Callable
+
+
+@dataclass(frozen=True)
 class CalendarSource:
     """Events of a personal feed: ``events(user)`` returns icalendar components."""
 
@@ -123,6 +132,7 @@ class Registry:
     nav: list[NavEntry] = field(default_factory=list)
     panels: list[DashboardPanel] = field(default_factory=list)
     tasks: list[TaskSource] = field(default_factory=list)
+    nav_counts: list[NavCount] = field(default_factory=list)
     calendars: list[CalendarSource] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
     bench: list[BenchPage] = field(default_factory=list)
@@ -152,6 +162,10 @@ def register_panel(key: str, render: Callable, *, order: int) -> None:
 
 def register_tasks(key: str, *, count: Callable, items: Callable, queryset: Callable | None = None) -> None:
     _add(registry.tasks, TaskSource(key, count, items, queryset), key)
+
+
+def register_nav_count(key: str, queryset: Callable) -> None:
+    _add(registry.nav_counts, NavCount(key, queryset), key)
 
 
 def register_calendar(key: str, events: Callable) -> None:

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from mdo import access, registry
-        from notifications import signals, views
+        from notifications import selectors, signals, views
         from notifications.models import Notification
         from projects.registry import register_project_section
 
@@ -19,5 +19,6 @@ class NotificationsConfig(AppConfig):
             can_change=lambda user, obj: obj.recipient_id == user.pk,
         )
         signals.connect()
+        registry.register_nav_count("notifications", lambda user: selectors.unread(user=user))
         register_project_section("follow", views.follow_section, order=1)
         registry.register_profile_section("notification_preferences", views.preferences_section, order=10)

@@ -1,8 +1,8 @@
 from notifications.models import Notification
 
 
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def unread(*, user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def notifications_for(*, user):

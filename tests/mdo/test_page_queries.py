@@ -42,13 +42,11 @@ ACCOUNTS = ["mdo.officer", "mdo.manager", "mairie3.agent", "dev.agent", "directi
 #: panels, and the project page with every app's section): each panel or section costs its own query.
 ABOVE_TARGET = {
     # The dashboards draw 3 or 4 charts for their role, one grouped query each (indicators/panels.py).
-    ("mdo.officer", "/"): 15,
-    ("mdo.manager", "/"): 16,
-    ("mairie3.agent", "/"): 17,
-    ("direction", "/"): 15,
-    ("dev.agent", "/"): 14,
-    ("mdo.manager", "/projects/<pk>/"): 17,  # every app's section (phases too), the follow button and the bell
-    ("mdo.manager", "/vendors/contracts/<pk>/"): 13,
+    ("mdo.officer", "/"): 13,
+    ("mdo.manager", "/"): 14,
+    ("mairie3.agent", "/"): 15,
+    ("direction", "/"): 13,
+    ("mdo.manager", "/projects/<pk>/"): 15,  # every app's section (phases too) and the follow button
 }
 
 

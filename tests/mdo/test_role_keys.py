@@ -37,3 +37,19 @@ def test_data_migration_keys_the_groups_named_by_their_old_labels():
     legacy = Group.objects.get_or_create(name="Responsable MDO")[0]
     migration.key_existing_groups(global_apps, None)
     assert RoleKey.objects.get(code="mdo_manager").group == legacy
+
+
+def test_the_signed_in_user_comes_with_its_roles_and_organisation_in_one_query(
+    town_hall_agent, admin_user, no_role_user, django_assert_num_queries
+):
+    from mdo.directory import LocalPasswordBackend
+
+    town_hall_agent.groups.add(role_group(Role.DIRECTOR))
+    backend = LocalPasswordBackend()
+    with django_assert_num_queries(1):
+        agent = backend.get_user(town_hall_agent.pk)
+        assert agent.roles == {Role.TOWN_HALL_AGENT, Role.DIRECTOR}
+        assert agent.organisation.district == 3
+    with django_assert_num_queries(2):
+        assert backend.get_user(no_role_user.pk).roles == frozenset()
+        assert backend.get_user(admin_user.pk).roles == {Role.ADMIN}

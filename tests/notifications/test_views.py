@@ -137,3 +137,27 @@ def test_bad_preference_is_refused_at_its_field(client, town_hall_agent):
     assert "Choisissez une des trois réceptions proposées." in page
     assert "Choisissez comment recevoir ce type de notification." in page
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_bell_is_counted_in_the_task_badges_query(client, town_hall_agent, mdo_officer, project):
+    _notify(town_hall_agent, project, mdo_officer, n=2)
+    client.force_login(town_hall_agent)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard")).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1 and "viewflow_task" in counts[0]  # one query for the bell and the task badge
+    assert not [q for q in queries.captured_queries if "viewflow_task" in q["sql"] and "COUNT(" in q["sql"]][1:]
+    assert 'data-testid="unread-count">2<' in page
+
+
+def test_the_bell_is_never_stale_while_the_task_badge_is_kept(client, settings, town_hall_agent, mdo_officer, project):
+    settings.TASK_COUNT_CACHE_SECONDS = 30
+    _notify(town_hall_agent, project, mdo_officer, n=3)
+    client.force_login(town_hall_agent)
+    assert 'data-testid="unread-count">3<' in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("notifications:read_all"))  # an UPDATE: no signal refreshes the kept task count
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="unread-count">0<' in page
+    bell = [q["sql"] for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(bell) == 1 and "viewflow_task" not in bell[0]  # the tasks' count came from the cache
