@@ -1,7 +1,7 @@
 """Database expressions the indicators share: a day count between two dates and medians."""
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import CharField, Count, DecimalField, F, Func, IntegerField, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, RowNumber
 
 
 class DaysBetween(Func):
@@ -30,6 +30,42 @@ class DaysBetween(Func):
         return self.as_sql(
             compiler, connection, template="(CAST(%(expressions)s AS date))", arg_joiner=" AS date) - CAST(", **extra
         )
+
+
+#: The columns every part of :func:`figures` has, cast alike so that the UNION holds on PostgreSQL too.
+FIGURE_KEY, FIGURE_LABEL, FIGURE_VALUE = IntegerField(), CharField(), DecimalField(max_digits=20, decimal_places=2)
+
+
+def part(queryset: QuerySet, *, value, key=None, label=None) -> QuerySet:
+    """``queryset`` grouped by ``key`` (an integer: a year, a district) and/or ``label`` (a text: a status,
+    a name), with the aggregate ``value``: one part of :func:`figures`."""
+    grouped = {}
+    if key is not None:
+        grouped["figure_key"] = Cast(key, FIGURE_KEY)
+    if label is not None:
+        grouped["figure_label"] = Cast(label, FIGURE_LABEL)
+    rows = queryset.order_by().values(**grouped).annotate(figure_value=Cast(value, FIGURE_VALUE))
+    if key is None:
+        rows = rows.annotate(figure_key=Value(None, output_field=FIGURE_KEY))
+    if label is None:
+        rows = rows.annotate(figure_label=Value(None, output_field=FIGURE_LABEL))
+    return rows
+
+
+def figures(parts: dict[str, QuerySet]) -> dict[str, list[tuple]]:
+    """Several grouped aggregates (:func:`part`) read in one query: the parts joined by ``UNION ALL``,
+    each reading its own tables once; the rows come back per part as ``(key, label, value)``."""
+    if not parts:
+        return {}
+    columns = ("figure_part", "figure_key", "figure_label", "figure_value")
+    selects = [
+        rows.annotate(figure_part=Value(name, output_field=CharField())).values_list(*columns)
+        for name, rows in parts.items()
+    ]
+    result: dict[str, list[tuple]] = {name: [] for name in parts}
+    for name, key, label, value in selects[0].union(*selects[1:], all=True):
+        result[name].append((key, label, value))
+    return result
 
 
 def median(queryset: QuerySet, expression) -> float | None:

@@ -29,7 +29,7 @@ from budgets.enums import BudgetLineStatus
 from budgets.models import BudgetLine, Commitment, Payment
 from consultations.enums import ConsultationStatus
 from consultations.models import Consultation, TerritoryDistrict
-from indicators.db import DaysBetween, grouped_medians, median
+from indicators.db import DaysBetween, figures, grouped_medians, median, part
 from indicators.filters import IndicatorFilters
 from indicators.models import DistrictPopulation
 from mdo import access
@@ -544,46 +544,46 @@ class BudgetExecution:
     envelopes: list[EnvelopeRow]
 
 
-def budget_years(*, user, filters: IndicatorFilters) -> list[YearRow]:
-    """Approved, committed and paid per fiscal year, in one query: three grouped sums joined by UNION ALL,
-    each reading its table once; the year filter does not apply: this is the line over time.
+def budget_year_parts(*, user, filters: IndicatorFilters) -> dict:
+    """Approved, committed and paid per fiscal year, as parts of :func:`indicators.db.figures`; the year
+    filter does not apply: this is the line over time.
 
     Not one grouped query with the committed and paid sums as correlated subqueries: Django puts a
     non-aggregate annotation into the GROUP BY, so PostgreSQL evaluated both subqueries once per budget
     line instead of once per year (9,600 × two joins on the large set, past the statement timeout)."""
     all_years = scoped_lines(user=user, filters=filters, year_filter=False)
     ids = all_years.values("pk")
-    approved = (
-        all_years.order_by()
-        .values(year=F("fiscal_year"))
-        .annotate(kind=Value("approved"), total=Sum("amount_ttc"))
-        .values_list("year", "kind", "total")
-    )
-    committed = (
-        Commitment.objects.engaged()
-        .filter(budget_line__in=ids)
-        .order_by()
-        .values(year=F("budget_line__fiscal_year"))
-        .annotate(kind=Value("committed"), total=Sum("amount"))
-        .values_list("year", "kind", "total")
-    )
-    paid = (
-        Payment.objects.filter(commitment__budget_line__in=ids)
-        .order_by()
-        .values(year=F("commitment__budget_line__fiscal_year"))
-        .annotate(kind=Value("paid"), total=Sum("amount"))
-        .values_list("year", "kind", "total")
-    )
+    return {
+        "approved": part(all_years, key="fiscal_year", value=Sum("amount_ttc")),
+        "committed": part(
+            Commitment.objects.engaged().filter(budget_line__in=ids),
+            key="budget_line__fiscal_year",
+            value=Sum("amount"),
+        ),
+        "paid": part(
+            Payment.objects.filter(commitment__budget_line__in=ids),
+            key="commitment__budget_line__fiscal_year",
+            value=Sum("amount"),
+        ),
+    }
+
+
+def budget_year_rows(sums: dict) -> list[YearRow]:
+    """The rows of :func:`budget_year_parts` read by :func:`indicators.db.figures`."""
     rows: dict[int, YearRow] = {}
-    sums = list(approved.union(committed, paid, all=True))
-    for year, _kind, _total in sums:
-        rows.setdefault(year, YearRow(year))
-    for year, kind, total in sums:
-        if total is not None:
-            setattr(rows[year], kind, money(total))
+    for kind in ("approved", "committed", "paid"):
+        for year, _label, total in sums[kind]:
+            row = rows.setdefault(year, YearRow(year))
+            if total is not None:
+                setattr(row, kind, money(total))
     # A year with commitments or payments but no approved line in scope is not a row of its own.
-    approved_years = {year for year, kind, _total in sums if kind == "approved"}
+    approved_years = {year for year, _label, _total in sums["approved"]}
     return [rows[year] for year in sorted(rows) if year in approved_years]
+
+
+def budget_years(*, user, filters: IndicatorFilters) -> list[YearRow]:
+    """Approved, committed and paid per fiscal year, in one query (three grouped sums joined by UNION ALL)."""
+    return budget_year_rows(figures(budget_year_parts(user=user, filters=filters)))
 
 
 def budget_execution(*, user, filters: IndicatorFilters) -> BudgetExecution:
@@ -618,30 +618,30 @@ def budget_execution(*, user, filters: IndicatorFilters) -> BudgetExecution:
     )
 
 
+def envelope_parts(*, user, filters: IndicatorFilters) -> dict:
+    """The estimated cost of the winners and what was paid on them, per edition district: parts of
+    :func:`indicators.db.figures` for :func:`envelope_rows_of`."""
+    winners = scoped_projects(user=user, filters=filters).filter(selected=True, edition_district__isnull=False)
+    paid = Payment.objects.filter(
+        commitment__budget_line__in=access.visible(user, BudgetLine)
+        .filter(status=BudgetLineStatus.APPROVED, project__in=winners.values("pk"))
+        .values("pk")
+    )
+    return {
+        "winners_cost": part(winners, key="edition_district", value=Sum("estimated_cost")),
+        "envelope_paid": part(paid, key="commitment__budget_line__project__edition_district", value=Sum("amount")),
+    }
+
+
 def envelope_rows(*, user, filters: IndicatorFilters) -> list[EnvelopeRow]:
     """Each edition district's envelope, the estimated cost of its winners and what was paid on them."""
-    winners = scoped_projects(user=user, filters=filters).filter(selected=True, edition_district__isnull=False)
-    winners_cost = {
-        key: money(total)
-        for key, total in winners.order_by()
-        .values("edition_district")
-        .annotate(total=Sum("estimated_cost"))
-        .values_list("edition_district", "total")
-    }
-    paid = {
-        key: money(total)
-        for key, total in (
-            Payment.objects.filter(
-                commitment__budget_line__in=access.visible(user, BudgetLine)
-                .filter(status=BudgetLineStatus.APPROVED, project__in=winners.values("pk"))
-                .values("pk")
-            )
-            .order_by()
-            .values("commitment__budget_line__project__edition_district")
-            .annotate(total=Sum("amount"))
-            .values_list("commitment__budget_line__project__edition_district", "total")
-        )
-    }
+    return envelope_rows_of(figures(envelope_parts(user=user, filters=filters)), user=user, filters=filters)
+
+
+def envelope_rows_of(sums: dict, *, user, filters: IndicatorFilters) -> list[EnvelopeRow]:
+    """The rows of :func:`envelope_rows` from the sums of :func:`envelope_parts` (one more query: the districts)."""
+    winners_cost = {key: money(total) for key, _label, total in sums["winners_cost"]}
+    paid = {key: money(total) for key, _label, total in sums["envelope_paid"]}
     districts = EditionDistrict.objects.select_related("edition").order_by(
         "-edition__number", "edition__name", "number"
     )

@@ -38,14 +38,8 @@ LISTS = [
 #: Every role's dashboard and inbox.
 PERSONAL = ["/", "/tasks/"]
 ACCOUNTS = ["mdo.officer", "mdo.manager", "mairie3.agent", "dev.agent", "direction", "admin"]
-#: The pages still above 12, pinned where they stand (the dashboards of the roles that see the most
-#: panels, and the project page with every app's section): each panel or section costs its own query.
+#: The pages still above 12, pinned where they stand: the project page with every app's section.
 ABOVE_TARGET = {
-    # The dashboards draw 3 or 4 charts for their role, one grouped query each (indicators/panels.py).
-    ("mdo.officer", "/"): 13,
-    ("mdo.manager", "/"): 14,
-    ("mairie3.agent", "/"): 15,
-    ("direction", "/"): 13,
     ("mdo.manager", "/projects/<pk>/"): 15,  # every app's section (phases too) and the follow button
 }
 
