@@ -10,12 +10,16 @@ class ConsultationsConfig(AppConfig):
         from django.urls import reverse
 
         from consultations import access, seed, tasks
-        from consultations.sections import meeting_resources_section, project_consultations_section
+        from consultations.sections import (
+            meeting_resources_section,
+            project_consultations_section,
+        )
+        from consultations.sections import project_annotations as project_page_annotations
         from mdo import registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
         from meetings.registry import register_meeting_section
-        from projects.registry import register_open_data_file, register_project_section
+        from projects.registry import register_open_data_file, register_project_annotations, register_project_section
 
         access.register_policies()
         registry.register_nav("consultations", _("Consultations"), "consultations:index", order=45)
@@ -28,6 +32,7 @@ class ConsultationsConfig(AppConfig):
         )
         registry.register_seeder("consultations", seed.seed_consultations, order=60)
         register_project_section("consultations", project_consultations_section, order=60)
+        register_project_annotations("consultations", project_page_annotations)
         register_meeting_section("resources", meeting_resources_section, order=10)
         register_open_data_file(
             "consultations.bilans",

@@ -8,19 +8,31 @@ from consultations.services import EVALUABLE_PROJECT
 from mdo import access, policy
 
 
+def project_annotations(user) -> dict:
+    """Whether the project was evaluated, in the project page's own query."""
+    from django.db.models import Exists, OuterRef
+
+    return {"consultations_evaluated": Exists(Evaluation.objects.filter(project=OuterRef("pk")))}
+
+
 def project_consultations_section(request, project) -> str:
     consultations = list(access.visible(request.user, Consultation.objects.filter(projects=project)))
     # Only a delivered or closed project can have been evaluated: no query for the others.
     evaluable = project.status in EVALUABLE_PROJECT
-    evaluation = Evaluation.objects.filter(project=project).first() if evaluable else None
+    if not evaluable:
+        evaluated = False
+    elif hasattr(project, "consultations_evaluated"):  # read in the project page's own query
+        evaluated = project.consultations_evaluated
+    else:
+        evaluated = Evaluation.objects.filter(project=project).exists()
     may_evaluate = evaluable and policy.allows(request.user, "change", "consultations.evaluation")
-    if not consultations and evaluation is None and not may_evaluate:
+    if not consultations and not evaluated and not may_evaluate:
         return ""
     return render_to_string(
         "consultations/_project_section.html",
         {
             "consultations": consultations,
-            "evaluation": evaluation,
+            "evaluated": evaluated,
             "may_evaluate": may_evaluate,
             "project": project,
         },

@@ -8,9 +8,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from mdo import access, registry
-        from notifications import selectors, signals, views
+        from notifications import selectors, services, signals, views
         from notifications.models import Notification
-        from projects.registry import register_project_section
+        from projects.registry import register_project_annotations, register_project_section
 
         # A notification is its recipient's alone.
         access.register(
@@ -21,4 +21,7 @@ class NotificationsConfig(AppConfig):
         signals.connect()
         registry.register_nav_count("notifications", lambda user: selectors.unread(user=user))
         register_project_section("follow", views.follow_section, order=1)
+        register_project_annotations(
+            "follow", lambda user: {"notifications_following": services.following_choice(user=user)}
+        )
         registry.register_profile_section("notification_preferences", views.preferences_section, order=10)

@@ -147,8 +147,20 @@ def project_followers(project) -> list:
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
+def following_choice(*, user):
+    """The user's own choice on a project (True, False, or None when they made none): a subquery on
+    ``OuterRef("pk")`` that the project page's query carries (``is_following`` then asks nothing)."""
+    from django.db.models import OuterRef, Subquery
+
+    choices = ProjectFollow.objects.filter(user=user, project=OuterRef("pk")).order_by("pk").values("following")
+    return Subquery(choices[:1])
+
+
 def is_following(*, user, project) -> bool:
-    choice = ProjectFollow.objects.filter(user=user, project=project).values_list("following", flat=True).first()
+    if hasattr(project, "notifications_following"):
+        choice = project.notifications_following
+    else:
+        choice = ProjectFollow.objects.filter(user=user, project=project).values_list("following", flat=True).first()
     if choice is not None:
         return choice
     # The rule of ``default_followers``, on the user at hand (its roles are already read for the page).

@@ -38,6 +38,20 @@ def render_project_sections(request, project) -> list[str]:
     return [html for section in _sections if (html := section.render(request, project))]
 
 
+_annotations: dict[str, Callable] = {}
+
+
+def register_project_annotations(key: str, annotations: Callable) -> None:
+    """What a section reads from the project page's own query: ``annotations(user)`` returns annotations
+    of the project (subqueries on ``OuterRef("pk")``), which its render reads when present (a project
+    loaded elsewhere has none: the render then asks the database itself)."""
+    _annotations[key] = annotations
+
+
+def project_annotations(user) -> dict:
+    return {name: value for annotations in _annotations.values() for name, value in annotations(user).items()}
+
+
 @dataclass(frozen=True)
 class ProjectListLink:
     """A button of the projects list that opens another view of the same filtered projects."""

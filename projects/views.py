@@ -39,7 +39,7 @@ from projects.forms import (
 )
 from projects.lifecycle import ProjectLifecycle, available_transitions, transition_meta, transition_names
 from projects.models import Attachment, Edition, FeasibilityReview, Project
-from projects.registry import open_data_files, render_project_sections
+from projects.registry import open_data_files, project_annotations, render_project_sections
 from projects.selectors import project_children, project_list_for_user
 from projects.services import (
     RESCOPABLE,
@@ -151,7 +151,8 @@ def project_bulk(request):
 
 def project_detail(request, pk: int):
     # The count of sub-projects, and whether it has attachments or feasibility reviews, ride on the
-    # page's own query: a project without any costs nothing more.
+    # page's own query: a project without any costs nothing more. So do what the other apps'
+    # sections ask for (the follow button's choice, an evaluation, the approved budget line).
     project = access.get_visible_or_404(
         request.user,
         Project.objects.select_related(
@@ -160,6 +161,7 @@ def project_detail(request, pk: int):
             child_count=Count("children"),
             has_attachments=Exists(Attachment.objects.filter(project=OuterRef("pk"))),
             has_reviews=Exists(FeasibilityReview.objects.filter(project=OuterRef("pk"))),
+            **project_annotations(request.user),
         ),
         pk=pk,
     )

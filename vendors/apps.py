@@ -10,7 +10,7 @@ class VendorsConfig(AppConfig):
         from mdo import access, jobs, registry
         from mdo.enums import Role
         from mdo.roles import add_role_permissions
-        from projects.registry import register_project_section
+        from projects.registry import register_project_annotations, register_project_section
         from vendors import access as rules
         from vendors import bench, calendar, dashboard, search, sections, seed, selectors
         from vendors.jobs import CONTRACT_IMPORT, run_contract_import
@@ -76,5 +76,6 @@ class VendorsConfig(AppConfig):
         registry.register_calendar("vendors", events=calendar.milestone_events)
         registry.register_seeder("vendors", seed.seed_vendors, order=30)
         register_project_section("vendors_orders", sections.render_project_orders, order=20)
+        register_project_annotations("vendors_orders", sections.project_annotations)
         bench.register()
         jobs.register(CONTRACT_IMPORT, run_contract_import)

@@ -1,6 +1,6 @@
 """The "Bons de commande et jalons" section of the project page (``projects.registry``)."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +28,15 @@ def project_orders(*, user, project) -> list[PurchaseOrder]:
     )
 
 
+def project_annotations(user) -> dict:
+    """How many approved budget lines the project has, and the first one, in the project page's own query."""
+    approved = BudgetLine.objects.filter(project=OuterRef("pk"), status=BudgetLineStatus.APPROVED).order_by()
+    return {
+        "vendors_approved_lines": Subquery(approved.values("project").annotate(n=Count("pk")).values("n")),
+        "vendors_approved_line": Subquery(approved.order_by("pk").values("pk")[:1]),
+    }
+
+
 def _new_order_links(project, orders) -> list[tuple[str, str]]:
     """For the MDO: issue a new order on each contract already used by the project, prefilled
     with the project's approved budget line (when it has exactly one) and its title."""
@@ -37,9 +46,12 @@ def _new_order_links(project, orders) -> list[tuple[str, str]]:
             contracts.setdefault(order.contract.pk, order.contract)
     if not contracts:  # nothing to prefill: the budget line is not looked up
         return []
-    lines = list(
-        BudgetLine.objects.filter(project=project, status=BudgetLineStatus.APPROVED).values_list("pk", flat=True)[:2]
-    )
+    if hasattr(project, "vendors_approved_lines"):  # read in the project page's own query
+        count, first = project.vendors_approved_lines or 0, project.vendors_approved_line
+        lines = [first] if count == 1 else []
+    else:
+        approved = BudgetLine.objects.filter(project=project, status=BudgetLineStatus.APPROVED)
+        lines = list(approved.values_list("pk", flat=True)[:2])
     initial = {"subject": project.title}
     if len(lines) == 1:
         initial["budget_line"] = lines[0]

@@ -6,7 +6,6 @@ more projects, budget lines, orders, milestones, invoices, meetings) and every p
 """
 
 import io
-import re
 
 import pytest
 from django.core.cache import cache
@@ -38,10 +37,6 @@ LISTS = [
 #: Every role's dashboard and inbox.
 PERSONAL = ["/", "/tasks/"]
 ACCOUNTS = ["mdo.officer", "mdo.manager", "mairie3.agent", "dev.agent", "direction", "admin"]
-#: The pages still above 12, pinned where they stand: the project page with every app's section.
-ABOVE_TARGET = {
-    ("mdo.manager", "/projects/<pk>/"): 15,  # every app's section (phases too) and the follow button
-}
 
 
 def _detail_urls() -> list[str]:
@@ -82,11 +77,7 @@ def test_main_pages_cost_at_most_12_queries_whatever_the_volume():
     call_command("seed_demo", size="large", scale=0.03, quiet_logins=True, stdout=io.StringIO())
     large = _count_all(pages)
 
-    too_many = {
-        page: n
-        for page, n in large.items()
-        if n > ABOVE_TARGET.get((page[0], re.sub(r"/\d+/", "/<pk>/", page[1])), MAX_QUERIES)
-    }
+    too_many = {page: n for page, n in large.items() if n > MAX_QUERIES}
     grew = {page: (small[page], n) for page, n in large.items() if n != small[page]}
     assert not too_many and not grew, (
         f"plus de {MAX_QUERIES} requêtes : {too_many} ; le nombre de requêtes croît avec les données : {grew}"
