@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from consultations import checks, services
-from consultations.enums import Channel, QuestionKind
+from consultations.enums import Channel, ConsultationStatus, QuestionKind
 from consultations.models import GlossaryTerm, Question
 from tests.consultations.conftest import build_consultation
+from tests.factories import town_hall
 
 pytestmark = pytest.mark.django_db
 
@@ -92,12 +93,20 @@ def test_the_builder_shows_the_advice_and_never_blocks(client, mdo_officer):
         mdo_officer,
         questions=[
             (QuestionKind.YES_NO, "Ne pensez-vous pas que l'espace public est sale et bruyant ?", [], {}),
+            (QuestionKind.SCALE5, "Êtes-vous satisfait·e de la place ?", [], {}),
+            (
+                QuestionKind.SHORT_TEXT,
+                "Dans le cadre du projet de réaménagement de la place que la Ville prépare depuis plusieurs "
+                "années avec les habitant·e·s du quartier, quelle serait votre priorité ?",
+                [],
+                {},
+            ),
         ],
     )
     consultation.channels = [Channel.STREET_STAND]
     consultation.save()
     draft = services.draft_of(consultation)
-    for n in range(8):
+    for n in range(6):
         services.question_save(
             version=draft,
             section=draft.sections.get(),
@@ -107,7 +116,12 @@ def test_the_builder_shows_the_advice_and_never_blocks(client, mdo_officer):
         )
     client.force_login(mdo_officer)
     page = client.get(reverse("consultations:builder", args=[consultation.pk])).content.decode()
-    for kind in ("double", "leading", "jargon", "too_many"):
+    for kind in ("double", "leading", "dont_know", "jargon", "long", "too_many"):
         assert f'data-advice="{kind}"' in page, kind
-    # Advice never blocks: the questionnaire still goes to review.
+    # Advice never blocks: every question was saved, and the questionnaire still goes to review.
     assert draft.questions.count() == 9
+    services.partner_add(consultation=consultation, organisation=town_hall(3), by=mdo_officer)
+    response = client.post(reverse("consultations:transition", args=[consultation.pk, "submit_for_review"]))
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.REVIEW
