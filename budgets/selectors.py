@@ -14,7 +14,7 @@ from budgets.models import BudgetDecision, BudgetLine, Commitment, Payment
 from mdo import access
 from mdo.enums import district_label
 from mdo.registry import TaskItem
-from projects.selectors import openable_project_ids
+from projects.selectors import openable_project_fields
 
 ZERO = Decimal("0.00")
 
@@ -145,10 +145,10 @@ def task_items_for_user(user) -> list[TaskItem]:
     from budgets.flows import task_due_on
 
     items = []
-    tasks = list(open_tasks_for_user(user))
-    # A 3e état spécial line on a 5e project comes to the 3e town hall: the line, not the project.
-    openable = openable_project_ids(
-        user=user, project_ids=[task.process.budgetapproval.budget_line.project_id for task in tasks]
+    # A 3e état spécial line on a 5e project comes to the 3e town hall: the line, not the project
+    # (whether the reader may open it rides on the tasks' own query).
+    tasks = open_tasks_for_user(user).annotate(
+        **openable_project_fields(user=user, path="process__budgetapproval__budget_line__project")
     )
     for task in tasks:
         line = task.process.budgetapproval.budget_line
@@ -162,8 +162,10 @@ def task_items_for_user(user) -> list[TaskItem]:
                 kind=str(ApprovalStep(step).label),
                 due=task_due_on(task),
                 amount=line.amount_ht,
-                project=str(line.project) if line.project_id in openable else "",
-                project_url=reverse("projects:detail", args=[line.project_id]) if line.project_id in openable else "",
+                project=task.visible_project_title or "",
+                project_url=reverse("projects:detail", args=[task.visible_project_id])
+                if task.visible_project_id
+                else "",
                 assigned_to_me=mine,
                 take_url="" if task.owner_id else reverse("budgets:task_take", args=[task.pk]),
                 release_url=reverse("budgets:task_release", args=[task.pk])
