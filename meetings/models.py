@@ -75,16 +75,39 @@ class MeetingSeries(models.Model):
 
     @property
     def rule_label(self) -> str:
-        """« Tous les deux mois, 6 réunions » for the presets, the rule itself otherwise."""
+        """« Tous les deux mois, le 1er mardi, 6 réunions » for the presets (with one weekday of the month),
+        the rule itself otherwise."""
         from meetings.enums import RRULE_PRESETS
 
         parts = self.rrule.split(";")
-        base = ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=")))
         count = next((p[6:] for p in parts if p.startswith("COUNT=")), None)
+        byday = next((p[6:] for p in parts if p.startswith("BYDAY=")), None)
+        base = ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=", "BYDAY=")))
         label = dict(RRULE_PRESETS).get(base)
-        if label is None:
+        day = _weekday_of_month(byday) if byday else ""
+        if label is None or day is None:
             return self.rrule
-        return f"{label}, {count} réunions" if count else str(label)
+        return ", ".join(str(part) for part in (label, day, f"{count} réunions" if count else "") if part)
+
+
+_WEEKDAYS = {
+    "MO": "lundi",
+    "TU": "mardi",
+    "WE": "mercredi",
+    "TH": "jeudi",
+    "FR": "vendredi",
+    "SA": "samedi",
+    "SU": "dimanche",
+}
+_ORDINALS = {"1": "1er", "2": "2e", "3": "3e", "4": "4e", "-1": "dernier"}
+
+
+def _weekday_of_month(byday: str) -> str | None:
+    """« le 1er mardi » for ``1TU``, « le dernier vendredi » for ``-1FR``; None for what it cannot say."""
+    ordinal, weekday = byday[:-2], byday[-2:]
+    if weekday not in _WEEKDAYS or ordinal not in _ORDINALS:
+        return None
+    return f"le {_ORDINALS[ordinal]} {_WEEKDAYS[weekday]}"
 
 
 class Meeting(models.Model):
