@@ -1,11 +1,11 @@
-"""The results' charts, drawn by the indicators' chart library (``indicators/charts.py``): the same
+"""The results' charts, drawn by the app's chart library (``mdo/charts.py``): the same
 drawing, text alternative and colours as the dashboards, in the results page and in the bilan's PDF.
 
 Only that module is used, never the indicators' data: it depends on no app."""
 
 from decimal import Decimal
 
-from indicators.charts import Chart
+from mdo.charts import Chart
 
 SERIES = "Part des répondant·e·s à la question"
 

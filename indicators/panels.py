@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators import selectors
-from indicators.charts import DANGER, Chart
 from indicators.db import figures, part
 from indicators.filters import IndicatorFilters, own_district
 from mdo import access
+from mdo.charts import DANGER, Chart
 from mdo.enums import Role, district_label
 from projects.enums import ProjectStatus
 from projects.selectors import late_q

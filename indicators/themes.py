@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from indicators import selectors
-from indicators.charts import DANGER, PALETTE, Chart
 from indicators.filters import IndicatorFilters
+from mdo.charts import DANGER, PALETTE, Chart
 from projects.enums import ProjectStatus
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import ImageFont
 
-from indicators.charts import NARROW_MEDIA, NARROW_SHOWN_MIN, PALETTE, Chart
+from mdo.charts import NARROW_MEDIA, NARROW_SHOWN_MIN, PALETTE, Chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -1,6 +1,6 @@
-"""Charts of the indicators, drawn by pygal as SVG on the server: the page, the PDF and the
-download show the same drawing. Each chart carries its data, so that its text alternative, its
-data table and its CSV come from the very numbers it draws."""
+"""The app's charts (indicators, dashboards, consultations' results), drawn by pygal as SVG on the
+server: the page, the PDF and the download show the same drawing. Each chart carries its data, so
+that its text alternative, its data table and its CSV come from the very numbers it draws."""
 
 import base64
 import csv
@@ -329,8 +329,8 @@ def _tiles_svg(chart: Chart, *, narrow: bool = False) -> str:
                 ],
             }
         )
-        return render_to_string("indicators/tiles_narrow.svg", context)
-    return render_to_string("indicators/tiles.svg", context)
+        return render_to_string("mdo/charts/tiles_narrow.svg", context)
+    return render_to_string("mdo/charts/tiles.svg", context)
 
 
 def _narrow_bars_svg(chart: Chart) -> str:
