@@ -1,4 +1,5 @@
-"""Journey: an officer submits a line, the manager approves it from « Mes tâches », the officer sees it approved."""
+"""Journey: an officer submits a line, the manager approves it from « Mes tâches », the officer sees it approved.
+The manager's daily job, from the dashboard to the decision, is counted in interactions."""
 
 import re
 
@@ -6,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.browser.test_meetings_fewer_steps import Steps
 from tests.budgets.factories import make_line
 from tests.factories import TEST_PASSWORD
 
@@ -34,18 +36,21 @@ def test_officer_submits_manager_approves_from_the_inbox(page, mdo_officer, mdo_
 
     login(page, "nadia", TEST_PASSWORD)
     assert page.get_by_test_id("task-count").inner_text().startswith("1")
-    page.get_by_role("link", name="Mes tâches").click()
+    steps = Steps(page)
+    steps.click(page.get_by_role("link", name="Mes tâches"))
     assert_accessible(page)
     screenshot(page, "budgets-inbox")
-    page.get_by_role("link", name="Bancs de la place Sathonay (2026)").click()
+    steps.click(page.get_by_role("link", name="Bancs de la place Sathonay (2026)"))
     expect(page.get_by_role("heading", name="Validation par la Responsable MDO")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Prendre la tâche").click()
-    page.get_by_label("Approuvée").check()
-    page.get_by_label("Motif ou commentaire").fill("Conforme au chiffrage de la direction.")
+    steps.click(page.get_by_role("button", name="Prendre la tâche"))
+    steps.check(page.get_by_label("Approuvée"))
+    steps.fill(page.get_by_label("Motif ou commentaire"), "Conforme au chiffrage de la direction.")
     screenshot(page, "budgets-task")
-    page.get_by_role("button", name="Enregistrer la décision").click()
+    steps.click(page.get_by_role("button", name="Enregistrer la décision"))
     expect(page.get_by_role("alert").first).to_contain_text("Décision enregistrée", use_inner_text=True)
+    # From the dashboard: the inbox, the task, take it, the answer, the reason, send.
+    assert steps.count == 6, f"{steps.count} interactions"
     expect(page.get_by_test_id("task-count")).to_have_text(re.compile(r"^0"), use_inner_text=True)
     _logout(page)
 

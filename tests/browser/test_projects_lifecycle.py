@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from projects.enums import ProjectStatus
 from tests.browser.conftest import assert_accessible, login, screenshot
+from tests.browser.test_meetings_fewer_steps import Steps
 from tests.factories import TEST_PASSWORD
 from tests.projects.factories import ProjectFactory
 
@@ -71,14 +72,17 @@ def test_directorate_answers_its_feasibility_task_from_the_inbox(page, mdo_offic
     project_transition(project=project, name="start_review", by=mdo_officer, data=TransitionData(open_review=True))
     login(page, "thomas", TEST_PASSWORD)
     assert page.get_by_test_id("task-count").inner_text().startswith("1")
-    page.goto("/tasks/")
-    page.get_by_role("link", name="Avis technique de faisabilité — Verger urbain Montchat").click()
+    steps = Steps(page)
+    steps.click(page.get_by_role("link", name="Mes tâches"))
+    steps.click(page.get_by_role("link", name="Avis technique de faisabilité — Verger urbain Montchat"))
     assert_accessible(page)
-    page.get_by_label("Faisable", exact=True).check()
-    page.get_by_label("Coût estimé (€ TTC)").fill("22 000")
-    page.get_by_label("Délai de réalisation (mois)").fill("6")
-    page.get_by_role("button", name="Envoyer").click()
+    steps.check(page.get_by_label("Faisable", exact=True))
+    steps.fill(page.get_by_label("Coût estimé (€ TTC)"), "22 000")
+    steps.fill(page.get_by_label("Délai de réalisation (mois)"), "6")
+    steps.click(page.get_by_role("button", name="Envoyer"))
     expect(page.get_by_test_id("verdict")).to_have_text("Faisable", use_inner_text=True)
+    # The directorate's daily job, from the dashboard: the inbox, the task, the verdict, cost, delay, send.
+    assert steps.count == 6, f"{steps.count} interactions"
     assert page.get_by_test_id("task-count").inner_text().startswith("0")
     screenshot(page, "project-review")
     assert_accessible(page)
