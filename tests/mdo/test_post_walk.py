@@ -191,6 +191,8 @@ STATE = {
         "process__feasibilityreview__project__status": "feasibility_review",
     },
     "budgets:opinion_correct": {"step": "town_hall_opinion", "budget_line__status": "submitted"},
+    # A notification is read by its recipient: the 3rd's agent's, not whichever the demo wrote first.
+    "notifications:read": {"recipient__username": "mairie3.agent"},
 }
 
 #: The state of a URL's second record (the questionnaire's draft, the only one that is edited).
