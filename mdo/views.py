@@ -8,14 +8,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError
 from django.db.models import Case, Count, When
-from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mdo import access, directory, health, jobs
+from mdo import help as help_pages
 from mdo.filters import OrganisationFilter
 from mdo.history import history_rows
 from mdo.listing import ScopedTableView
@@ -280,3 +282,35 @@ def job_download(request, pk: int):
     except FileNotFoundError:
         raise Http404("Le fichier de ce traitement n'est plus conservé.") from None
     return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)
+
+
+def help_index(request):
+    """« Aide »: the sections of the app, each with its page, and the glossary."""
+    return render(request, "mdo/aide/index.html", {"sections": help_pages.SECTIONS, "breadcrumbs": [(_("Aide"), None)]})
+
+
+def help_section(request, slug: str):
+    """What a section is for, its usual steps, and what each role may do there (read from the policy table)."""
+    section = help_pages.section(slug)
+    if section is None:
+        raise Http404("Cette rubrique de l'aide n'existe pas.")
+    return render(
+        request,
+        "mdo/aide/section.html",
+        {
+            "section": section,
+            # The reader's own roles first: theirs is the list they came for.
+            "rights": sorted(
+                help_pages.rights_by_role(section), key=lambda rights: rights.role not in request.user.roles
+            ),
+            "breadcrumbs": [(_("Aide"), reverse("help_index")), (section.title, None)],
+        },
+    )
+
+
+def help_glossary(request):
+    return render(
+        request,
+        "mdo/aide/glossary.html",
+        {"terms": help_pages.GLOSSARY, "breadcrumbs": [(_("Aide"), reverse("help_index")), (_("Glossaire"), None)]},
+    )

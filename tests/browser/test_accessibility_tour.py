@@ -38,6 +38,15 @@ MAIN_PAGES = [
     "/consultations/glossaire/",
     "/consultations/evaluations/",
     "/ressources/",
+    "/aide/",
+    "/aide/projets/",
+    "/aide/budgets/",
+    "/aide/prestataires/",
+    "/aide/reunions/",
+    "/aide/consultations/",
+    "/aide/indicateurs-planning/",
+    "/aide/mes-taches/",
+    "/aide/glossaire/",
 ]
 FORMS = [
     "/projects/new/",
