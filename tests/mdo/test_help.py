@@ -54,6 +54,10 @@ def test_projects_page_shows_that_a_town_hall_comments_but_does_not_close(client
     assert "Écrire dans le fil du projet (seulement : son arrondissement ou un projet de toute la ville)" in town_hall
     assert not any(item.startswith("Clôturer un projet") for item in town_hall)
     assert "Clôturer un projet" in _role_items(page, Role.MDO_MANAGER)
+    # The reader's own role comes first.
+    assert page.index(f'data-testid="role-{Role.TOWN_HALL_AGENT}"') < page.index(
+        f'data-testid="role-{Role.MDO_OFFICER}"'
+    )
 
 
 @pytest.mark.parametrize("section", help_pages.SECTIONS, ids=lambda s: s.slug)
