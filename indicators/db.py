@@ -39,17 +39,13 @@ FIGURE_KEY, FIGURE_LABEL, FIGURE_VALUE = IntegerField(), CharField(), DecimalFie
 def part(queryset: QuerySet, *, value, key=None, label=None) -> QuerySet:
     """``queryset`` grouped by ``key`` (an integer: a year, a district) and/or ``label`` (a text: a status,
     a name), with the aggregate ``value``: one part of :func:`figures`."""
-    grouped = {}
-    if key is not None:
-        grouped["figure_key"] = Cast(key, FIGURE_KEY)
-    if label is not None:
-        grouped["figure_label"] = Cast(label, FIGURE_LABEL)
-    rows = queryset.order_by().values(**grouped).annotate(figure_value=Cast(value, FIGURE_VALUE))
-    if key is None:
-        rows = rows.annotate(figure_key=Value(None, output_field=FIGURE_KEY))
-    if label is None:
-        rows = rows.annotate(figure_label=Value(None, output_field=FIGURE_LABEL))
-    return rows
+    # A part without key or label selects a NULL of the column's type: PostgreSQL types an untyped NULL
+    # as text once two parts in a row have one, and then refuses the UNION with a part that has a key.
+    grouped = {
+        "figure_key": Cast(Value(None) if key is None else key, FIGURE_KEY),
+        "figure_label": Cast(Value(None) if label is None else label, FIGURE_LABEL),
+    }
+    return queryset.order_by().values(**grouped).annotate(figure_value=Cast(value, FIGURE_VALUE))
 
 
 def figures(parts: dict[str, QuerySet]) -> dict[str, list[tuple]]:

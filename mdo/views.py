@@ -284,11 +284,13 @@ def job_download(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)
 
 
+@require_GET
 def help_index(request):
     """« Aide »: the sections of the app, each with its page, and the glossary."""
     return render(request, "mdo/aide/index.html", {"sections": help_pages.SECTIONS, "breadcrumbs": [(_("Aide"), None)]})
 
 
+@require_GET
 def help_section(request, slug: str):
     """What a section is for, its usual steps, and what each role may do there (read from the policy table)."""
     section = help_pages.section(slug)
@@ -308,6 +310,7 @@ def help_section(request, slug: str):
     )
 
 
+@require_GET
 def help_glossary(request):
     return render(
         request,

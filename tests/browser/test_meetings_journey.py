@@ -111,7 +111,7 @@ def test_month_view_keeps_contrast_on_the_days_of_the_neighbouring_months(page, 
     page.goto(f"/meetings/calendrier/?mois={first:%Y-%m}")
     for day in (weeks[0][0], weeks[-1][-1]):
         link = page.get_by_role("link", name=f"14:00 COPIL du {day:%d/%m}")
-        assert link.is_visible()
+        expect(link).to_be_visible()
         assert link.locator("xpath=ancestor::td").get_attribute("class").endswith("calendar-outside")
     assert_accessible(page)
     screenshot(page, "meetings-calendar-neighbouring-months")
