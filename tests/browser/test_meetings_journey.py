@@ -42,9 +42,12 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     expect(page.get_by_test_id("agenda-title").first).to_have_text(
         "Budget participatif : avancement des lauréats", use_inner_text=True
     )
-    page.get_by_label("Présence de Julien Moreau").select_option(label="Présent·e")
+    presence = page.get_by_label("Présence de Julien Moreau")
+    presence.select_option(label="Présent·e")
+    expect(presence).to_have_value("present")
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer la présence").click()
+    expect(page.locator("body")).to_contain_text("Feuille de présence enregistrée")
     expect(page.get_by_test_id("meeting-status")).to_have_text("Tenue", use_inner_text=True)
     page.get_by_role("textbox", name="Synthèse").fill("Les mairies partagent l'avancement de leurs projets.")
     page.get_by_role("textbox", name="Notes : Budget participatif").fill("Douze projets sont en travaux.")
