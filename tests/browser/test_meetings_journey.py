@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from meetings.models import Meeting
 from tests.browser.conftest import assert_accessible, login, screenshot
 from tests.factories import TEST_PASSWORD
 
@@ -48,6 +49,8 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer la présence").click()
     expect(page.locator("body")).to_contain_text("Feuille de présence enregistrée")
+    held = Meeting.objects.get(pk=int(page.url.split("/meetings/", 1)[1].split("/", 1)[0]))
+    assert held.status == "held", (held.pk, held.status, list(held.attendees.values_list("user__username", "status")))
     expect(page.get_by_test_id("meeting-status")).to_have_text("Tenue", use_inner_text=True)
     page.get_by_role("textbox", name="Synthèse").fill("Les mairies partagent l'avancement de leurs projets.")
     page.get_by_role("textbox", name="Notes : Budget participatif").fill("Douze projets sont en travaux.")
