@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +44,20 @@ class JobFailed(Exception):
         self.details = details or []
         self.next = {"next_url": next_url, "next_label": next_label} if next_url else {}
         super().__init__(reason)
+
+
+def uploaded_content(path: str, *, again: str) -> bytes:
+    """The bytes of a file uploaded for a job; a ``JobFailed`` leading back to the form at ``again``
+    when the file is no longer kept (purged, or a restore without the media folder)."""
+    try:
+        with default_storage.open(path, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        raise JobFailed(
+            "Le fichier à importer n'est plus conservé : choisissez-le à nouveau.",
+            next_url=again,
+            next_label="Revenir à l'import",
+        ) from None
 
 
 Work = Callable[[Job, Callable[[int, int], None]], JobFile | dict[str, Any]]

@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from mdo.jobs import JobFailed
+from mdo.jobs import JobFailed, uploaded_content
 from projects.imports import ImportFailed, import_votes
 
 VOTE_IMPORT = "projects.vote_import"
@@ -16,15 +16,7 @@ def run_vote_import(job, progress) -> dict:
     the next try (the real run, or other options) needs no second upload."""
     params = job.params
     again = reverse("projects:vote_import")
-    try:
-        with default_storage.open(params["path"], "rb") as stored:
-            content = stored.read()
-    except FileNotFoundError:
-        raise JobFailed(
-            "Le fichier à importer n'est plus conservé : choisissez-le à nouveau.",
-            next_url=again,
-            next_label="Revenir à l'import",
-        ) from None
+    content = uploaded_content(params["path"], again=again)
     try:
         summary = import_votes(
             content,

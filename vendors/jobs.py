@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from mdo.jobs import JobFailed
+from mdo.jobs import JobFailed, uploaded_content
 from vendors.imports import ImportError_, import_contracts
 
 CONTRACT_IMPORT = "vendors.contract_import"
@@ -15,15 +15,7 @@ def run_contract_import(job, progress) -> dict:
     The stored file is removed whatever the outcome: a corrected file is uploaded again."""
     again = reverse("vendors:import")
     path = job.params["path"]
-    try:
-        with default_storage.open(path, "rb") as stored:
-            content = stored.read()
-    except FileNotFoundError:
-        raise JobFailed(
-            "Le fichier à importer n'est plus conservé : choisissez-le à nouveau.",
-            next_url=again,
-            next_label="Revenir à l'import",
-        ) from None
+    content = uploaded_content(path, again=again)
     try:
         result = import_contracts(content, by=job.owner, progress=progress)
     except ImportError_ as failure:
