@@ -39,7 +39,7 @@ from meetings.enums import AttendanceStatus, MeetingKind, MeetingStatus
 from meetings.models import Attendee, Meeting
 from projects.enums import ProjectKind, ProjectStatus
 from projects.models import Edition, EditionDistrict, Project, TimelineEntry
-from projects.selectors import late_q
+from projects.selectors import STAGE_ADMISSIBLE, STAGE_ON_BALLOT, STAGE_WINNER, late_q, stage_q
 from vendors.enums import PenaltyDecision
 from vendors.models import Invoice, Milestone, milestone_late_condition, milestone_overdue_condition
 
@@ -48,23 +48,7 @@ CENT = Decimal("0.01")
 MONEY = MONEY_OUTPUT
 S = ProjectStatus
 
-#: Statuses of a participatory-budget project that has passed the admissibility check.
-ADMISSIBLE_OR_LATER = [
-    S.ADMISSIBLE,
-    S.FEASIBILITY_REVIEW,
-    S.FEASIBLE,
-    S.UNFEASIBLE,
-    S.ON_BALLOT,
-    S.WINNER,
-    S.NOT_SELECTED,
-    S.DESIGN,
-    S.PROCUREMENT,
-    S.WORKS,
-    S.DELIVERED,
-    S.CLOSED,
-]
-#: Statuses of a project that went to the vote.
-BALLOT_OR_LATER = [S.ON_BALLOT, S.WINNER, S.NOT_SELECTED, S.DESIGN, S.PROCUREMENT, S.WORKS, S.DELIVERED, S.CLOSED]
+TOTAL = "total"
 
 
 def money(value) -> Decimal:
@@ -163,6 +147,8 @@ class TurnoutRow:
 @dataclass
 class FunnelRow:
     label: str
+    #: The district (None: city-wide projects); the total row has ``TOTAL``.
+    district: int | str | None = None
     submitted: int = 0
     admissible: int = 0
     on_ballot: int = 0
@@ -219,9 +205,9 @@ class Participation:
 def _funnel_counts():
     return {
         "submitted": Count("pk"),
-        "admissible": Count("pk", filter=Q(status__in=ADMISSIBLE_OR_LATER) | Q(selected=True)),
-        "on_ballot": Count("pk", filter=Q(status__in=BALLOT_OR_LATER) | Q(selected=True) | Q(votes__isnull=False)),
-        "winners": Count("pk", filter=Q(selected=True)),
+        "admissible": Count("pk", filter=stage_q(STAGE_ADMISSIBLE)),
+        "on_ballot": Count("pk", filter=stage_q(STAGE_ON_BALLOT)),
+        "winners": Count("pk", filter=stage_q(STAGE_WINNER)),
     }
 
 
@@ -276,6 +262,7 @@ def participation(*, user, filters: IndicatorFilters) -> Participation:
     funnel = [
         FunnelRow(
             label=district_label(row["district"]),
+            district=row["district"],
             **{k: row[k] for k in ("submitted", "admissible", "on_ballot", "winners")},
         )
         for row in projects.order_by()
@@ -283,7 +270,7 @@ def participation(*, user, filters: IndicatorFilters) -> Participation:
         .annotate(**_funnel_counts())
         .order_by(F("district").asc(nulls_last=True))
     ]
-    total = FunnelRow(label="Total")
+    total = FunnelRow(label="Total", district=TOTAL)
     for row in funnel:
         for key in ("submitted", "admissible", "on_ballot", "winners"):
             setattr(total, key, getattr(total, key) + getattr(row, key))
@@ -407,6 +394,8 @@ class PunctualityRow:
 @dataclass
 class MoneyRow:
     label: str
+    #: The winners' district (None: city-wide winners); the total row has ``TOTAL``.
+    district: int | str | None = None
     estimated: Decimal = ZERO
     approved: Decimal = ZERO
     committed: Decimal = ZERO
@@ -477,7 +466,7 @@ def _winner_money(*, user, filters, winners) -> tuple[list[MoneyRow], MoneyRow]:
     rows: dict = {}
 
     def row(key) -> MoneyRow:
-        return rows.setdefault(key, MoneyRow(label=district_label(key)))
+        return rows.setdefault(key, MoneyRow(label=district_label(key), district=key))
 
     for item in winners.order_by().values("district").annotate(total=Sum("estimated_cost")):
         row(item["district"]).estimated = money(item["total"])
@@ -501,7 +490,7 @@ def _winner_money(*, user, filters, winners) -> tuple[list[MoneyRow], MoneyRow]:
     ):
         row(item["commitment__budget_line__project__district"]).paid = money(item["total"])
     ordered = [rows[key] for key in sorted(rows, key=lambda k: (k is None, k or 0))]
-    total = MoneyRow(label="Total")
+    total = MoneyRow(label="Total", district=TOTAL)
     for item in ordered:
         total.estimated += item.estimated
         total.approved += item.approved
@@ -532,6 +521,8 @@ class EnvelopeRow:
     envelope: Decimal
     winners: Decimal
     paid: Decimal
+    edition_id: int | None = None
+    number: int | None = None
 
 
 @dataclass
@@ -660,6 +651,8 @@ def envelope_rows_of(sums: dict, *, user, filters: IndicatorFilters) -> list[Env
             envelope=d.envelope,
             winners=winners_cost.get(d.pk) or ZERO,
             paid=paid.get(d.pk) or ZERO,
+            edition_id=d.edition_id,
+            number=d.number,
         )
         for d in districts
     ]

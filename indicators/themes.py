@@ -1,11 +1,15 @@
 """Each indicator page: its figures (from the selectors) and the charts drawn from them."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from indicators import selectors
 from indicators.filters import IndicatorFilters
 from mdo.charts import DANGER, PALETTE, Chart
-from projects.enums import ProjectStatus
+from projects.enums import ProjectKind, ProjectStatus
+from projects.selectors import STAGE_ADMISSIBLE, STAGE_ON_BALLOT, STAGE_WINNER
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,67 @@ class Theme:
 
 
 CONSULTATION_CHART_ROWS = 15
+
+#: Each column of the funnel and the projects list's « Étape atteinte » that gives it.
+WINNERS_QUERY = {"kind": ProjectKind.PARTICIPATORY_BUDGET.value, "stage": STAGE_WINNER}
+FUNNEL_STAGES = {
+    "submitted": None,
+    "admissible": STAGE_ADMISSIBLE,
+    "on_ballot": STAGE_ON_BALLOT,
+    "winners": STAGE_WINNER,
+}
+
+
+def funnel_cells(row: selectors.FunnelRow, filters: IndicatorFilters) -> list[tuple[int, str]]:
+    """Each figure of a funnel row and the projects list filtered to give it (same edition, district and
+    step), to click from the figure to the projects.
+
+    No link under a year filter: the projects list has no year, so no list gives those figures."""
+    query = {"kind": ProjectKind.PARTICIPATORY_BUDGET.value} | _district_query(row.district, filters)
+    return [
+        (
+            getattr(row, column),
+            "" if filters.year else _url("projects:index", query | ({"stage": stage} if stage else {})),
+        )
+        for column, stage in FUNNEL_STAGES.items()
+    ]
+
+
+def _district_query(row_district, filters: IndicatorFilters) -> dict:
+    """The edition and district of a row (or of the filter, for the total row) as a list's query."""
+    query: dict = {"edition": filters.edition.pk} if filters.edition else {}
+    if row_district != selectors.TOTAL:
+        query["district"] = row_district or "ville"
+    elif filters.district:
+        query["district"] = filters.district
+    return query
+
+
+def _url(name: str, query: dict) -> str:
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def money_cells(row: selectors.MoneyRow, filters: IndicatorFilters) -> list[tuple]:
+    """The winners' money of a district and the lists giving it: the projects list's winners for the
+    estimated cost, the budget lines list's approved lines of the winners for the rest (no link under a
+    year filter, which neither list has)."""
+    where = _district_query(row.district, filters)
+    projects = "" if filters.year else _url("projects:index", where | WINNERS_QUERY)
+    lines = "" if filters.year else _url("budgets:index", where | {"status": "approved", "winners": "on"})
+    return [(row.estimated, projects), (row.approved, lines), (row.committed, lines), (row.paid, lines)]
+
+
+def envelope_cells(row: selectors.EnvelopeRow, filters: IndicatorFilters) -> list[tuple]:
+    """An edition district's envelope, its winners' estimated cost (the projects list's winners of the edition
+    and district) and what was paid on them (the budget lines list's approved lines of those winners)."""
+    if filters.year or not row.number:
+        return [(row.envelope, ""), (row.winners, ""), (row.paid, "")]
+    where = {"edition": row.edition_id, "district": row.number}
+    return [
+        (row.envelope, ""),
+        (row.winners, _url("projects:index", where | WINNERS_QUERY)),
+        (row.paid, _url("budgets:index", where | {"status": "approved", "winners": "on"})),
+    ]
 
 
 def build_participation(*, user, filters: IndicatorFilters) -> dict:
@@ -99,6 +164,8 @@ def build_participation(*, user, filters: IndicatorFilters) -> dict:
     return {
         "data": data,
         "charts": charts,
+        "funnel_rows": [(row, funnel_cells(row, filters)) for row in funnel],
+        "funnel_total": funnel_cells(data.funnel_total, filters),
         "attendance_tables": [
             ("Par organisation", data.attendance_by_organisation),
             ("Par type de réunion", data.attendance_by_kind),
@@ -158,6 +225,8 @@ def build_delivery(*, user, filters: IndicatorFilters) -> dict:
         "charts": charts,
         "punctuality_labels": list(selectors.PUNCTUALITY_LABELS.values()),
         "punctuality_tables": [("Par arrondissement", data.by_district), ("Par direction pilote", data.by_directorate)],
+        "money_rows": [(row, money_cells(row, filters)) for row in money],
+        "money_total": money_cells(data.money_total, filters),
     }
 
 
@@ -204,7 +273,11 @@ def build_budget(*, user, filters: IndicatorFilters) -> dict:
             ],
         ),
     ]
-    return {"data": data, "charts": charts}
+    return {
+        "data": data,
+        "charts": charts,
+        "envelope_rows": [(row, envelope_cells(row, filters)) for row in envelopes],
+    }
 
 
 VENDOR_CHART_ROWS = 15

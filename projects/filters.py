@@ -6,7 +6,7 @@ from mdo.filters import SearchFilterSet
 from mdo.models import Neighbourhood, Organisation, User
 from projects.enums import ProjectKind, ProjectStatus
 from projects.models import Edition, Project
-from projects.selectors import late_q
+from projects.selectors import STAGE_ADMISSIBLE, STAGE_ON_BALLOT, STAGE_WINNER, late_q, stage_q
 
 
 class ProjectFilter(SearchFilterSet):
@@ -25,6 +25,17 @@ class ProjectFilter(SearchFilterSet):
         label=_("Quartier"), queryset=Neighbourhood.objects.all(), empty_label=_("Tous")
     )
     status = django_filters.ChoiceFilter(label=_("Statut"), choices=ProjectStatus.choices, empty_label=_("Tous"))
+    # The funnel of the « Participation » indicators: each of its figures is this list with this filter.
+    stage = django_filters.ChoiceFilter(
+        label=_("Étape atteinte"),
+        method="filter_stage",
+        choices=[
+            (STAGE_ADMISSIBLE, _("Recevable (ou au-delà)")),
+            (STAGE_ON_BALLOT, _("Soumis au vote (ou au-delà)")),
+            (STAGE_WINNER, _("Lauréat du vote")),
+        ],
+        empty_label=_("Toutes"),
+    )
     lead_directorate = django_filters.ModelChoiceFilter(
         label=_("Direction pilote"), queryset=Organisation.objects.filter(kind="directorate"), empty_label=_("Toutes")
     )
@@ -39,12 +50,26 @@ class ProjectFilter(SearchFilterSet):
 
     class Meta:
         model = Project
-        fields = ["q", "edition", "kind", "district", "neighbourhood", "status", "lead_directorate", "officer", "late"]
+        fields = [
+            "q",
+            "edition",
+            "kind",
+            "district",
+            "neighbourhood",
+            "status",
+            "stage",
+            "lead_directorate",
+            "officer",
+            "late",
+        ]
 
     def filter_district(self, queryset, name, value):
         if value == "ville":
             return queryset.filter(district__isnull=True)
         return queryset.filter(district=int(value))
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(stage_q(value)) if value else queryset
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(late_q()) if value else queryset

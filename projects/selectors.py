@@ -52,6 +52,43 @@ def late_q() -> Q:
     return Q(planned_end__lt=timezone.localdate(), actual_end__isnull=True) & ~Q(status__in=FINAL_STATUSES)
 
 
+S = ProjectStatus
+
+#: Statuses of a participatory-budget project that has passed the admissibility check.
+ADMISSIBLE_OR_LATER = [
+    S.ADMISSIBLE,
+    S.FEASIBILITY_REVIEW,
+    S.FEASIBLE,
+    S.UNFEASIBLE,
+    S.ON_BALLOT,
+    S.WINNER,
+    S.NOT_SELECTED,
+    S.DESIGN,
+    S.PROCUREMENT,
+    S.WORKS,
+    S.DELIVERED,
+    S.CLOSED,
+]
+#: Statuses of a project that went to the vote.
+BALLOT_OR_LATER = [S.ON_BALLOT, S.WINNER, S.NOT_SELECTED, S.DESIGN, S.PROCUREMENT, S.WORKS, S.DELIVERED, S.CLOSED]
+
+#: The steps of the participatory budget's funnel a project has reached, as the indicators count them
+#: and the projects list filters them (« Étape atteinte »): one rule for both.
+STAGE_ADMISSIBLE, STAGE_ON_BALLOT, STAGE_WINNER = "admissible", "on_ballot", "winner"
+
+
+def stage_q(stage: str) -> Q:
+    """Projects that reached ``stage``: admissible (or later, or a winner), on the ballot (or later, or a
+    winner, or with votes), a winner of the vote (``selected``, whatever their status since)."""
+    if stage == STAGE_ADMISSIBLE:
+        return Q(status__in=ADMISSIBLE_OR_LATER) | Q(selected=True)
+    if stage == STAGE_ON_BALLOT:
+        return Q(status__in=BALLOT_OR_LATER) | Q(selected=True) | Q(votes__isnull=False)
+    if stage == STAGE_WINNER:
+        return Q(selected=True)
+    raise ValueError(stage)
+
+
 def my_projects_scope(*, user) -> tuple[str, QuerySet | None, dict]:
     """Which projects the dashboard calls the user's: its title, the projects in progress, and the
     project list's filter that shows the same ones (None when the user follows none).

@@ -83,6 +83,30 @@ def test_list_filters_by_year_project_requester_and_directorate(
     assert "Ligne A" in page and "Ligne B" not in page
 
 
+def test_list_filters_the_winners_lines_by_edition_and_citywide(client, mdo_officer, mdo_manager, project_3e):
+    """« Lauréats du budget participatif seulement », « Édition du projet » and « Toute la ville »: the lists
+    the winners' money of the indicators links to."""
+    from tests.projects.factories import EditionFactory
+
+    edition = EditionFactory(name="Budget participatif 2022-2023")
+    winner = make_project(title="Lauréat de la ville", edition=edition, selected=True, district=None)
+    neighbourhood = make_project(title="Initiative", kind="neighbourhood_initiative", selected=True, district=None)
+    make_line(mdo_officer, label="Ligne du lauréat", project=winner)
+    make_line(mdo_officer, label="Ligne de l'initiative", project=neighbourhood)
+    make_line(mdo_officer, label="Ligne du projet du 3e", project=project_3e)
+    make_line(mdo_officer, label="État spécial du 1er", holder_district=1)
+    client.force_login(mdo_officer)
+    url = reverse("budgets:index")
+
+    def labels(**query):
+        return {line.label for line in client.get(url, query).context["filter"].qs}
+
+    assert labels(winners="on") == {"Ligne du lauréat"}
+    assert labels(edition=edition.pk) == {"Ligne du lauréat"}
+    assert labels(district="ville") == {"Ligne du lauréat", "Ligne de l'initiative"}
+    assert len(labels(q="")) == 4
+
+
 def test_list_is_scoped_town_hall_sees_its_district(client, mdo_officer, town_hall_agent, project_3e, project_5e):
     make_line(mdo_officer, label="État spécial du 3e", holder_district=3)
     make_line(mdo_officer, label="Projet du 3e", project=project_3e)

@@ -1,6 +1,7 @@
 """On the demo data, each indicator gives the number the matching list gives for the same filter."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from indicators import selectors
 from indicators.filters import IndicatorFilters
+from indicators.themes import FUNNEL_STAGES
 from mdo.models import User
 from meetings.enums import MeetingKind, MeetingStatus
 from meetings.models import Attendee, Meeting
@@ -42,6 +44,12 @@ def test_every_indicator_matches_its_list_on_the_demo_data():
         check_contributions(username, district)
     for username in ["mdo.manager", "mairie3.agent"]:
         check_attendance(username)
+    for username in ["mdo.manager", "mairie3.agent"]:
+        check_turnout(username)
+        check_funnel_links(username)
+    for username in ["mdo.manager", "mairie3.agent", "dev.agent"]:
+        check_winner_money(username)
+        check_envelopes(username)
 
 
 def _list_count(client, name: str, **query) -> int:
@@ -140,3 +148,110 @@ def check_attendance(username):
             assert row.recorded <= row.invited
             checked += row.invited
     assert checked > 0  # the comparison is not between two empty sets
+
+
+def _listed(client, url: str):
+    """The rows of the list a figure links to, as its filters give them."""
+    assert url, "the figure links to no list"
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["filter"].qs
+
+
+def _page(client, theme: str, edition=None):
+    response = client.get(reverse("indicators:theme", args=[theme]), {"edition": edition.pk} if edition else {})
+    assert response.status_code == 200
+    return response.context
+
+
+def _editions():
+    return [None, *Edition.objects.order_by("number")]
+
+
+def check_turnout(username):
+    """Voters per edition district are those of the editions page; the population is the one the administration
+    lists for the arrondissement; the turnout divides one by the other."""
+    client, _user = _client(username)
+    editions = client.get(reverse("projects:editions")).context["editions"]
+    voters = {(edition.name, district.name): district.voters for edition in editions for district, _ in edition.rows}
+    admin, _admin_user = _client("admin")
+    listed = admin.get(reverse("admin:indicators_districtpopulation_changelist"))
+    assert listed.status_code == 200
+    populations = {row.district: row.population for row in listed.context["cl"].queryset}
+    rows = _page(client, "participation")["data"].turnout
+    assert rows and all(row.voters for row in rows)  # the demo's voters are compared, not empty cells
+    for row in rows:
+        assert row.voters == voters[(row.edition, row.district)], (username, row)
+        assert row.population == populations[row.number], (username, row)
+        expected = (Decimal(voters[(row.edition, row.district)]) * 100 / populations[row.number]).quantize(
+            Decimal("0.1")
+        )
+        assert row.turnout == expected
+
+
+def check_funnel_links(username):
+    """Each figure of the funnel (submitted, admissible, on the ballot, winners) links to the projects list
+    filtered by the same edition, district and « Étape atteinte », and is that list's count. Per district
+    without an edition filter; the total for each edition."""
+    client, _user = _client(username)
+    seen = dict.fromkeys(FUNNEL_STAGES, 0)
+    for edition in _editions():
+        context = _page(client, "participation", edition)
+        rows = [cells for _row, cells in context["funnel_rows"]] if edition is None else []
+        for cells in [*rows, context["funnel_total"]]:
+            for column, (value, url) in zip(FUNNEL_STAGES, cells, strict=True):
+                assert value == _listed(client, url).count(), (username, edition, column, url)
+                seen[column] += value
+    assert all(seen.values()), seen  # every step is compared on projects that reached it
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _lines_money(client, url: str) -> tuple[Decimal, Decimal, Decimal]:
+    """Approved (TTC), committed and paid: the columns of the budget lines list, added up over its rows."""
+    rows = _listed(client, url).values_list("amount_ttc", "committed_total", "paid_total")
+    return tuple(_money(sum((row[i] or 0 for row in rows), Decimal(0))) for i in range(3))
+
+
+def _winners_cost(client, url: str) -> Decimal:
+    return _money(
+        sum((cost or 0 for cost in _listed(client, url).values_list("estimated_cost", flat=True)), Decimal(0))
+    )
+
+
+def check_winner_money(username):
+    """The winners' money per district: the estimated cost is the projects list's winners (« Étape atteinte :
+    Lauréat »), approved, committed and paid the budget lines list's approved lines of the winners, each
+    figure linking to its list."""
+    client, _user = _client(username)
+    paid = Decimal(0)
+    for edition in _editions():
+        context = _page(client, "livraison", edition)
+        for cells in [*(cells for _row, cells in context["money_rows"]), context["money_total"]]:
+            (estimated, projects_url), (approved, lines_url), (committed, committed_url), (paid_on, paid_url) = cells
+            assert lines_url == committed_url == paid_url
+            assert estimated == _winners_cost(client, projects_url), (username, edition, projects_url)
+            assert (approved, committed, paid_on) == _lines_money(client, lines_url), (username, edition, lines_url)
+        paid += context["data"].money_total.paid
+    assert paid > 0 or username != "mdo.manager"  # the payments are compared, not only empty sums
+
+
+def check_envelopes(username):
+    """Each edition district's envelope is the editions page's; its winners' estimated cost the projects list's
+    winners of that edition and district; what was paid on them the budget lines list's approved lines of those
+    winners."""
+    client, _user = _client(username)
+    editions = client.get(reverse("projects:editions")).context["editions"]
+    envelopes = {
+        (str(edition), district.name): district.envelope for edition in editions for district, _ in edition.rows
+    }
+    rows = _page(client, "budget")["envelope_rows"]
+    assert rows
+    for row, ((envelope, _none), (winners, projects_url), (paid, lines_url)) in rows:
+        assert envelope == envelopes[(row.edition, row.district)]
+        assert winners == _winners_cost(client, projects_url), (username, row)
+        assert paid == _lines_money(client, lines_url)[2], (username, row)
+    assert sum(row.winners for row, _cells in rows) > 0
+    assert sum(row.paid for row, _cells in rows) > 0 or username != "mdo.manager"

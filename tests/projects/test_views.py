@@ -84,6 +84,24 @@ def test_list_filters(client, project, fifth_project, mdo_officer, green_directo
     assert _titles(client.get(INDEX, {"q": "guichard"})) == {project.title}
 
 
+def test_stage_filter_gives_the_funnel_steps_a_project_reached(client, mdo_officer):
+    """« Étape atteinte »: the steps of the « Participation » funnel, each counting the later statuses and
+    the winners whatever their status since."""
+    ProjectFactory(title="Déposé", status=S.SUBMITTED)
+    ProjectFactory(title="Irrecevable", status=S.INADMISSIBLE)
+    ProjectFactory(title="À l'étude", status=S.FEASIBILITY_REVIEW)
+    ProjectFactory(title="Non retenu", status=S.NOT_SELECTED, votes=120)
+    ProjectFactory(title="Abandonné après le vote", status=S.ABANDONED, votes=80)
+    ProjectFactory(title="Lauréat en travaux", status=S.WORKS, selected=True, votes=900)
+    ProjectFactory(title="Lauréat suspendu", status=S.SUSPENDED, selected=True)
+    client.force_login(mdo_officer)
+    winners = {"Lauréat en travaux", "Lauréat suspendu"}
+    assert _titles(client.get(INDEX, {"stage": "winner"})) == winners
+    assert _titles(client.get(INDEX, {"stage": "on_ballot"})) == winners | {"Non retenu", "Abandonné après le vote"}
+    assert _titles(client.get(INDEX, {"stage": "admissible"})) == winners | {"Non retenu", "À l'étude"}
+    assert len(_titles(client.get(INDEX, {"q": ""}))) == 7
+
+
 def test_neighbourhood_filter(client, project, mdo_officer):
     from tests.factories import NeighbourhoodFactory
 
