@@ -43,14 +43,28 @@ def test_officer_runs_a_bimonthly_series_and_the_manager_approves_the_minutes(
     expect(page.get_by_test_id("agenda-title").first).to_have_text(
         "Budget participatif : avancement des lauréats", use_inner_text=True
     )
+    # What the page did from here: the navigations and the form's own submissions, for a failure message.
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
     presence = page.get_by_label("Présence de Julien Moreau")
     presence.select_option(label="Présent·e")
     expect(presence).to_have_value("present")
-    with page.expect_navigation():
+    with (
+        page.expect_request(lambda request: request.method == "POST" and "/presence" in request.url) as sent,
+        page.expect_navigation(),
+    ):
         page.get_by_role("button", name="Enregistrer la présence").click()
     expect(page.locator("body")).to_contain_text("Feuille de présence enregistrée")
     held = Meeting.objects.get(pk=int(page.url.split("/meetings/", 1)[1].split("/", 1)[0]))
-    assert held.status == "held", (held.pk, held.status, list(held.attendees.values_list("user__username", "status")))
+    assert held.status == "held", (
+        held.pk,
+        held.status,
+        list(held.attendees.values_list("pk", "user__username", "status")),
+        sent.value.url,
+        sent.value.post_data,
+        navigations,
+        list(held.agenda_items.values_list("title", flat=True)),
+    )
     expect(page.get_by_test_id("meeting-status")).to_have_text("Tenue", use_inner_text=True)
     page.get_by_role("textbox", name="Synthèse").fill("Les mairies partagent l'avancement de leurs projets.")
     page.get_by_role("textbox", name="Notes : Budget participatif").fill("Douze projets sont en travaux.")
