@@ -614,6 +614,12 @@ def milestone_deliver(request, pk: int):
 def milestone_certify(request, pk: int):
     milestone = access.get_changeable_or_404(request.user, _milestone_queryset(), pk=pk)
     form = forms.CertifyForm(request.POST)
+    if not policy.allows(request.user, "certify", milestone):
+        # Refused before the form is read (the order's own issuer): the page says why, with a 403.
+        messages.error(
+            request, "Vous avez émis ce bon de commande : un·e autre agent·e de la MDO doit certifier le service fait."
+        )
+        return _milestone_page(request, milestone, certify_form=forms.CertifyForm(), status=403)
     if form.is_valid() and _run(
         form, lambda d: services.milestone_certify(milestone=milestone, by=request.user, on=d["service_done_on"])
     ):

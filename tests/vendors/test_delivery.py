@@ -74,7 +74,7 @@ def test_service_fait_stays_with_an_mdo_agent_other_than_the_issuer(
     assert client.post(certify, {"service_done_on": TODAY().isoformat()}).status_code == 404
     client.force_login(mdo_officer)  # issued the order
     response = client.post(certify, {"service_done_on": TODAY().isoformat()})
-    assert response.status_code == 400
+    assert response.status_code == 403  # refused, and told why
     assert Milestone.objects.get(pk=milestone.pk).status == MilestoneStatus.DELIVERED
     client.force_login(other_mdo_officer)
     assert client.post(certify, {"service_done_on": TODAY().isoformat()}).status_code == 302

@@ -332,7 +332,7 @@ def test_milestone_delivered_then_certified_by_a_colleague(client, mdo_officer, 
         client.post(f"/vendors/milestones/{milestone.pk}/deliver/", {"delivered_on": iso(TODAY())}).status_code == 302
     )
     response = client.post(f"/vendors/milestones/{milestone.pk}/certify/", {"service_done_on": iso(TODAY())})
-    assert response.status_code == 400  # the issuer
+    assert response.status_code == 403  # the issuer: refused, and told why
     assert "un·e autre agent·e" in response.text
     client.force_login(other_mdo_officer)
     assert (
