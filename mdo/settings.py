@@ -99,6 +99,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Identifiers are written with ``|unlocalize`` in every template: with the French thousand
+            # separator, record 1591 would print as "1 591" in a field name, an id or a link.
+            "builtins": ["django.templatetags.l10n"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
