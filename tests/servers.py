@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
 
 ROOT = Path(__file__).resolve().parents[1]
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
@@ -36,8 +37,6 @@ def clock_offset_seconds() -> float:
     Read through time-machine's escape hatch, not from a `date` subprocess: the subprocess's return
     time on a loaded machine put the provider up to a tenth of a second ahead, and a token issued in
     the last tenth of a second was "not yet valid (iat)" for the app."""
-    import time_machine
-
     if not time_machine.escape_hatch.is_travelling():
         return 0.0
     return time.time() - time_machine.escape_hatch.time.time()
